@@ -1,0 +1,54 @@
+// Persistence shape of a user (ODB compiler input only). The schema itself is owned by
+// migrations/; names here must match it. The domain User never sees this type: see
+// src/features/users/infrastructure/persistence/user_record_mapper.
+#pragma once
+
+#include <cstddef>
+#include <set>
+#include <string>
+
+#include <odb/core.hxx>
+#include <odb/nullable.hxx>
+
+#include "odb_types.hxx"
+
+namespace authd::records {
+
+#pragma db object table("users") optimistic pointer(std::shared_ptr)
+struct UserRecord {
+#pragma db id column("id") type("UUID")
+  std::string id;
+#pragma db column("email") type("TEXT")
+  std::string email;
+#pragma db column("username") type("TEXT")
+  std::string username;
+#pragma db column("display_name") type("TEXT") null
+  odb::nullable<std::string> display_name;
+#pragma db column("password_hash") type("TEXT")
+  std::string password_hash;
+#pragma db column("email_verified")
+  bool email_verified = false;
+  // JSON array of refresh-token sessions; holds token hashes only, never a token.
+#pragma db column("sessions") type("JSONB")
+  std::string sessions = "[]";
+#pragma db column("created_at") type("TIMESTAMPTZ")
+  long long created_at = 0;
+#pragma db column("updated_at") type("TIMESTAMPTZ")
+  long long updated_at = 0;
+#pragma db column("deleted_at") type("TIMESTAMPTZ") null
+  odb::nullable<long long> deleted_at;
+#pragma db version column("version")
+  unsigned long long version = 0;
+  // Rows of user_roles; the foreign key to roles(name) rejects unknown roles.
+#pragma db table("user_roles") id_column("user_id") value_column("role")
+  std::set<std::string> roles;
+};
+
+// Number of rows matching a query, including soft-deleted ones (uniqueness checks).
+#pragma db view object(UserRecord)
+struct UserCount {
+#pragma db column("count(" + UserRecord::id + ")")
+  std::size_t count = 0;
+};
+
+}  // namespace authd::records

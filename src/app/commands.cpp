@@ -1,0 +1,193 @@
+// Composition root: the only place that constructs adapters and wires them into use cases.
+#include "app/commands.hpp"
+
+#include <csignal>
+#include <pthread.h>
+
+#include <pistache/endpoint.h>
+#include <pistache/router.h>
+#include <spdlog/spdlog.h>
+
+#include "features/auth/application/use_cases/login_user.hpp"
+#include "features/auth/application/use_cases/refresh_session.hpp"
+#include "features/auth/application/use_cases/register_user.hpp"
+#include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
+#include "features/auth/infrastructure/crypto/master_key.hpp"
+#include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
+#include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
+#include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
+#include "features/auth/presentation/http/auth_routes.hpp"
+#include "features/users/application/use_cases/grant_role.hpp"
+#include "features/users/infrastructure/persistence/odb_user_repository.hpp"
+#include "shared/infrastructure/database.hpp"
+#include "shared/infrastructure/migration_runner.hpp"
+#include "shared/infrastructure/odb_unit_of_work.hpp"
+#include "shared/infrastructure/sodium_random_source.hpp"
+#include "shared/infrastructure/system_clock.hpp"
+#include "shared/presentation/http_support.hpp"
+
+namespace authd::app {
+namespace {
+
+std::shared_ptr<odb::pgsql::database> database(const Config& c) {
+  return openDatabase(DatabaseConfig{c.database_url, c.db_pool_size, c.db_connect_timeout_s});
+}
+
+std::optional<auth::infrastructure::MasterKey> masterKey(const Config& c) {
+  using auth::infrastructure::MasterKey;
+  if (c.master_key) {
+    auto key = MasterKey::fromBase64(*c.master_key);
+    if (!key) spdlog::critical("AUTH_MASTER_KEY must be 32 bytes, base64-encoded");
+    return key;
+  }
+  if (!c.dev_mode) {
+    spdlog::critical("AUTH_MASTER_KEY is not set (only AUTH_DEV_MODE=1 may run without one)");
+    return std::nullopt;
+  }
+  spdlog::warn("**************************************************************************");
+  spdlog::warn("AUTH_DEV_MODE=1 and no AUTH_MASTER_KEY: using a PUBLIC development key.");
+  spdlog::warn("Signing keys sealed with it protect nothing. Never run like this in production.");
+  spdlog::warn("**************************************************************************");
+  return MasterKey::developmentKey();
+}
+
+void addHealthRoutes(Pistache::Rest::Router& router, const http::HttpOptions& options) {
+  Pistache::Rest::Routes::Get(
+      router, "/healthz",
+      http::guard([](const Pistache::Rest::Request&, Pistache::Http::ResponseWriter& res,
+                     const http::RequestContext&) { http::sendJson(res, 200, {{"status", "ok"}}); },
+                  options));
+  router.addNotFoundHandler(http::guard(
+      [](const Pistache::Rest::Request&, Pistache::Http::ResponseWriter& res,
+         const http::RequestContext&) {
+        http::sendProblem(res, Error{ErrorCode::NotFound, "No route matches this path.", {}});
+      },
+      options));
+}
+
+}  // namespace
+
+int serve(const Config& c) {
+  // Block the stop signals before any thread starts so every thread inherits the mask and
+  // only sigwait() below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    auto db = database(c);
+    if (c.migrate_on_start) {
+      auto applied = MigrationRunner(db, bundledMigrations()).apply();
+      if (!applied) {
+        spdlog::critical("migrations failed: {}", applied.error().detail);
+        return 1;
+      }
+      spdlog::info("migrations applied: {}", applied->size());
+    }
+    auto master = masterKey(c);
+    if (!master) return 1;
+
+    SystemClock clock;
+    SodiumRandomSource random;
+    auto keys = auth::infrastructure::OdbSigningKeyStore(db, *master, random, clock).loadOrCreate();
+    auth::infrastructure::Ed25519AccessTokenIssuer issuer(
+        std::move(keys), {c.issuer, c.audience, c.access_ttl}, random);
+    auth::infrastructure::SodiumPasswordHasher hasher(c.argon2_opslimit, c.argon2_memlimit);
+    auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher(master->derive("authd_rt", 1),
+                                                                  master->derive("authd_rt", 2));
+    OdbUnitOfWork uow(db);
+    users::infrastructure::OdbUserRepository users(db);
+    auth::application::SessionTokens tokens(random, refresh_hasher, issuer, c.sessions);
+    auth::application::RegisterUser register_user(uow, users, hasher, tokens, clock, random,
+                                                  users::domain::PasswordPolicy::standard());
+    auth::application::LoginUser login_user(uow, users, hasher, tokens, clock);
+    auth::application::RefreshSession refresh_session(uow, users, tokens, clock);
+    hasher.dummyHash();  // pay for the dummy hash at start-up, not on the first unknown login
+
+    const http::HttpOptions options{c.trust_proxy};
+    Pistache::Rest::Router router;
+    auth::presentation::addAuthRoutes(router, {register_user, login_user, refresh_session, issuer},
+                                      options);
+    addHealthRoutes(router, options);
+
+    Pistache::Http::Endpoint endpoint(
+        Pistache::Address(c.listen_host, Pistache::Port(c.listen_port)));
+    endpoint.init(Pistache::Http::Endpoint::options()
+                      .threads(c.threads)
+                      .flags(Pistache::Tcp::Options::ReuseAddr)
+                      // Pistache's default of 4 KiB (headers included) is far below the
+                      // contract's 64 KiB bodies; allow more so our handler answers 413 itself.
+                      .maxRequestSize(1 << 20));
+    endpoint.setHandler(router.handler());
+    endpoint.serveThreaded();
+    spdlog::info("authd listening on {}:{} ({} threads, dev mode {})", c.listen_host,
+                 c.listen_port, c.threads, c.dev_mode ? "on" : "off");
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    spdlog::info("signal {} received, shutting down", sig);
+    endpoint.shutdown();
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::critical("authd cannot start: {}", e.what());
+    return 1;
+  }
+}
+
+int migrate(const Config& c) {
+  try {
+    auto applied = MigrationRunner(database(c), bundledMigrations()).apply();
+    if (!applied) {
+      spdlog::critical("migrations failed: {}", applied.error().detail);
+      return 1;
+    }
+    for (int v : *applied) spdlog::info("applied migration {:04d}", v);
+    spdlog::info("schema is current ({} applied now)", applied->size());
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::critical("migrate failed: {}", e.what());
+    return 1;
+  }
+}
+
+int migrateStatus(const Config& c) {
+  try {
+    bool current = true;
+    for (const auto& e : MigrationRunner(database(c), bundledMigrations()).status()) {
+      std::printf("%04d  %-8s  %s\n", e.version, toString(e.state), e.name.c_str());
+      current = current && e.state == MigrationRunner::State::Applied;
+    }
+    return current ? 0 : 3;
+  } catch (const std::exception& e) {
+    spdlog::critical("migrate status failed: {}", e.what());
+    return 1;
+  }
+}
+
+int grantRole(const Config& c, const std::string& email, const std::string& role) {
+  try {
+    auto db = database(c);
+    OdbUnitOfWork uow(db);
+    users::infrastructure::OdbUserRepository users(db);
+    SystemClock clock;
+    users::application::GrantRole grant(uow, users, clock);
+    auto result = grant.execute({email, role});
+    if (!result) {
+      spdlog::error("grant-role failed: {}", result.error().detail.empty()
+                                                 ? toString(result.error().code)
+                                                 : result.error().detail);
+      return 1;
+    }
+    spdlog::info("{} role '{}' for {}", result->changed ? "granted" : "already had", role,
+                 result->user.email());
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::critical("grant-role failed: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace authd::app

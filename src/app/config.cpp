@@ -1,0 +1,97 @@
+#include "app/config.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+#include <limits>
+#include <thread>
+
+namespace authd::app {
+namespace {
+
+long long integer(const Getenv& env, const char* name, long long fallback, long long min,
+                  long long max) {
+  const auto raw = env(name);
+  if (!raw) return fallback;
+  try {
+    std::size_t used = 0;
+    const long long v = std::stoll(*raw, &used);
+    if (used != raw->size() || v < min || v > max) throw std::out_of_range(name);
+    return v;
+  } catch (const std::exception&) {
+    throw ConfigError(std::string(name) + " must be an integer from " + std::to_string(min) +
+                      " to " + std::to_string(max));
+  }
+}
+
+bool flag(const Getenv& env, const char* name, bool fallback) {
+  const auto raw = env(name);
+  if (!raw) return fallback;
+  if (*raw == "1" || *raw == "true") return true;
+  if (*raw == "0" || *raw == "false") return false;
+  throw ConfigError(std::string(name) + " must be 0 or 1");
+}
+
+std::string text(const Getenv& env, const char* name, std::string fallback) {
+  const auto raw = env(name);
+  return raw ? *raw : std::move(fallback);
+}
+
+}  // namespace
+
+Getenv processEnvironment() {
+  return [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Config loadConfig(const Getenv& env, bool require_database) {
+  Config c;
+  const long long cores = std::max(1u, std::thread::hardware_concurrency());
+  c.database_url = text(env, "AUTH_DATABASE_URL", "");
+  if (require_database && c.database_url.empty()) {
+    throw ConfigError("AUTH_DATABASE_URL is not set");
+  }
+  const std::string listen = text(env, "AUTH_LISTEN", "127.0.0.1:8080");
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw ConfigError("AUTH_LISTEN must be HOST:PORT");
+  }
+  c.listen_host = listen.substr(0, colon);
+  c.listen_port = static_cast<std::uint16_t>(integer(
+      [&](const char*) { return std::optional<std::string>(listen.substr(colon + 1)); },
+      "AUTH_LISTEN", 8080, 1, 65535));
+  c.threads = static_cast<int>(integer(env, "AUTH_THREADS", cores, 1, 256));
+  c.db_pool_size =
+      static_cast<std::size_t>(integer(env, "AUTH_DB_POOL_SIZE", 2LL * c.threads, 1, 1000));
+  c.db_connect_timeout_s = static_cast<int>(integer(env, "AUTH_DB_CONNECT_TIMEOUT", 10, 1, 600));
+  c.issuer = text(env, "AUTH_ISSUER", "http://127.0.0.1:8080");
+  c.audience = text(env, "AUTH_AUDIENCE", "authd");
+  c.access_ttl = Seconds(integer(env, "AUTH_ACCESS_TTL", 900, 1, 86400));
+  c.sessions.refresh_ttl = Seconds(integer(env, "AUTH_REFRESH_TTL", 2592000, 60, 31536000));
+  c.sessions.idle_ttl = Seconds(integer(env, "AUTH_SESSION_IDLE_TTL", 1209600, 60, 31536000));
+  c.sessions.reuse_grace = Seconds(integer(env, "AUTH_REFRESH_REUSE_GRACE", 10, 0, 300));
+  c.sessions.max_sessions = static_cast<std::size_t>(integer(env, "AUTH_MAX_SESSIONS", 10, 1, 1000));
+  c.argon2_opslimit =
+      static_cast<unsigned long long>(integer(env, "AUTH_ARGON2_OPSLIMIT", 2, 1, 100));
+  c.argon2_memlimit = static_cast<std::size_t>(
+      integer(env, "AUTH_ARGON2_MEMLIMIT", 64LL << 20, 8192, 4LL << 30));
+  c.master_key = env("AUTH_MASTER_KEY");
+  c.dev_mode = flag(env, "AUTH_DEV_MODE", false);
+  c.migrate_on_start = flag(env, "AUTH_MIGRATE_ON_START", false);
+  c.trust_proxy = flag(env, "AUTH_TRUST_PROXY", false);
+  c.log_format = text(env, "AUTH_LOG_FORMAT", "text");
+  if (c.log_format != "text" && c.log_format != "json") {
+    throw ConfigError("AUTH_LOG_FORMAT must be text or json");
+  }
+  c.log_level = text(env, "AUTH_LOG_LEVEL", "info");
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(std::begin(kLevels), std::end(kLevels), c.log_level) == std::end(kLevels)) {
+    throw ConfigError("AUTH_LOG_LEVEL must be one of trace, debug, info, warn, error, critical, off");
+  }
+  return c;
+}
+
+}  // namespace authd::app

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "features/users/domain/session.hpp"
+
+namespace authd::app {
+
+// Everything `authd serve` reads from the environment (contract, "Configuration").
+struct Config {
+  std::string database_url;
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  int threads = 2;
+  std::size_t db_pool_size = 4;
+  int db_connect_timeout_s = 10;
+  std::string issuer = "http://127.0.0.1:8080";
+  std::string audience = "authd";
+  Seconds access_ttl{900};
+  users::domain::SessionPolicy sessions;
+  unsigned long long argon2_opslimit = 2;
+  std::size_t argon2_memlimit = 64u << 20;
+  std::optional<std::string> master_key;  // base64; never logged
+  bool dev_mode = false;
+  bool migrate_on_start = false;
+  bool trust_proxy = false;
+  std::string log_format = "text";
+  std::string log_level = "info";
+};
+
+// Thrown for a bad value; what() names the variable and never repeats a secret value.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+using Getenv = std::function<std::optional<std::string>(const char*)>;
+Getenv processEnvironment();
+
+// Reads and checks every variable. `require_database` is false for commands that need none.
+Config loadConfig(const Getenv& env, bool require_database = true);
+
+}  // namespace authd::app

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace authd::auth::application {
+
+// Port: password hashing (Argon2id). Slow on purpose; call it outside transactions.
+// Implementations must be thread-safe.
+class PasswordHasher {
+ public:
+  virtual ~PasswordHasher() = default;
+  // Encoded hash string (algorithm, parameters, salt, digest). Throws on resource exhaustion.
+  virtual std::string hash(std::string_view password) = 0;
+  // True when `password` matches `encoded`; false for a mismatch or a malformed hash.
+  virtual bool verify(const std::string& encoded, std::string_view password) = 0;
+  // A valid hash of a random password at the configured cost. Verifying against it costs what
+  // a real verification costs, so an unknown account is not told apart by timing.
+  virtual const std::string& dummyHash() = 0;
+};
+
+}  // namespace authd::auth::application

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "features/auth/application/ports/password_hasher.hpp"
+#include "features/auth/application/use_cases/session_tokens.hpp"
+#include "features/users/application/ports/user_repository.hpp"
+#include "shared/core/clock.hpp"
+#include "shared/core/result.hpp"
+#include "shared/core/unit_of_work.hpp"
+
+namespace authd::auth::application {
+
+// Checks a password and opens a new session (evicting the least recently used one beyond
+// the limit). Errors: InvalidCredentials for a wrong password, an unknown and a deleted
+// account alike, after the same Argon2id work; Conflict after repeated version races.
+// Thread-safe if its ports are.
+class LoginUser {
+ public:
+  struct Input {
+    std::optional<std::string> email;     // one of email and username is required
+    std::optional<std::string> username;
+    std::string password;
+    ClientInfo client;
+  };
+
+  LoginUser(UnitOfWork& uow, users::application::UserRepository& users, PasswordHasher& hasher,
+            SessionTokens& tokens, Clock& clock)
+      : uow_(uow), users_(users), hasher_(hasher), tokens_(tokens), clock_(clock) {}
+
+  [[nodiscard]] Result<TokenGrant> execute(const Input& input);
+
+ private:
+  std::optional<users::domain::User> find(const Input& input);
+
+  UnitOfWork& uow_;
+  users::application::UserRepository& users_;
+  PasswordHasher& hasher_;
+  SessionTokens& tokens_;
+  Clock& clock_;
+};
+
+}  // namespace authd::auth::application

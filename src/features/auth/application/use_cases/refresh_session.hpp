@@ -1,0 +1,45 @@
+#pragma once
+
+#include <string>
+
+#include "features/auth/application/use_cases/session_tokens.hpp"
+#include "features/users/application/ports/user_repository.hpp"
+#include "shared/core/clock.hpp"
+#include "shared/core/result.hpp"
+#include "shared/core/unit_of_work.hpp"
+
+namespace authd::auth::application {
+
+// Exchanges a refresh token for new tokens (contract, "Tokens" rules 1-3):
+//  - the current token rotates: it stops working and a successor is returned;
+//  - the previous token inside the grace window returns that same successor;
+//  - an older token, or the previous one after the window, revokes the session:
+//    RefreshTokenReused (the revocation is committed);
+//  - anything else (malformed, unknown, expired, revoked): RefreshTokenInvalid.
+// The session keeps its absolute expiry. Version races are retried.
+// Thread-safe if its ports are.
+class RefreshSession {
+ public:
+  struct Input {
+    std::string refresh_token;
+    ClientInfo client;
+  };
+
+  // Longest chain of rotations followed back to check an old token (30 days of rotating every
+  // 15 minutes is 2,880); older claims are treated as invalid.
+  static constexpr std::uint32_t kMaxGenerationsBack = 10000;
+
+  RefreshSession(UnitOfWork& uow, users::application::UserRepository& users,
+                 SessionTokens& tokens, Clock& clock)
+      : uow_(uow), users_(users), tokens_(tokens), clock_(clock) {}
+
+  [[nodiscard]] Result<TokenGrant> execute(const Input& input);
+
+ private:
+  UnitOfWork& uow_;
+  users::application::UserRepository& users_;
+  SessionTokens& tokens_;
+  Clock& clock_;
+};
+
+}  // namespace authd::auth::application

@@ -1,0 +1,71 @@
+#include "features/auth/application/use_cases/register_user.hpp"
+
+#include <algorithm>
+
+namespace authd::auth::application {
+namespace {
+
+constexpr int kMaxAttempts = 3;
+
+template <typename T>
+void collect(const Result<T>& r, std::vector<FieldError>& out) {
+  if (!r) out.insert(out.end(), r.error().fields.begin(), r.error().fields.end());
+}
+
+}  // namespace
+
+std::vector<FieldError> RegisterUser::validate(const Input& in,
+                                               const std::vector<std::string>& skip) const {
+  auto skipped = [&](const char* f) { return std::find(skip.begin(), skip.end(), f) != skip.end(); };
+  std::vector<FieldError> errors;
+  if (!skipped("email")) collect(users::domain::Email::parse(in.email), errors);
+  if (!skipped("username")) collect(users::domain::Username::parse(in.username), errors);
+  if (!skipped("display_name") && in.display_name) {
+    collect(users::domain::parseDisplayName(*in.display_name), errors);
+  }
+  if (!skipped("password")) {
+    collect(policy_.check(in.password, skipped("email") ? "" : in.email,
+                          skipped("username") ? "" : in.username),
+            errors);
+  }
+  return errors;
+}
+
+Result<TokenGrant> RegisterUser::execute(const Input& in) {
+  auto errors = validate(in);
+  if (!errors.empty()) return validationFailed(std::move(errors));
+  const auto email = *users::domain::Email::parse(in.email);
+  const auto username = *users::domain::Username::parse(in.username);
+  std::optional<std::string> display_name;
+  if (in.display_name) display_name = *users::domain::parseDisplayName(*in.display_name);
+
+  // Argon2id is slow by design: hash before opening a transaction so no connection is held.
+  const std::string password_hash = hasher_.hash(in.password);
+
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto tx = uow_.begin();
+    if (users_.emailExists(email.value())) {
+      return fail(ErrorCode::EmailTaken, "An account with this email already exists.");
+    }
+    if (users_.usernameExists(username.value())) {
+      return fail(ErrorCode::UsernameTaken, "This username is taken.");
+    }
+    const Timestamp now = clock_.now();
+    auto user = users::domain::User::create(Uuid::v7(now, random_), email, username, display_name,
+                                            password_hash, now);
+    auto opened = tokens_.open(user.id(), now, in.client);
+    user.openSession(std::move(opened.session), now, tokens_.policy());
+    auto added = users_.add(user);
+    if (!added) {
+      // A concurrent registration took the email or username between the check and the
+      // insert: retry, and the existence checks above name which one.
+      if (added.error().code == ErrorCode::Conflict) continue;
+      return tl::unexpected(added.error());
+    }
+    tx->commit();
+    return tokens_.grant(user, opened.token, now);
+  }
+  return fail(ErrorCode::Conflict, "The account could not be created; try again.");
+}
+
+}  // namespace authd::auth::application

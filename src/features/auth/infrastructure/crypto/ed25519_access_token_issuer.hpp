@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "features/auth/application/ports/access_token_issuer.hpp"
+#include "features/auth/infrastructure/crypto/signing_key.hpp"
+#include "shared/core/random_source.hpp"
+
+namespace authd::auth::infrastructure {
+
+struct AccessTokenConfig {
+  std::string issuer = "http://127.0.0.1:8080";
+  std::string audience = "authd";
+  Seconds ttl{900};
+};
+
+// Compact JWS access tokens: header {"alg":"EdDSA","typ":"at+jwt","kid"}, Ed25519 signature
+// (crypto_sign_detached) over "header.payload". Keys are unsealed once, at construction, and
+// never again per request. Thread-safe (immutable after construction; RandomSource is).
+class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer {
+ public:
+  // Exactly one key must be active. Throws std::invalid_argument otherwise.
+  Ed25519AccessTokenIssuer(std::vector<SigningKey> keys, AccessTokenConfig config,
+                           RandomSource& random);
+
+  application::IssuedAccessToken issue(const users::domain::User& user, const Uuid& session_id,
+                                       Timestamp now) override;
+  std::vector<application::PublicSigningKey> publicKeys() const override;
+
+ private:
+  std::vector<SigningKey> keys_;
+  const SigningKey* active_ = nullptr;
+  std::string encoded_header_;
+  AccessTokenConfig config_;
+  RandomSource& random_;
+};
+
+}  // namespace authd::auth::infrastructure

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "shared/core/random_source.hpp"
+
+namespace authd::auth::infrastructure {
+
+// The 32-byte master key (AUTH_MASTER_KEY) that seals private signing keys at rest and from
+// which the refresh-token hashing keys are derived. Held in memory locked against swapping
+// and wiped on destruction. Not copyable.
+class MasterKey {
+ public:
+  static constexpr std::size_t kSize = 32;
+
+  // Standard or URL-safe base64 (padding optional) of exactly 32 bytes; nullopt otherwise.
+  static std::optional<MasterKey> fromBase64(std::string_view text);
+  // Dev mode only: a fixed key derived from a public constant, so local data survives restarts.
+  // It protects nothing; callers must warn loudly.
+  static MasterKey developmentKey();
+
+  MasterKey(MasterKey&& other) noexcept;
+  MasterKey& operator=(MasterKey&&) = delete;
+  MasterKey(const MasterKey&) = delete;
+  ~MasterKey();
+
+  // nonce || crypto_secretbox_easy(plain) -- authenticated encryption (XSalsa20-Poly1305).
+  Bytes seal(const Bytes& plain, RandomSource& random) const;
+  // nullopt when `sealed` was not sealed by this key or was altered.
+  std::optional<Bytes> open(const Bytes& sealed) const;
+  // A 32-byte subkey for `context` (exactly 8 characters) and `id` (crypto_kdf).
+  Bytes derive(const char context[8], std::uint64_t id) const;
+
+ private:
+  explicit MasterKey(const unsigned char* key);
+  unsigned char* key_;
+};
+
+}  // namespace authd::auth::infrastructure

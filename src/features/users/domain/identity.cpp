@@ -1,0 +1,104 @@
+#include "features/users/domain/identity.hpp"
+
+#include "shared/core/encoding.hpp"
+
+namespace authd::users::domain {
+namespace {
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && isSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && isSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+tl::unexpected<Error> bad(std::string_view field, const char* code, std::string message) {
+  return validationFailed({FieldError{std::string(field), code, std::move(message)}});
+}
+
+// True for C0/C1 controls and DEL in UTF-8 text (C1 controls are U+0080..U+009F, 0xC2 0x80-0x9F).
+bool hasControlCharacters(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < s.size()) {
+      const auto n = static_cast<unsigned char>(s[i + 1]);
+      if (n >= 0x80 && n <= 0x9F) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string normaliseIdentifier(std::string_view raw) {
+  std::string out(trim(raw));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+Result<Email> Email::parse(std::string_view raw, std::string_view field) {
+  std::string v = normaliseIdentifier(raw);
+  if (v.empty()) return bad(field, "required", "Email must not be empty.");
+  if (v.size() > 254) return bad(field, "too_long", "Email must be at most 254 characters.");
+  const auto at = v.find('@');
+  if (at == std::string::npos || v.find('@', at + 1) != std::string::npos || at == 0) {
+    return bad(field, "invalid_format", "Email must have one @ and a non-empty local part.");
+  }
+  for (char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F) {
+      return bad(field, "invalid_format", "Email must not contain spaces or control characters.");
+    }
+  }
+  if (!utf8Length(v)) return bad(field, "invalid_format", "Email must be valid UTF-8.");
+  const std::string_view domain = std::string_view(v).substr(at + 1);
+  const auto dot = domain.find('.');
+  bool labels_ok = dot != std::string_view::npos && domain.front() != '.' && domain.back() != '.' &&
+                   domain.find("..") == std::string_view::npos;
+  if (!labels_ok) {
+    return bad(field, "invalid_format", "Email domain must contain a dot between non-empty labels.");
+  }
+  return Email(std::move(v));
+}
+
+Result<Username> Username::parse(std::string_view raw, std::string_view field) {
+  std::string v = normaliseIdentifier(raw);
+  if (v.size() < 3) return bad(field, "too_short", "Username must be at least 3 characters.");
+  if (v.size() > 32) return bad(field, "too_long", "Username must be at most 32 characters.");
+  for (char c : v) {
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                         c == '.' || c == '-';
+    if (!allowed) {
+      return bad(field, "invalid_format", "Username may contain only a-z, 0-9, '_', '.' and '-'.");
+    }
+  }
+  return Username(std::move(v));
+}
+
+Result<std::optional<std::string>> parseDisplayName(std::string_view raw, std::string_view field) {
+  const std::string_view v = trim(raw);
+  const auto len = utf8Length(v);
+  if (!len) return bad(field, "invalid_format", "Display name must be valid UTF-8.");
+  if (*len > 64) return bad(field, "too_long", "Display name must be at most 64 characters.");
+  if (hasControlCharacters(v)) {
+    return bad(field, "invalid_format", "Display name must not contain control characters.");
+  }
+  if (v.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(v));
+}
+
+bool isValidRoleName(std::string_view name) {
+  if (name.empty() || name.size() > 32 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  for (char c : name) {
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                         c == '.' || c == '-';
+    if (!allowed) return false;
+  }
+  return true;
+}
+
+}  // namespace authd::users::domain

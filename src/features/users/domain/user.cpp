@@ -1,0 +1,77 @@
+#include "features/users/domain/user.hpp"
+
+#include <algorithm>
+
+namespace authd::users::domain {
+
+User User::create(Uuid id, Email email, Username username, std::optional<std::string> display_name,
+                  std::string password_hash, Timestamp now) {
+  State s;
+  s.id = id;
+  s.email = email.value();
+  s.username = username.value();
+  s.display_name = std::move(display_name);
+  s.password_hash = std::move(password_hash);
+  s.roles = {kDefaultRole};
+  s.created_at = now;
+  s.updated_at = now;
+  return User(std::move(s));
+}
+
+bool User::pruneExpiredSessions(Timestamp now, const SessionPolicy& policy) {
+  const auto before = s_.sessions.size();
+  s_.sessions.erase(std::remove_if(s_.sessions.begin(), s_.sessions.end(),
+                                   [&](const Session& x) { return x.isExpired(now, policy); }),
+                    s_.sessions.end());
+  return s_.sessions.size() != before;
+}
+
+void User::openSession(Session session, Timestamp now, const SessionPolicy& policy) {
+  pruneExpiredSessions(now, policy);
+  const std::size_t limit = std::max<std::size_t>(policy.max_sessions, 1);
+  while (s_.sessions.size() >= limit) {
+    auto lru = std::min_element(s_.sessions.begin(), s_.sessions.end(),
+                                [](const Session& a, const Session& b) {
+                                  return a.state().last_used_at < b.state().last_used_at;
+                                });
+    s_.sessions.erase(lru);
+  }
+  s_.sessions.push_back(std::move(session));
+  s_.updated_at = now;
+}
+
+RefreshOutcome User::refreshSession(const Uuid& id, const RefreshAttempt& attempt, Timestamp now,
+                                    const SessionPolicy& policy) {
+  auto it = std::find_if(s_.sessions.begin(), s_.sessions.end(),
+                         [&](const Session& x) { return x.id() == id; });
+  if (it == s_.sessions.end()) {
+    return RefreshOutcome::Invalid;
+  }
+  const RefreshOutcome outcome = it->refresh(attempt, now, policy);
+  if (outcome == RefreshOutcome::Reused) {
+    s_.sessions.erase(it);
+  }
+  if (outcome == RefreshOutcome::Rotated || outcome == RefreshOutcome::GraceReplay ||
+      outcome == RefreshOutcome::Reused) {
+    pruneExpiredSessions(now, policy);
+    s_.updated_at = now;
+  }
+  return outcome;
+}
+
+bool User::grantRole(const std::string& role, Timestamp now) {
+  if (!s_.roles.insert(role).second) {
+    return false;
+  }
+  s_.updated_at = now;
+  return true;
+}
+
+const Session* User::findSession(const Uuid& id) const {
+  for (const auto& x : s_.sessions) {
+    if (x.id() == id) return &x;
+  }
+  return nullptr;
+}
+
+}  // namespace authd::users::domain

@@ -1,0 +1,77 @@
+// The User aggregate: identity, credentials, roles and the refresh-token sessions it owns.
+// It enforces the session rules (limit, pruning, revocation); persistence and time are the
+// caller's concern.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "features/users/domain/identity.hpp"
+#include "features/users/domain/session.hpp"
+#include "shared/core/time.hpp"
+#include "shared/core/uuid.hpp"
+
+namespace authd::users::domain {
+
+inline constexpr const char* kDefaultRole = "user";
+
+class User {
+ public:
+  struct State {
+    Uuid id;
+    std::string email;     // normalised (Email)
+    std::string username;  // normalised (Username)
+    std::optional<std::string> display_name;
+    std::string password_hash;  // Argon2id encoded string; never leaves the server
+    bool email_verified = false;
+    std::set<std::string> roles;  // sorted by construction
+    std::vector<Session> sessions;
+    Timestamp created_at;
+    Timestamp updated_at;
+    std::optional<Timestamp> deleted_at;
+    unsigned long long version = 0;  // optimistic concurrency; 0 until first stored
+  };
+
+  // Rebuilds a stored user without re-validating it.
+  explicit User(State state) : s_(std::move(state)) {}
+
+  // A new account: role `user`, email not verified, no sessions.
+  static User create(Uuid id, Email email, Username username,
+                     std::optional<std::string> display_name, std::string password_hash,
+                     Timestamp now);
+
+  // Drops expired sessions, then adds `session`, evicting the least recently used ones
+  // beyond policy.max_sessions.
+  void openSession(Session session, Timestamp now, const SessionPolicy& policy);
+
+  // Applies a refresh to session `id`. Unknown session: Invalid. Reused: the session is
+  // removed (revoked). Expired sessions are pruned whenever something changes.
+  RefreshOutcome refreshSession(const Uuid& id, const RefreshAttempt& attempt, Timestamp now,
+                                const SessionPolicy& policy);
+
+  // Removes sessions past their expiry; true when any was removed.
+  bool pruneExpiredSessions(Timestamp now, const SessionPolicy& policy);
+
+  // Adds a role; false when the user already had it.
+  bool grantRole(const std::string& role, Timestamp now);
+
+  const Session* findSession(const Uuid& id) const;
+  bool isDeleted() const { return s_.deleted_at.has_value(); }
+
+  const State& state() const { return s_; }
+  const Uuid& id() const { return s_.id; }
+  const std::string& email() const { return s_.email; }
+  const std::string& username() const { return s_.username; }
+  const std::string& passwordHash() const { return s_.password_hash; }
+  const std::set<std::string>& roles() const { return s_.roles; }
+  const std::vector<Session>& sessions() const { return s_.sessions; }
+  unsigned long long version() const { return s_.version; }
+  void setVersion(unsigned long long v) { s_.version = v; }
+
+ private:
+  State s_;
+};
+
+}  // namespace authd::users::domain

@@ -1,0 +1,91 @@
+#include "features/users/infrastructure/persistence/odb_user_repository.hpp"
+
+#include <odb/exceptions.hxx>
+#include <odb/pgsql/exceptions.hxx>
+
+#include "features/users/infrastructure/persistence/user_record_mapper.hpp"
+#include "shared/infrastructure/odb_unit_of_work.hpp"
+#include "user_record-odb.hxx"
+
+namespace authd::users::infrastructure {
+namespace {
+
+using records::UserRecord;
+using Query = odb::query<UserRecord>;
+
+std::optional<domain::User> first(odb::result<UserRecord> rows) {
+  auto it = rows.begin();
+  if (it == rows.end()) return std::nullopt;
+  return toDomain(*it);
+}
+
+}  // namespace
+
+std::optional<domain::User> OdbUserRepository::findById(const Uuid& id) {
+  return translateDatabaseFaults([&] {
+    return first(db_->query<UserRecord>(Query::id == id.toString() && Query::deleted_at.is_null()));
+  });
+}
+
+std::optional<domain::User> OdbUserRepository::findByEmail(const std::string& email) {
+  return translateDatabaseFaults([&] {
+    return first(db_->query<UserRecord>(Query::email == email && Query::deleted_at.is_null()));
+  });
+}
+
+std::optional<domain::User> OdbUserRepository::findByUsername(const std::string& username) {
+  return translateDatabaseFaults([&] {
+    return first(
+        db_->query<UserRecord>(Query::username == username && Query::deleted_at.is_null()));
+  });
+}
+
+bool OdbUserRepository::emailExists(const std::string& email) {
+  return translateDatabaseFaults([&] {
+    return db_->query_value<records::UserCount>(odb::query<records::UserCount>::email == email)
+               .count > 0;
+  });
+}
+
+bool OdbUserRepository::usernameExists(const std::string& username) {
+  return translateDatabaseFaults([&] {
+    return db_->query_value<records::UserCount>(
+                  odb::query<records::UserCount>::username == username)
+               .count > 0;
+  });
+}
+
+Status OdbUserRepository::add(domain::User& user) {
+  return translateDatabaseFaults([&]() -> Status {
+    auto record = toRecord(user);
+    try {
+      db_->persist(record);
+    } catch (const odb::object_already_persistent&) {
+      // ODB reports every unique violation on INSERT this way.
+      return fail(ErrorCode::Conflict, "email or username taken concurrently");
+    }
+    user.setVersion(record.version);
+    return ok();
+  });
+}
+
+Status OdbUserRepository::update(domain::User& user) {
+  return translateDatabaseFaults([&]() -> Status {
+    auto record = toRecord(user);
+    try {
+      db_->update(record);
+    } catch (const odb::object_changed&) {
+      return fail(ErrorCode::Conflict, "user changed concurrently");
+    } catch (const odb::object_not_persistent&) {
+      return fail(ErrorCode::Conflict, "user changed concurrently");
+    } catch (const odb::pgsql::database_exception& e) {
+      if (e.sqlstate() == "23503") return fail(ErrorCode::NotFound, "No such role.");
+      if (e.sqlstate() == "23505") return fail(ErrorCode::Conflict, "unique value taken concurrently");
+      throw;
+    }
+    user.setVersion(record.version);
+    return ok();
+  });
+}
+
+}  // namespace authd::users::infrastructure

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <memory>
+
+#include <odb/pgsql/database.hxx>
+
+#include "features/users/application/ports/user_repository.hpp"
+
+namespace authd::users::infrastructure {
+
+// UserRepository on PostgreSQL through ODB. Joins the calling thread's current transaction
+// (OdbUnitOfWork); never begins or commits one. Thread-safe: it holds no per-call state.
+class OdbUserRepository final : public application::UserRepository {
+ public:
+  explicit OdbUserRepository(std::shared_ptr<odb::pgsql::database> db) : db_(std::move(db)) {}
+
+  std::optional<domain::User> findById(const Uuid& id) override;
+  std::optional<domain::User> findByEmail(const std::string& email) override;
+  std::optional<domain::User> findByUsername(const std::string& username) override;
+  bool emailExists(const std::string& email) override;
+  bool usernameExists(const std::string& username) override;
+  Status add(domain::User& user) override;
+  Status update(domain::User& user) override;
+
+ private:
+  std::shared_ptr<odb::pgsql::database> db_;
+};
+
+}  // namespace authd::users::infrastructure

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "features/users/domain/user.hpp"
+
+namespace authd::users::presentation {
+
+// The contract's User JSON, never more: id, email, username, display_name (or null),
+// email_verified, roles (sorted), created_at, updated_at.
+nlohmann::json userJson(const domain::User& user);
+
+}  // namespace authd::users::presentation

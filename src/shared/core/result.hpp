@@ -1,0 +1,77 @@
+// Result<T>: a value or an Error. Expected failures (wrong password, taken email, reused
+// refresh token, validation) travel as values; exceptions are for broken invariants and
+// infrastructure faults only. tl::expected has the C++23 std::expected API, so switching
+// later is one alias.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace authd {
+
+// Mirrors the `code` values of the HTTP contract, plus internal ones the edge maps to 500/503.
+enum class ErrorCode {
+  InvalidJson,
+  InvalidCredentials,
+  Unauthorized,
+  RefreshTokenInvalid,
+  RefreshTokenReused,
+  TokenInvalid,
+  Forbidden,
+  NotFound,
+  MethodNotAllowed,
+  EmailTaken,
+  UsernameTaken,
+  PayloadTooLarge,
+  UnsupportedMediaType,
+  ValidationFailed,
+  RateLimited,
+  Conflict,     // internal: optimistic version check lost; the use case retries
+  Unavailable,  // database unreachable
+  Internal,
+};
+
+// Stable wire name of a code, as in the contract ("invalid_credentials", ...).
+const char* toString(ErrorCode code);
+
+// One bad field of a 422 answer. `code` is one of: required, invalid_type, invalid_format,
+// too_short, too_long, not_allowed.
+struct FieldError {
+  std::string field;
+  std::string code;
+  std::string message;
+
+  friend bool operator==(const FieldError& a, const FieldError& b) {
+    return a.field == b.field && a.code == b.code && a.message == b.message;
+  }
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::Internal;
+  std::string detail;              // safe to show a client: never a secret, SQL or hash
+  std::vector<FieldError> fields;  // only for ValidationFailed
+};
+
+template <typename T>
+using Result = tl::expected<T, Error>;
+
+using Status = Result<void>;
+
+inline tl::unexpected<Error> fail(ErrorCode code, std::string detail = {}) {
+  return tl::unexpected<Error>(Error{code, std::move(detail), {}});
+}
+
+inline Error validationError(std::vector<FieldError> fields) {
+  return Error{ErrorCode::ValidationFailed, "The request has invalid fields.", std::move(fields)};
+}
+
+inline tl::unexpected<Error> validationFailed(std::vector<FieldError> fields) {
+  return tl::unexpected<Error>(validationError(std::move(fields)));
+}
+
+inline Status ok() { return {}; }
+
+}  // namespace authd

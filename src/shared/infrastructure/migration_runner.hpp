@@ -1,0 +1,62 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <odb/pgsql/database.hxx>
+
+#include "shared/core/embedded_file.hpp"
+#include "shared/core/result.hpp"
+
+namespace authd {
+
+struct Migration {
+  int version = 0;    // from the NNNN_ prefix of the file name
+  std::string name;   // file name
+  std::string sql;
+  std::string checksum() const;  // hex SHA-256 of sql
+};
+
+// Turns NNNN_name.sql files into migrations sorted by version. Throws std::invalid_argument
+// for a badly named file or a repeated version.
+std::vector<Migration> migrationsFrom(const std::vector<EmbeddedFile>& files);
+
+// The migrations compiled into this binary from migrations/.
+const std::vector<Migration>& bundledMigrations();
+
+// Applies forward-only SQL migrations and records each in schema_migrations with its checksum.
+// Serialised across processes by a PostgreSQL advisory lock held for the whole transaction,
+// so instances starting together neither race nor apply a file twice. All pending files are
+// applied in one transaction: either all land or none.
+class MigrationRunner {
+ public:
+  enum class State { Applied, Pending, Modified, Unknown };
+  struct Entry {
+    int version;
+    std::string name;
+    State state;
+  };
+
+  MigrationRunner(std::shared_ptr<odb::pgsql::database> db, std::vector<Migration> migrations)
+      : db_(std::move(db)), migrations_(std::move(migrations)) {}
+
+  // Versions applied by this call (empty when already current). Conflict, naming the file,
+  // when an applied file was edited or the database has a version this binary lacks;
+  // nothing is applied then.
+  [[nodiscard]] Result<std::vector<int>> apply();
+
+  // Every known or recorded migration with its state; applies nothing.
+  std::vector<Entry> status();
+
+  // True when every migration is applied unmodified.
+  bool isCurrent();
+
+ private:
+  std::shared_ptr<odb::pgsql::database> db_;
+  std::vector<Migration> migrations_;
+};
+
+const char* toString(MigrationRunner::State state);
+
+}  // namespace authd

@@ -1,0 +1,42 @@
+#include "shared/infrastructure/odb_unit_of_work.hpp"
+
+#include <odb/exceptions.hxx>
+#include <odb/transaction.hxx>
+
+#include "shared/core/errors.hpp"
+
+namespace authd {
+namespace {
+
+class OdbTransaction final : public Transaction {
+ public:
+  explicit OdbTransaction(odb::transaction_impl* impl) : tx_(impl) {}
+  ~OdbTransaction() override {
+    if (!tx_.finalized()) {
+      try {
+        tx_.rollback();
+      } catch (...) {
+        // The connection is gone; the server rolls back on its own.
+      }
+    }
+  }
+  void commit() override {
+    translateDatabaseFaults([&] { tx_.commit(); });
+  }
+
+ private:
+  odb::transaction tx_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transaction> OdbUnitOfWork::begin() {
+  try {
+    return std::make_unique<OdbTransaction>(db_->begin());
+  } catch (const odb::exception& e) {
+    // Opening a connection failed: the database is unreachable or refuses us.
+    throw UnavailableError(std::string("database unavailable: ") + e.what());
+  }
+}
+
+}  // namespace authd

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+
+#include <odb/pgsql/database.hxx>
+
+#include "shared/core/unit_of_work.hpp"
+
+namespace authd {
+
+// UnitOfWork over ODB: one odb::transaction per begin(), current on the calling thread, so
+// repositories using the same database join it. A failure to get a connection throws
+// UnavailableError.
+class OdbUnitOfWork final : public UnitOfWork {
+ public:
+  explicit OdbUnitOfWork(std::shared_ptr<odb::pgsql::database> db) : db_(std::move(db)) {}
+  std::unique_ptr<Transaction> begin() override;
+
+ private:
+  std::shared_ptr<odb::pgsql::database> db_;
+};
+
+// Runs `fn`, turning ODB's recoverable faults (connection lost, timeouts) into
+// UnavailableError for the HTTP edge.
+template <typename Fn>
+auto translateDatabaseFaults(Fn&& fn) -> decltype(fn());
+
+}  // namespace authd
+
+#include "shared/infrastructure/odb_unit_of_work.ipp"

@@ -1,0 +1,72 @@
+#include "shared/presentation/problem.hpp"
+
+namespace authd::http {
+
+int statusFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::InvalidJson: return 400;
+    case ErrorCode::InvalidCredentials:
+    case ErrorCode::Unauthorized:
+    case ErrorCode::RefreshTokenInvalid:
+    case ErrorCode::RefreshTokenReused:
+    case ErrorCode::TokenInvalid: return 401;
+    case ErrorCode::Forbidden: return 403;
+    case ErrorCode::NotFound: return 404;
+    case ErrorCode::MethodNotAllowed: return 405;
+    case ErrorCode::EmailTaken:
+    case ErrorCode::UsernameTaken:
+    case ErrorCode::Conflict: return 409;
+    case ErrorCode::PayloadTooLarge: return 413;
+    case ErrorCode::UnsupportedMediaType: return 415;
+    case ErrorCode::ValidationFailed: return 422;
+    case ErrorCode::RateLimited: return 429;
+    case ErrorCode::Unavailable: return 503;
+    case ErrorCode::Internal: return 500;
+  }
+  return 500;
+}
+
+const char* titleFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::InvalidJson: return "Malformed JSON";
+    case ErrorCode::InvalidCredentials: return "Invalid credentials";
+    case ErrorCode::Unauthorized: return "Unauthorized";
+    case ErrorCode::RefreshTokenInvalid: return "Invalid refresh token";
+    case ErrorCode::RefreshTokenReused: return "Refresh token reused";
+    case ErrorCode::TokenInvalid: return "Invalid token";
+    case ErrorCode::Forbidden: return "Forbidden";
+    case ErrorCode::NotFound: return "Not found";
+    case ErrorCode::MethodNotAllowed: return "Method not allowed";
+    case ErrorCode::EmailTaken: return "Email taken";
+    case ErrorCode::UsernameTaken: return "Username taken";
+    case ErrorCode::Conflict: return "Conflict";
+    case ErrorCode::PayloadTooLarge: return "Payload too large";
+    case ErrorCode::UnsupportedMediaType: return "Unsupported media type";
+    case ErrorCode::ValidationFailed: return "Validation failed";
+    case ErrorCode::RateLimited: return "Too many requests";
+    case ErrorCode::Unavailable: return "Service unavailable";
+    case ErrorCode::Internal: return "Internal error";
+  }
+  return "Internal error";
+}
+
+nlohmann::json problemJson(const Error& error) {
+  const char* code = toString(error.code);
+  nlohmann::json j = {
+      {"type", std::string("https://authd.dev/problems/") + code},
+      {"title", titleFor(error.code)},
+      {"status", statusFor(error.code)},
+      {"detail", error.detail.empty() ? titleFor(error.code) : error.detail},
+      {"code", code},
+  };
+  if (error.code == ErrorCode::ValidationFailed) {
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& f : error.fields) {
+      errors.push_back({{"field", f.field}, {"code", f.code}, {"message", f.message}});
+    }
+    j["errors"] = std::move(errors);
+  }
+  return j;
+}
+
+}  // namespace authd::http
