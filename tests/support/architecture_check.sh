@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Fails when domain/ or application/ code includes a framework or an outer layer: the linker
+# cannot catch header-only leaks (nlohmann, tl::expected aside, which core uses by design).
+set -euo pipefail
+root=${1:?usage: architecture_check.sh SRC_DIR}
+pattern='#include *[<"](odb/|pistache/|sodium|spdlog/|nlohmann/|curl/|libpq|.*infrastructure/|.*presentation/)'
+bad=$(grep -rEn "$pattern" "$root"/features/*/domain "$root"/features/*/application "$root"/shared/core || true)
+if [ -n "$bad" ]; then
+  echo "dependency rule broken (domain/application/core must stay framework-free):"
+  echo "$bad"
+  exit 1
+fi
+echo "architecture_check: domain, application and core include no framework or outer layer"

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <sys/types.h>
+
+namespace authd::testing {
+
+// Runs the real `authd serve` binary on a free loopback port against a database, and stops
+// it (SIGTERM, then SIGKILL) on destruction. Its log goes to a file kept for failures.
+class AuthdProcess {
+ public:
+  AuthdProcess(const std::string& database_url, std::map<std::string, std::string> extra_env = {});
+  ~AuthdProcess();
+  AuthdProcess(const AuthdProcess&) = delete;
+  AuthdProcess& operator=(const AuthdProcess&) = delete;
+
+  std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }
+  std::string log() const;
+  // Sends SIGTERM and waits; returns the exit status (or -1).
+  int stop();
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string log_path_;
+};
+
+int freeLoopbackPort();
+
+}  // namespace authd::testing

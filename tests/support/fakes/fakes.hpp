@@ -1,0 +1,34 @@
+// Plain fakes of the clock and randomness ports, for deterministic unit tests.
+#pragma once
+
+#include <deque>
+
+#include "shared/core/clock.hpp"
+#include "shared/core/random_source.hpp"
+
+namespace authd::testing {
+
+class FakeClock : public Clock {
+ public:
+  explicit FakeClock(Timestamp start = fromMicros(1'800'000'000'000'000)) : now_(start) {}
+  Timestamp now() const override { return now_; }
+  void advance(std::chrono::microseconds d) { now_ += d; }
+
+ private:
+  Timestamp now_;
+};
+
+// Deterministic bytes: a counter, so every call returns distinct, reproducible values.
+class FakeRandomSource : public RandomSource {
+ public:
+  Bytes bytes(std::size_t count) override {
+    Bytes out(count);
+    for (auto& b : out) b = static_cast<std::uint8_t>(next_++ * 131 + 7);
+    return out;
+  }
+
+ private:
+  std::uint64_t next_ = 1;
+};
+
+}  // namespace authd::testing

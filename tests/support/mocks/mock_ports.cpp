@@ -1,0 +1,20 @@
+// Out-of-line constructors and destructors keep the mocks' code generated once (gMock cook
+// book, "Making the Compilation Faster").
+#include "mocks/mock_ports.hpp"
+
+namespace authd::testing {
+
+MockUserRepository::MockUserRepository() = default;
+MockUserRepository::~MockUserRepository() = default;
+MockTransaction::MockTransaction() = default;
+MockTransaction::~MockTransaction() = default;
+MockUnitOfWork::MockUnitOfWork() = default;
+MockUnitOfWork::~MockUnitOfWork() = default;
+MockPasswordHasher::MockPasswordHasher() = default;
+MockPasswordHasher::~MockPasswordHasher() = default;
+MockRefreshTokenHasher::MockRefreshTokenHasher() = default;
+MockRefreshTokenHasher::~MockRefreshTokenHasher() = default;
+MockAccessTokenIssuer::MockAccessTokenIssuer() = default;
+MockAccessTokenIssuer::~MockAccessTokenIssuer() = default;
+
+}  // namespace authd::testing

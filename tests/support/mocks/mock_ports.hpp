@@ -1,0 +1,68 @@
+// gMock doubles of our ports (never of ODB, Pistache or libsodium).
+#pragma once
+
+#include <gmock/gmock.h>
+
+#include "features/auth/application/ports/access_token_issuer.hpp"
+#include "features/auth/application/ports/password_hasher.hpp"
+#include "features/auth/application/ports/refresh_token_hasher.hpp"
+#include "features/users/application/ports/user_repository.hpp"
+#include "shared/core/unit_of_work.hpp"
+
+namespace authd::testing {
+
+class MockUserRepository : public users::application::UserRepository {
+ public:
+  MockUserRepository();
+  ~MockUserRepository() override;
+  MOCK_METHOD(std::optional<users::domain::User>, findById, (const Uuid&), (override));
+  MOCK_METHOD(std::optional<users::domain::User>, findByEmail, (const std::string&), (override));
+  MOCK_METHOD(std::optional<users::domain::User>, findByUsername, (const std::string&),
+              (override));
+  MOCK_METHOD(bool, emailExists, (const std::string&), (override));
+  MOCK_METHOD(bool, usernameExists, (const std::string&), (override));
+  MOCK_METHOD(Status, add, (users::domain::User&), (override));
+  MOCK_METHOD(Status, update, (users::domain::User&), (override));
+};
+
+class MockTransaction : public Transaction {
+ public:
+  MockTransaction();
+  ~MockTransaction() override;
+  MOCK_METHOD(void, commit, (), (override));
+};
+
+class MockUnitOfWork : public UnitOfWork {
+ public:
+  MockUnitOfWork();
+  ~MockUnitOfWork() override;
+  MOCK_METHOD(std::unique_ptr<Transaction>, begin, (), (override));
+};
+
+class MockPasswordHasher : public auth::application::PasswordHasher {
+ public:
+  MockPasswordHasher();
+  ~MockPasswordHasher() override;
+  MOCK_METHOD(std::string, hash, (std::string_view), (override));
+  MOCK_METHOD(bool, verify, (const std::string&, std::string_view), (override));
+  MOCK_METHOD(const std::string&, dummyHash, (), (override));
+};
+
+class MockRefreshTokenHasher : public auth::application::RefreshTokenHasher {
+ public:
+  MockRefreshTokenHasher();
+  ~MockRefreshTokenHasher() override;
+  MOCK_METHOD(Bytes, digest, (const Bytes&), (const, override));
+  MOCK_METHOD(Bytes, successor, (const Bytes&), (const, override));
+};
+
+class MockAccessTokenIssuer : public auth::application::AccessTokenIssuer {
+ public:
+  MockAccessTokenIssuer();
+  ~MockAccessTokenIssuer() override;
+  MOCK_METHOD(auth::application::IssuedAccessToken, issue,
+              (const users::domain::User&, const Uuid&, Timestamp), (override));
+  MOCK_METHOD(std::vector<auth::application::PublicSigningKey>, publicKeys, (), (const, override));
+};
+
+}  // namespace authd::testing

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <odb/pgsql/database.hxx>
+
+namespace authd::testing {
+
+// A fresh PostgreSQL database for one test, created on the server named by
+// AUTH_TEST_DATABASE_URL (scripts/test starts a throwaway cluster and sets it) and dropped
+// afterwards. Optionally migrated with the bundled migrations.
+class TestDatabase {
+ public:
+  explicit TestDatabase(bool migrate = true);
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  const std::string& url() const { return url_; }
+  std::shared_ptr<odb::pgsql::database> db() const { return db_; }
+  // Runs one SQL statement outside any transaction; returns affected/returned rows.
+  unsigned long long exec(const std::string& sql) const;
+
+  // The admin URL, failing the test loudly when it is missing.
+  static std::string adminUrl();
+
+ private:
+  std::string name_;
+  std::string url_;
+  std::shared_ptr<odb::pgsql::database> db_;
+};
+
+}  // namespace authd::testing

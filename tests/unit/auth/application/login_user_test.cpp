@@ -1,0 +1,100 @@
+#include "features/auth/application/use_cases/login_user.hpp"
+
+#include "use_case_fixture.hpp"
+
+namespace authd::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::Return;
+
+class LoginUserTest : public AuthUseCaseTest {
+ protected:
+  auth::application::LoginUser login_{uow_, users_, hasher_, tokens_, clock_};
+};
+
+TEST_F(LoginUserTest, OpensANewSessionByEmailIgnoringCase) {
+  seedUser();
+  auto result = login_.execute({std::string(" ALICE@example.com "), std::nullopt, kPassword, {"ua", "1.2.3.4"}});
+  ASSERT_THAT(result, IsOk());
+  ASSERT_EQ(stored_->sessions().size(), 1u);
+  EXPECT_EQ(stored_->version(), 2u);
+  EXPECT_EQ(commits_, 1);
+  EXPECT_EQ(result->user.email(), "alice@example.com");
+}
+
+TEST_F(LoginUserTest, AcceptsUsernameInsteadOfEmail) {
+  seedUser();
+  EXPECT_THAT(login_.execute({std::nullopt, std::string("Alice"), kPassword, {}}), IsOk());
+}
+
+TEST_F(LoginUserTest, WrongPasswordIsInvalidCredentialsAfterOneVerification) {
+  seedUser();
+  EXPECT_CALL(hasher_, verify(std::string(kHash), std::string_view("wrong password"))).Times(1);
+  EXPECT_CALL(users_, update).Times(0);
+  auto result = login_.execute({std::string("alice@example.com"), std::nullopt, "wrong password", {}});
+  EXPECT_THAT(result, HasError(ErrorCode::InvalidCredentials));
+}
+
+TEST_F(LoginUserTest, UnknownAccountGetsTheSameAnswerAfterTheSameHashingWork) {
+  seedUser();
+  const auto wrong =
+      login_.execute({std::string("alice@example.com"), std::nullopt, "wrong password", {}});
+  // No account: the password is still verified once, against the dummy hash.
+  EXPECT_CALL(hasher_, verify(dummy_hash_, std::string_view(kPassword))).Times(1);
+  EXPECT_CALL(users_, update).Times(0);
+  const auto unknown =
+      login_.execute({std::string("nobody@example.com"), std::nullopt, kPassword, {}});
+  ASSERT_THAT(unknown, HasError(ErrorCode::InvalidCredentials));
+  ASSERT_THAT(wrong, HasError(ErrorCode::InvalidCredentials));
+  EXPECT_EQ(unknown.error().detail, wrong.error().detail);
+}
+
+TEST_F(LoginUserTest, VersionConflictIsRetriedWithAFreshCopy) {
+  seedUser();
+  // Another request writes the user between our read and our update.
+  EXPECT_CALL(users_, update)
+      .WillOnce([this](users::domain::User&) -> Status {
+        stored_->setVersion(stored_->version() + 1);
+        return fail(ErrorCode::Conflict);
+      })
+      .WillOnce([this](users::domain::User& u) -> Status {
+        EXPECT_EQ(u.version(), stored_->version());
+        u.setVersion(u.version() + 1);
+        stored_ = u;
+        return ok();
+      });
+  EXPECT_CALL(users_, findById(_)).Times(1);
+  auto result = login_.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(commits_, 1);
+  EXPECT_EQ(stored_->sessions().size(), 1u);
+}
+
+TEST_F(LoginUserTest, GivesUpAfterRepeatedConflicts) {
+  seedUser();
+  EXPECT_CALL(users_, update).Times(3).WillRepeatedly(Return(Status(fail(ErrorCode::Conflict))));
+  EXPECT_THAT(login_.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}),
+              HasError(ErrorCode::Conflict));
+  EXPECT_EQ(commits_, 0);
+}
+
+TEST_F(LoginUserTest, EvictsTheLeastRecentlyUsedSessionBeyondTheLimit) {
+  seedUser();
+  policy_.max_sessions = 2;
+  auth::application::SessionTokens tokens{random_, refresh_hasher_, issuer_, policy_};
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens, clock_};
+  std::vector<Uuid> sessions;
+  for (int i = 0; i < 3; ++i) {
+    clock_.advance(std::chrono::seconds(1));
+    auto r = login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
+    ASSERT_THAT(r, IsOk());
+    sessions.push_back(auth::domain::RefreshToken::decode(r->refresh_token)->session_id);
+  }
+  ASSERT_EQ(stored_->sessions().size(), 2u);
+  EXPECT_EQ(stored_->findSession(sessions[0]), nullptr);
+  EXPECT_NE(stored_->findSession(sessions[2]), nullptr);
+}
+
+}  // namespace
+}  // namespace authd::testing

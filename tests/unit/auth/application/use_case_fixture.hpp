@@ -1,0 +1,99 @@
+// Shared fixture for the auth use cases: gMock ports backed by a one-user "table", so the
+// tests can follow state across calls. Only ports are mocked.
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fakes/fakes.hpp"
+#include "features/auth/application/use_cases/session_tokens.hpp"
+#include "matchers.hpp"
+#include "mocks/mock_ports.hpp"
+
+namespace authd::testing {
+
+using ::testing::NiceMock;
+
+class AuthUseCaseTest : public ::testing::Test {
+ protected:
+  static constexpr const char* kHash = "$argon2id$stored";
+  static constexpr const char* kPassword = "correct horse battery";
+
+  AuthUseCaseTest() {
+    ON_CALL(uow_, begin).WillByDefault([this] {
+      ++begins_;
+      auto tx = std::make_unique<NiceMock<MockTransaction>>();
+      ON_CALL(*tx, commit).WillByDefault([this] { ++commits_; });
+      return tx;
+    });
+    // Deterministic stand-ins for the keyed hashes: distinct, size-preserving functions.
+    ON_CALL(refresh_hasher_, digest).WillByDefault([](const Bytes& b) {
+      Bytes out = b;
+      for (auto& x : out) x = static_cast<std::uint8_t>(x ^ 0x5A);
+      return out;
+    });
+    ON_CALL(refresh_hasher_, successor).WillByDefault([](const Bytes& b) {
+      Bytes out = b;
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(out[i] * 31 + i + 1);
+      return out;
+    });
+    ON_CALL(issuer_, issue).WillByDefault([](const users::domain::User&, const Uuid& sid, Timestamp) {
+      return auth::application::IssuedAccessToken{"access-for-" + sid.toString(), Seconds(900)};
+    });
+    ON_CALL(hasher_, hash).WillByDefault(::testing::Return(std::string(kHash)));
+    ON_CALL(hasher_, dummyHash).WillByDefault(::testing::ReturnRef(dummy_hash_));
+    ON_CALL(hasher_, verify).WillByDefault([](const std::string& h, std::string_view pw) {
+      return h == kHash && pw == kPassword;
+    });
+    ON_CALL(users_, findById).WillByDefault([this](const Uuid& id) -> std::optional<users::domain::User> {
+      if (stored_ && stored_->id() == id && !stored_->isDeleted()) return stored_;
+      return std::nullopt;
+    });
+    ON_CALL(users_, findByEmail).WillByDefault([this](const std::string& e) -> std::optional<users::domain::User> {
+      if (stored_ && stored_->email() == e && !stored_->isDeleted()) return stored_;
+      return std::nullopt;
+    });
+    ON_CALL(users_, findByUsername).WillByDefault([this](const std::string& u) -> std::optional<users::domain::User> {
+      if (stored_ && stored_->username() == u && !stored_->isDeleted()) return stored_;
+      return std::nullopt;
+    });
+    ON_CALL(users_, add).WillByDefault([this](users::domain::User& u) -> Status {
+      u.setVersion(1);
+      stored_ = u;
+      return ok();
+    });
+    ON_CALL(users_, update).WillByDefault([this](users::domain::User& u) -> Status {
+      if (!stored_ || stored_->version() != u.version()) return fail(ErrorCode::Conflict);
+      u.setVersion(u.version() + 1);
+      stored_ = u;
+      return ok();
+    });
+  }
+
+  // Stores an existing account with password kPassword.
+  users::domain::User& seedUser() {
+    auto u = users::domain::User::create(Uuid::v7(clock_.now(), random_),
+                                         *users::domain::Email::parse("alice@example.com"),
+                                         *users::domain::Username::parse("alice"), std::nullopt,
+                                         kHash, clock_.now());
+    u.setVersion(1);
+    stored_ = u;
+    return *stored_;
+  }
+
+  NiceMock<MockUnitOfWork> uow_;
+  NiceMock<MockUserRepository> users_;
+  NiceMock<MockPasswordHasher> hasher_;
+  NiceMock<MockRefreshTokenHasher> refresh_hasher_;
+  NiceMock<MockAccessTokenIssuer> issuer_;
+  FakeClock clock_;
+  FakeRandomSource random_;
+  users::domain::SessionPolicy policy_;
+  auth::application::SessionTokens tokens_{random_, refresh_hasher_, issuer_, policy_};
+  std::string dummy_hash_ = "$argon2id$dummy";
+  std::optional<users::domain::User> stored_;
+  int begins_ = 0;
+  int commits_ = 0;
+};
+
+}  // namespace authd::testing
