@@ -1,7 +1,9 @@
 // Composition root: the only place that constructs adapters and wires them into use cases.
 #include "app/commands.hpp"
 
+#include <chrono>
 #include <csignal>
+#include <thread>
 #include <pthread.h>
 
 #include <pistache/endpoint.h>
@@ -18,13 +20,16 @@
 #include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
 #include "features/auth/presentation/http/auth_routes.hpp"
 #include "features/users/application/use_cases/grant_role.hpp"
+#include "features/users/infrastructure/persistence/odb_audit_log.hpp"
 #include "features/users/infrastructure/persistence/odb_user_repository.hpp"
+#include "features/users/presentation/http/user_routes.hpp"
 #include "shared/infrastructure/database.hpp"
 #include "shared/infrastructure/migration_runner.hpp"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
 #include "shared/infrastructure/sodium_random_source.hpp"
 #include "shared/infrastructure/system_clock.hpp"
-#include "shared/presentation/http_support.hpp"
+#include "shared/presentation/health_routes.hpp"
+#include "shared/presentation/route_table.hpp"
 
 namespace authd::app {
 namespace {
@@ -49,20 +54,6 @@ std::optional<auth::infrastructure::MasterKey> masterKey(const Config& c) {
   spdlog::warn("Signing keys sealed with it protect nothing. Never run like this in production.");
   spdlog::warn("**************************************************************************");
   return MasterKey::developmentKey();
-}
-
-void addHealthRoutes(Pistache::Rest::Router& router, const http::HttpOptions& options) {
-  Pistache::Rest::Routes::Get(
-      router, "/healthz",
-      http::guard([](const Pistache::Rest::Request&, Pistache::Http::ResponseWriter& res,
-                     const http::RequestContext&) { http::sendJson(res, 200, {{"status", "ok"}}); },
-                  options));
-  router.addNotFoundHandler(http::guard(
-      [](const Pistache::Rest::Request&, Pistache::Http::ResponseWriter& res,
-         const http::RequestContext&) {
-        http::sendProblem(res, Error{ErrorCode::NotFound, "No route matches this path.", {}});
-      },
-      options));
 }
 
 }  // namespace
@@ -93,25 +84,59 @@ int serve(const Config& c) {
     SystemClock clock;
     SodiumRandomSource random;
     auto keys = auth::infrastructure::OdbSigningKeyStore(db, *master, random, clock).loadOrCreate();
-    auth::infrastructure::Ed25519AccessTokenIssuer issuer(
+    auth::infrastructure::Ed25519AccessTokenIssuer tokens_crypto(
         std::move(keys), {c.issuer, c.audience, c.access_ttl}, random);
     auth::infrastructure::SodiumPasswordHasher hasher(c.argon2_opslimit, c.argon2_memlimit);
     auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher(master->derive("authd_rt", 1),
                                                                   master->derive("authd_rt", 2));
     OdbUnitOfWork uow(db);
     users::infrastructure::OdbUserRepository users(db);
-    auth::application::SessionTokens tokens(random, refresh_hasher, issuer, c.sessions);
-    auth::application::RegisterUser register_user(uow, users, hasher, tokens, clock, random,
-                                                  users::domain::PasswordPolicy::standard());
-    auth::application::LoginUser login_user(uow, users, hasher, tokens, clock);
-    auth::application::RefreshSession refresh_session(uow, users, tokens, clock);
-    hasher.dummyHash();  // pay for the dummy hash at start-up, not on the first unknown login
+    users::infrastructure::OdbAuditLog audit_log(db);
+    users::application::AuditTrail audit(audit_log, clock, random);
+    const auto& password_policy = users::domain::PasswordPolicy::standard();
 
-    const http::HttpOptions options{c.trust_proxy};
+    namespace aa = auth::application;
+    aa::SessionTokens tokens(random, refresh_hasher, tokens_crypto, c.sessions);
+    aa::RegisterUser register_user(uow, users, hasher, tokens, audit, clock, random, password_policy);
+    aa::LoginUser login_user(uow, users, hasher, tokens, audit, clock);
+    aa::RefreshSession refresh_session(uow, users, tokens, audit, clock);
+    aa::SessionDeps session_deps{uow, users, tokens, audit, clock};
+    aa::Logout logout(session_deps);
+    aa::LogoutAll logout_all(session_deps);
+    aa::RevokeToken revoke_token(session_deps, tokens_crypto);
+    aa::RevokeSession revoke_session(session_deps);
+    aa::Introspect introspect(uow, users, tokens_crypto, clock, c.sessions);
+    aa::ChangePassword change_password(uow, users, hasher, audit, clock, password_policy);
+    aa::DeleteAccount delete_account(uow, users, hasher, audit, clock);
+    aa::ListEvents list_events(uow, audit_log);
+    aa::Authenticate authenticate(uow, users, tokens_crypto, clock, c.sessions);
+    users::application::UpdateProfile update_profile(uow, users, audit, clock);
+    users::application::ListUsers list_users(uow, users);
+    users::application::GetUser get_user(uow, users);
+    users::application::ChangeRole change_role(uow, users, audit, clock);
+    hasher.dummyHash();  // pay for the dummy hash at start-up, not on the first unknown login
+    MigrationRunner readiness(db, bundledMigrations());
+
+    http::ServerState state;
+    state.options = http::HttpOptions{c.trust_proxy};
+    state.json_logs = c.log_format == "json";
+    state.metrics.addGauge("authd_db_pool_in_use", "Pooled database connections held by open transactions.",
+                           [&uow] { return static_cast<double>(uow.inUse()); });
+    state.metrics.addGauge("authd_db_pool_size", "Most database connections the pool keeps.",
+                           [&c] { return static_cast<double>(c.db_pool_size); });
     Pistache::Rest::Router router;
-    auth::presentation::addAuthRoutes(router, {register_user, login_user, refresh_session, issuer},
-                                      options);
-    addHealthRoutes(router, options);
+    http::RouteTable routes(router, state);
+    const auto authenticator = auth::presentation::authenticatorFor(authenticate);
+    auth::presentation::addAuthRoutes(
+        routes,
+        {register_user, login_user, refresh_session, logout, logout_all, revoke_token,
+         revoke_session, introspect, change_password, delete_account, list_events, tokens_crypto,
+         clock, c.sessions, c.issuer},
+        authenticator);
+    users::presentation::addUserRoutes(routes, {update_profile, list_users, get_user, change_role},
+                                       authenticator);
+    http::addHealthRoutes(routes, [&readiness] { return readiness.isCurrent(); });
+    routes.finish();
 
     Pistache::Http::Endpoint endpoint(
         Pistache::Address(c.listen_host, Pistache::Port(c.listen_port)));
@@ -128,8 +153,16 @@ int serve(const Config& c) {
 
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    spdlog::info("signal {} received, shutting down", sig);
+    // Graceful stop: refuse new requests (503, readyz fails), let in-flight ones finish for up
+    // to 10 s, then close the listener and the reactor; the pool closes as `db` goes away.
+    spdlog::info("signal {} received: draining", sig);
+    state.draining = true;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (state.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     endpoint.shutdown();
+    spdlog::info("stopped");
     return 0;
   } catch (const std::exception& e) {
     spdlog::critical("authd cannot start: {}", e.what());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include <odb/pgsql/database.hxx>
@@ -15,9 +16,12 @@ class OdbUnitOfWork final : public UnitOfWork {
  public:
   explicit OdbUnitOfWork(std::shared_ptr<odb::pgsql::database> db) : db_(std::move(db)) {}
   std::unique_ptr<Transaction> begin() override;
+  // Transactions open now; each holds one pooled connection (the /metrics pool gauge).
+  int inUse() const { return in_use_.load(std::memory_order_relaxed); }
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;
+  std::atomic<int> in_use_{0};
 };
 
 // Runs `fn`, turning ODB's recoverable faults (connection lost, timeouts) into

@@ -2,9 +2,6 @@
 
 #include <random>
 
-#include <spdlog/spdlog.h>
-
-#include "shared/core/errors.hpp"
 #include "shared/presentation/problem.hpp"
 
 namespace authd::http {
@@ -37,12 +34,13 @@ std::string newRequestId() {
 std::string clientAddress(const Pistache::Rest::Request& req, const HttpOptions& options) {
   if (options.trust_proxy) {
     if (auto xff = req.headers().tryGetRaw("X-Forwarded-For")) {
+      // The left-most entry is the original client as reported by the first proxy.
       std::string v = xff->value();
       const auto comma = v.find(',');
       if (comma != std::string::npos) v.resize(comma);
       const auto b = v.find_first_not_of(' ');
       const auto e = v.find_last_not_of(' ');
-      if (b != std::string::npos) return v.substr(b, e - b + 1);
+      if (b != std::string::npos) return v.substr(b, std::min<std::size_t>(e - b + 1, 64));
     }
   }
   return req.address().host();
@@ -63,10 +61,71 @@ class NamedHeader final : public Pistache::Http::Header::Header {
   std::string value_;
 };
 
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> percentDecode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      const int hi = hexValue(s[i + 1]), lo = hexValue(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi << 4 | lo));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+Result<void> checkSize(const Pistache::Rest::Request& req) {
+  if (req.body().size() > kMaxBodyBytes) {
+    return fail(ErrorCode::PayloadTooLarge, "The body must be at most 65536 bytes.");
+  }
+  return ok();
+}
+
+Result<nlohmann::json> parseJsonObject(const std::string& body) {
+  // Parse without exceptions; nlohmann also rejects invalid UTF-8 here.
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return fail(ErrorCode::InvalidJson, "The body must be a JSON object.");
+  }
+  return j;
+}
+
+std::string dump(const nlohmann::json& j) {
+  // Stored strings (user agents) may be invalid UTF-8: replace, never throw.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
-void setHeader(Pistache::Http::ResponseWriter& response, std::string name, std::string value) {
-  response.headers().add(std::make_shared<NamedHeader>(std::move(name), std::move(value)));
+std::optional<std::map<std::string, std::string>> parseForm(const std::string& body) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos <= body.size()) {
+    auto amp = body.find('&', pos);
+    if (amp == std::string::npos) amp = body.size();
+    const std::string pair = body.substr(pos, amp - pos);
+    if (!pair.empty()) {
+      const auto eq = pair.find('=');
+      auto key = percentDecode(pair.substr(0, eq));
+      auto value = percentDecode(eq == std::string::npos ? "" : pair.substr(eq + 1));
+      if (!key || !value) return std::nullopt;
+      out[*key] = *value;
+    }
+    pos = amp + 1;
+  }
+  return out;
 }
 
 bool isAcceptableRequestId(const std::string& id) {
@@ -79,36 +138,18 @@ bool isAcceptableRequestId(const std::string& id) {
   return true;
 }
 
-Pistache::Rest::Route::Handler guard(Handler handler, HttpOptions options) {
-  return [handler = std::move(handler), options](const Pistache::Rest::Request& req,
-                                                 Pistache::Http::ResponseWriter response) {
-    RequestContext ctx;
-    if (auto rid = req.headers().tryGetRaw("X-Request-Id"); rid && isAcceptableRequestId(rid->value())) {
-      ctx.request_id = rid->value();
-    } else {
-      ctx.request_id = newRequestId();
-    }
-    setHeader(response, "X-Request-Id", ctx.request_id);
-    try {
-      ctx.client_ip = clientAddress(req, options);
-      if (auto ua = req.headers().tryGet<Pistache::Http::Header::UserAgent>()) {
-        ctx.user_agent = ua->agent().substr(0, 512);
-      }
-      handler(req, response, ctx);
-    } catch (const UnavailableError& e) {
-      spdlog::error("request_id={} unavailable: {}", ctx.request_id, e.what());
-      setHeader(response, "Retry-After", "5");
-      sendProblem(response, Error{ErrorCode::Unavailable, "The database is unreachable.", {}});
-    } catch (const std::exception& e) {
-      spdlog::error("request_id={} internal error: {}", ctx.request_id, e.what());
-      sendProblem(response, Error{ErrorCode::Internal, "Unexpected error; see request id " +
-                                                           ctx.request_id + ".", {}});
-    } catch (...) {
-      spdlog::error("request_id={} internal error: unknown exception", ctx.request_id);
-      sendProblem(response, Error{ErrorCode::Internal, "Unexpected error.", {}});
-    }
-    return Pistache::Rest::Route::Result::Ok;
-  };
+RequestContext contextOf(const Pistache::Rest::Request& req, const HttpOptions& options) {
+  RequestContext ctx;
+  if (auto rid = req.headers().tryGetRaw("X-Request-Id"); rid && isAcceptableRequestId(rid->value())) {
+    ctx.request_id = rid->value();
+  } else {
+    ctx.request_id = newRequestId();
+  }
+  ctx.client_ip = clientAddress(req, options);
+  if (auto ua = req.headers().tryGet<Pistache::Http::Header::UserAgent>()) {
+    ctx.user_agent = ua->agent().substr(0, 512);
+  }
+  return ctx;
 }
 
 Result<nlohmann::json> jsonObjectBody(const Pistache::Rest::Request& req) {
@@ -116,20 +157,43 @@ Result<nlohmann::json> jsonObjectBody(const Pistache::Rest::Request& req) {
   if (!ct || ct->mime().top() != Mime::Type::Application || ct->mime().sub() != Mime::Subtype::Json) {
     return fail(ErrorCode::UnsupportedMediaType, "Send the body as application/json.");
   }
-  const std::string& body = req.body();
-  if (body.size() > kMaxBodyBytes) {
-    return fail(ErrorCode::PayloadTooLarge, "The body must be at most 65536 bytes.");
+  if (auto size = checkSize(req); !size) return tl::unexpected(size.error());
+  return parseJsonObject(req.body());
+}
+
+Result<nlohmann::json> jsonOrFormBody(const Pistache::Rest::Request& req) {
+  auto ct = req.headers().tryGet<Pistache::Http::Header::ContentType>();
+  if (ct && ct->mime().top() == Mime::Type::Application &&
+      ct->mime().sub() == Mime::Subtype::FormUrlEncoded) {
+    if (auto size = checkSize(req); !size) return tl::unexpected(size.error());
+    auto form = parseForm(req.body());
+    if (!form) return fail(ErrorCode::InvalidJson, "The form body is malformed.");
+    nlohmann::json j = nlohmann::json::object();
+    for (auto& [k, v] : *form) j[k] = v;
+    return j;
   }
-  // Parse without exceptions; nlohmann also rejects invalid UTF-8 here.
-  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    return fail(ErrorCode::InvalidJson, "The body must be a JSON object.");
+  return jsonObjectBody(req);
+}
+
+Result<std::string> bearerToken(const Pistache::Rest::Request& req) {
+  auto auth = req.headers().tryGet<Pistache::Http::Header::Authorization>();
+  if (auth) {
+    const std::string v = auth->value();
+    if (v.size() > 7 && (v.compare(0, 7, "Bearer ") == 0 || v.compare(0, 7, "bearer ") == 0)) {
+      auto token = v.substr(7);
+      token.erase(0, token.find_first_not_of(' '));
+      if (!token.empty()) return token;
+    }
   }
-  return j;
+  return fail(ErrorCode::Unauthorized, "Send a bearer access token.");
+}
+
+void setHeader(Pistache::Http::ResponseWriter& response, std::string name, std::string value) {
+  response.headers().add(std::make_shared<NamedHeader>(std::move(name), std::move(value)));
 }
 
 void sendJson(Pistache::Http::ResponseWriter& response, int status, const nlohmann::json& body) {
-  response.send(static_cast<Pistache::Http::Code>(status), body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), jsonMime());
+  response.send(static_cast<Pistache::Http::Code>(status), dump(body), jsonMime());
 }
 
 void sendNoStoreJson(Pistache::Http::ResponseWriter& response, int status,
@@ -139,9 +203,14 @@ void sendNoStoreJson(Pistache::Http::ResponseWriter& response, int status,
   sendJson(response, status, body);
 }
 
+void sendNoContent(Pistache::Http::ResponseWriter& response) {
+  response.send(Pistache::Http::Code::No_Content);
+}
+
 void sendProblem(Pistache::Http::ResponseWriter& response, const Error& error) {
-  const auto j = problemJson(error);
-  response.send(static_cast<Pistache::Http::Code>(statusFor(error.code)), j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+  if (error.code == ErrorCode::Unavailable) setHeader(response, "Retry-After", "5");
+  if (error.code == ErrorCode::Unauthorized) setHeader(response, "WWW-Authenticate", "Bearer");
+  response.send(static_cast<Pistache::Http::Code>(statusFor(error.code)), dump(problemJson(error)),
                 problemMime());
 }
 

@@ -1,8 +1,10 @@
-// Request and response plumbing shared by every route: the route guard, request ids,
-// JSON body rules and response helpers.
+// Request and response plumbing shared by every route: request context, JSON and form body
+// rules, bearer tokens and response helpers.
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -25,20 +27,24 @@ struct HttpOptions {
   bool trust_proxy = false;  // take the client address from X-Forwarded-For
 };
 
+// A route handler. It may throw: the route guard (RouteTable) turns exceptions into 500/503.
 using Handler =
     std::function<void(const Pistache::Rest::Request&, Pistache::Http::ResponseWriter&,
                        const RequestContext&)>;
 
-// Wraps a handler so that no exception reaches Pistache (which would answer 500 with what()):
-// assigns the request id (the client's X-Request-Id when it is 1-128 of [A-Za-z0-9._-], else a
-// new UUID) and sets it on the response, fills the client address and user agent, turns
-// UnavailableError into 503 with Retry-After and anything else into 500 `internal`, logged
-// with the request id and never echoed to the client.
-Pistache::Rest::Route::Handler guard(Handler handler, HttpOptions options = {});
-
 // The request body as a JSON object: 415 without Content-Type application/json, 413 above
 // kMaxBodyBytes, 400 invalid_json when it does not parse to an object.
 Result<nlohmann::json> jsonObjectBody(const Pistache::Rest::Request& request);
+
+// Like jsonObjectBody, but also accepts application/x-www-form-urlencoded (RFC 7009 clients),
+// turned into a JSON object of strings.
+Result<nlohmann::json> jsonOrFormBody(const Pistache::Rest::Request& request);
+
+// Decodes an application/x-www-form-urlencoded body; nullopt when it is malformed.
+std::optional<std::map<std::string, std::string>> parseForm(const std::string& body);
+
+// The token of an "Authorization: Bearer <token>" header; Unauthorized when absent or not Bearer.
+Result<std::string> bearerToken(const Pistache::Rest::Request& request);
 
 // Adds a response header. Pistache 0.0.5 accepts Header::Raw on responses but never writes
 // it, so extra headers go through a typed header with a runtime name.
@@ -48,9 +54,24 @@ void sendJson(Pistache::Http::ResponseWriter& response, int status, const nlohma
 // Token responses: Cache-Control no-store.
 void sendNoStoreJson(Pistache::Http::ResponseWriter& response, int status,
                      const nlohmann::json& body);
+void sendNoContent(Pistache::Http::ResponseWriter& response);
+// A problem document; Unavailable and RateLimited also get Retry-After.
 void sendProblem(Pistache::Http::ResponseWriter& response, const Error& error);
+
+// Sends the problem for a failed Status, or runs `on_success`.
+template <typename OnSuccess>
+void answer(Pistache::Http::ResponseWriter& response, const Status& status, OnSuccess on_success) {
+  if (status) {
+    on_success();
+  } else {
+    sendProblem(response, status.error());
+  }
+}
 
 // True when `id` may be echoed as X-Request-Id.
 bool isAcceptableRequestId(const std::string& id);
+
+// The request id, client address and user agent of a request.
+RequestContext contextOf(const Pistache::Rest::Request& request, const HttpOptions& options);
 
 }  // namespace authd::http

@@ -6,6 +6,10 @@ namespace authd::testing {
 
 MockUserRepository::MockUserRepository() = default;
 MockUserRepository::~MockUserRepository() = default;
+MockAuditLog::MockAuditLog() = default;
+MockAuditLog::~MockAuditLog() = default;
+MockAccessTokenVerifier::MockAccessTokenVerifier() = default;
+MockAccessTokenVerifier::~MockAccessTokenVerifier() = default;
 MockTransaction::MockTransaction() = default;
 MockTransaction::~MockTransaction() = default;
 MockUnitOfWork::MockUnitOfWork() = default;

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 
 #include "features/auth/application/ports/access_token_issuer.hpp"
+#include "features/auth/application/ports/access_token_verifier.hpp"
+#include "features/users/application/ports/audit_log.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/ports/refresh_token_hasher.hpp"
 #include "features/users/application/ports/user_repository.hpp"
@@ -19,10 +21,30 @@ class MockUserRepository : public users::application::UserRepository {
   MOCK_METHOD(std::optional<users::domain::User>, findByEmail, (const std::string&), (override));
   MOCK_METHOD(std::optional<users::domain::User>, findByUsername, (const std::string&),
               (override));
+  MOCK_METHOD(std::vector<users::domain::User>, list, (const users::application::UserListQuery&),
+              (override));
   MOCK_METHOD(bool, emailExists, (const std::string&), (override));
   MOCK_METHOD(bool, usernameExists, (const std::string&), (override));
   MOCK_METHOD(Status, add, (users::domain::User&), (override));
   MOCK_METHOD(Status, update, (users::domain::User&), (override));
+};
+
+class MockAuditLog : public users::application::AuditLog {
+ public:
+  MockAuditLog();
+  ~MockAuditLog() override;
+  MOCK_METHOD(void, record, (const users::application::AuditEvent&), (override));
+  MOCK_METHOD(std::vector<users::application::AuditEvent>, listForUser,
+              (const Uuid&, const std::optional<users::application::EventCursor>&, std::size_t),
+              (override));
+};
+
+class MockAccessTokenVerifier : public auth::application::AccessTokenVerifier {
+ public:
+  MockAccessTokenVerifier();
+  ~MockAccessTokenVerifier() override;
+  MOCK_METHOD(Result<auth::application::AccessClaims>, verify, (std::string_view, Timestamp),
+              (const, override));
 };
 
 class MockTransaction : public Transaction {

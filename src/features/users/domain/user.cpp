@@ -67,6 +67,54 @@ bool User::grantRole(const std::string& role, Timestamp now) {
   return true;
 }
 
+bool User::revokeRole(const std::string& role, Timestamp now) {
+  if (s_.roles.erase(role) == 0) {
+    return false;
+  }
+  s_.updated_at = now;
+  return true;
+}
+
+bool User::revokeSession(const Uuid& id, Timestamp now) {
+  auto it = std::find_if(s_.sessions.begin(), s_.sessions.end(),
+                         [&](const Session& x) { return x.id() == id; });
+  if (it == s_.sessions.end()) return false;
+  s_.sessions.erase(it);
+  s_.updated_at = now;
+  return true;
+}
+
+std::size_t User::revokeAllSessions(Timestamp now, const std::optional<Uuid>& keep) {
+  const auto before = s_.sessions.size();
+  s_.sessions.erase(std::remove_if(s_.sessions.begin(), s_.sessions.end(),
+                                   [&](const Session& x) { return !keep || x.id() != *keep; }),
+                    s_.sessions.end());
+  const auto removed = before - s_.sessions.size();
+  if (removed > 0) s_.updated_at = now;
+  return removed;
+}
+
+void User::changePasswordHash(std::string hash, Timestamp now) {
+  s_.password_hash = std::move(hash);
+  s_.updated_at = now;
+}
+
+void User::rename(const Username& username, Timestamp now) {
+  s_.username = username.value();
+  s_.updated_at = now;
+}
+
+void User::setDisplayName(std::optional<std::string> display_name, Timestamp now) {
+  s_.display_name = std::move(display_name);
+  s_.updated_at = now;
+}
+
+void User::markDeleted(Timestamp now) {
+  s_.sessions.clear();
+  s_.deleted_at = now;
+  s_.updated_at = now;
+}
+
 const Session* User::findSession(const Uuid& id) const {
   for (const auto& x : s_.sessions) {
     if (x.id() == id) return &x;

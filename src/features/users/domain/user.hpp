@@ -56,6 +56,19 @@ class User {
 
   // Adds a role; false when the user already had it.
   bool grantRole(const std::string& role, Timestamp now);
+  // Removes a role; false when the user did not have it.
+  bool revokeRole(const std::string& role, Timestamp now);
+
+  // Removes one session; false when there was none with this id.
+  bool revokeSession(const Uuid& id, Timestamp now);
+  // Removes every session except `keep` (when given); returns how many were removed.
+  std::size_t revokeAllSessions(Timestamp now, const std::optional<Uuid>& keep = std::nullopt);
+
+  void changePasswordHash(std::string hash, Timestamp now);
+  void rename(const Username& username, Timestamp now);
+  void setDisplayName(std::optional<std::string> display_name, Timestamp now);
+  // Soft delete: marks the account deleted and revokes every session. Email and username stay.
+  void markDeleted(Timestamp now);
 
   const Session* findSession(const Uuid& id) const;
   bool isDeleted() const { return s_.deleted_at.has_value(); }

@@ -10,7 +10,7 @@ using ::testing::Return;
 
 class LoginUserTest : public AuthUseCaseTest {
  protected:
-  auth::application::LoginUser login_{uow_, users_, hasher_, tokens_, clock_};
+  auth::application::LoginUser login_{uow_, users_, hasher_, tokens_, audit_, clock_};
 };
 
 TEST_F(LoginUserTest, OpensANewSessionByEmailIgnoringCase) {
@@ -83,7 +83,7 @@ TEST_F(LoginUserTest, EvictsTheLeastRecentlyUsedSessionBeyondTheLimit) {
   seedUser();
   policy_.max_sessions = 2;
   auth::application::SessionTokens tokens{random_, refresh_hasher_, issuer_, policy_};
-  auth::application::LoginUser login{uow_, users_, hasher_, tokens, clock_};
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens, audit_, clock_};
   std::vector<Uuid> sessions;
   for (int i = 0; i < 3; ++i) {
     clock_.advance(std::chrono::seconds(1));

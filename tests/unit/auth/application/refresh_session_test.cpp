@@ -14,7 +14,7 @@ class RefreshSessionTest : public AuthUseCaseTest {
  protected:
   std::string login() {
     seedUser();
-    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, clock_};
+    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
     auto r = login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
     EXPECT_THAT(r, IsOk());
     return r->refresh_token;
@@ -22,7 +22,7 @@ class RefreshSessionTest : public AuthUseCaseTest {
   Result<auth::application::TokenGrant> refresh(const std::string& token) {
     return refresh_.execute({token, {"ua", "1.1.1.1"}});
   }
-  auth::application::RefreshSession refresh_{uow_, users_, tokens_, clock_};
+  auth::application::RefreshSession refresh_{uow_, users_, tokens_, audit_, clock_};
 };
 
 TEST_F(RefreshSessionTest, RotatesAndKeepsTheAbsoluteExpiry) {

@@ -15,7 +15,7 @@ class RegisterUserTest : public AuthUseCaseTest {
     return {"  Alice@Example.com", "Alice", kPassword, std::string(" Alice A. "), {"curl/8", "10.0.0.1"}};
   }
   users::domain::PasswordPolicy password_policy_{{"password123"}};
-  auth::application::RegisterUser register_{uow_, users_, hasher_, tokens_, clock_, random_,
+  auth::application::RegisterUser register_{uow_, users_, hasher_, tokens_, audit_, clock_, random_,
                                             password_policy_};
 };
 

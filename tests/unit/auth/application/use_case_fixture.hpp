@@ -7,6 +7,7 @@
 
 #include "fakes/fakes.hpp"
 #include "features/auth/application/use_cases/session_tokens.hpp"
+#include "features/users/application/audit_trail.hpp"
 #include "matchers.hpp"
 #include "mocks/mock_ports.hpp"
 
@@ -62,6 +63,9 @@ class AuthUseCaseTest : public ::testing::Test {
       stored_ = u;
       return ok();
     });
+    ON_CALL(audit_log_, record).WillByDefault([this](const users::application::AuditEvent& e) {
+      events_.push_back(e);
+    });
     ON_CALL(users_, update).WillByDefault([this](users::domain::User& u) -> Status {
       if (!stored_ || stored_->version() != u.version()) return fail(ErrorCode::Conflict);
       u.setVersion(u.version() + 1);
@@ -86,10 +90,19 @@ class AuthUseCaseTest : public ::testing::Test {
   NiceMock<MockPasswordHasher> hasher_;
   NiceMock<MockRefreshTokenHasher> refresh_hasher_;
   NiceMock<MockAccessTokenIssuer> issuer_;
+  NiceMock<MockAuditLog> audit_log_;
   FakeClock clock_;
   FakeRandomSource random_;
   users::domain::SessionPolicy policy_;
   auth::application::SessionTokens tokens_{random_, refresh_hasher_, issuer_, policy_};
+  users::application::AuditTrail audit_{audit_log_, clock_, random_};
+  std::vector<users::application::AuditEvent> events_;  // what audit_log_ recorded
+
+  std::vector<users::application::AuditEventType> eventTypes() const {
+    std::vector<users::application::AuditEventType> out;
+    for (const auto& e : events_) out.push_back(e.type);
+    return out;
+  }
   std::string dummy_hash_ = "$argon2id$dummy";
   std::optional<users::domain::User> stored_;
   int begins_ = 0;

@@ -35,6 +35,10 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
   // and its timing are the same for a wrong password and an unknown or deleted account.
   const bool matches = hasher_.verify(user ? user->passwordHash() : hasher_.dummyHash(), in.password);
   if (!user || !matches) {
+    auto tx = uow_.begin();
+    audit_.record(users::application::AuditEventType::LoginFailed,
+                  user ? std::optional<Uuid>(user->id()) : std::nullopt, in.client);
+    tx->commit();
     return tl::unexpected(invalidCredentials());
   }
 
@@ -47,6 +51,7 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
     const Timestamp now = clock_.now();
     auto opened = tokens_.open(user->id(), now, in.client);
     user->openSession(std::move(opened.session), now, tokens_.policy());
+    audit_.record(users::application::AuditEventType::LoginSucceeded, user->id(), in.client);
     auto written = users_.update(*user);
     if (!written) {
       if (written.error().code == ErrorCode::Conflict) continue;

@@ -5,6 +5,7 @@
 
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/use_cases/session_tokens.hpp"
+#include "features/users/application/audit_trail.hpp"
 #include "features/users/application/ports/user_repository.hpp"
 #include "shared/core/clock.hpp"
 #include "shared/core/result.hpp"
@@ -26,8 +27,8 @@ class LoginUser {
   };
 
   LoginUser(UnitOfWork& uow, users::application::UserRepository& users, PasswordHasher& hasher,
-            SessionTokens& tokens, Clock& clock)
-      : uow_(uow), users_(users), hasher_(hasher), tokens_(tokens), clock_(clock) {}
+            SessionTokens& tokens, users::application::AuditTrail& audit, Clock& clock)
+      : uow_(uow), users_(users), hasher_(hasher), tokens_(tokens), audit_(audit), clock_(clock) {}
 
   [[nodiscard]] Result<TokenGrant> execute(const Input& input);
 
@@ -38,6 +39,7 @@ class LoginUser {
   users::application::UserRepository& users_;
   PasswordHasher& hasher_;
   SessionTokens& tokens_;
+  users::application::AuditTrail& audit_;
   Clock& clock_;
 };
 

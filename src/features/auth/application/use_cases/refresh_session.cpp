@@ -22,15 +22,12 @@ Result<TokenGrant> RefreshSession::execute(const Input& in) {
     if (!user) return invalid();
     const auto* session = user->findSession(token->session_id);
     if (!session || token->generation > session->generation() ||
-        session->generation() - token->generation > kMaxGenerationsBack) {
+        session->generation() - token->generation > SessionTokens::kMaxGenerationsBack) {
       return invalid();
     }
     // Advance the presented secret to the session's generation; its digest must match the
     // stored one for the token to be genuine at all.
-    Bytes advanced = token->secret;
-    for (auto g = token->generation; g < session->generation(); ++g) {
-      advanced = hasher.successor(advanced);
-    }
+    Bytes advanced = tokens_.advance(*token, session->generation());
     Bytes next = hasher.successor(advanced);
     users::domain::RefreshAttempt refresh{token->generation, hasher.digest(advanced),
                                           hasher.digest(next)};
@@ -38,6 +35,9 @@ Result<TokenGrant> RefreshSession::execute(const Input& in) {
     const auto current_generation = session->generation();
     const auto outcome = user->refreshSession(token->session_id, refresh, now, tokens_.policy());
     if (outcome == users::domain::RefreshOutcome::Invalid) return invalid();
+    if (outcome == users::domain::RefreshOutcome::Reused) {
+      audit_.record(users::application::AuditEventType::RefreshReused, user->id(), in.client);
+    }
 
     auto written = users_.update(*user);
     if (!written) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "features/auth/application/use_cases/session_tokens.hpp"
+#include "features/users/application/audit_trail.hpp"
 #include "features/users/application/ports/user_repository.hpp"
 #include "shared/core/clock.hpp"
 #include "shared/core/result.hpp"
@@ -25,13 +26,9 @@ class RefreshSession {
     ClientInfo client;
   };
 
-  // Longest chain of rotations followed back to check an old token (30 days of rotating every
-  // 15 minutes is 2,880); older claims are treated as invalid.
-  static constexpr std::uint32_t kMaxGenerationsBack = 10000;
-
   RefreshSession(UnitOfWork& uow, users::application::UserRepository& users,
-                 SessionTokens& tokens, Clock& clock)
-      : uow_(uow), users_(users), tokens_(tokens), clock_(clock) {}
+                 SessionTokens& tokens, users::application::AuditTrail& audit, Clock& clock)
+      : uow_(uow), users_(users), tokens_(tokens), audit_(audit), clock_(clock) {}
 
   [[nodiscard]] Result<TokenGrant> execute(const Input& input);
 
@@ -39,6 +36,7 @@ class RefreshSession {
   UnitOfWork& uow_;
   users::application::UserRepository& users_;
   SessionTokens& tokens_;
+  users::application::AuditTrail& audit_;
   Clock& clock_;
 };
 

@@ -62,6 +62,7 @@ Result<TokenGrant> RegisterUser::execute(const Input& in) {
       if (added.error().code == ErrorCode::Conflict) continue;
       return tl::unexpected(added.error());
     }
+    audit_.record(users::application::AuditEventType::Registered, user.id(), in.client);
     tx->commit();
     return tokens_.grant(user, opened.token, now);
   }

@@ -5,6 +5,7 @@
 
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/use_cases/session_tokens.hpp"
+#include "features/users/application/audit_trail.hpp"
 #include "features/users/application/ports/user_repository.hpp"
 #include "features/users/domain/password_policy.hpp"
 #include "shared/core/clock.hpp"
@@ -28,9 +29,9 @@ class RegisterUser {
   };
 
   RegisterUser(UnitOfWork& uow, users::application::UserRepository& users, PasswordHasher& hasher,
-               SessionTokens& tokens, Clock& clock, RandomSource& random,
-               const users::domain::PasswordPolicy& policy)
-      : uow_(uow), users_(users), hasher_(hasher), tokens_(tokens), clock_(clock),
+               SessionTokens& tokens, users::application::AuditTrail& audit, Clock& clock,
+               RandomSource& random, const users::domain::PasswordPolicy& policy)
+      : uow_(uow), users_(users), hasher_(hasher), tokens_(tokens), audit_(audit), clock_(clock),
         random_(random), policy_(policy) {}
 
   // Field errors for `input`, skipping fields named in `skip` (already reported by the caller).
@@ -44,6 +45,7 @@ class RegisterUser {
   users::application::UserRepository& users_;
   PasswordHasher& hasher_;
   SessionTokens& tokens_;
+  users::application::AuditTrail& audit_;
   Clock& clock_;
   RandomSource& random_;
   const users::domain::PasswordPolicy& policy_;

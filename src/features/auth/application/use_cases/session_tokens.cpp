@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "shared/core/encoding.hpp"
+
 namespace authd::auth::application {
 
 SessionTokens::Opened SessionTokens::open(const Uuid& user_id, Timestamp now,
@@ -17,6 +19,22 @@ SessionTokens::Opened SessionTokens::open(const Uuid& user_id, Timestamp now,
   auto session = users::domain::Session::open(token.session_id, hasher_.digest(token.secret), now,
                                               policy_, client.user_agent, client.ip);
   return Opened{std::move(session), std::move(token)};
+}
+
+Bytes SessionTokens::advance(const domain::RefreshToken& token, std::uint32_t generation) const {
+  Bytes secret = token.secret;
+  for (auto g = token.generation; g < generation; ++g) secret = hasher_.successor(secret);
+  return secret;
+}
+
+bool SessionTokens::isGenuine(const users::domain::Session& session,
+                              const domain::RefreshToken& token) const {
+  if (token.generation > session.generation() ||
+      session.generation() - token.generation > kMaxGenerationsBack) {
+    return false;
+  }
+  return constantTimeEqual(hasher_.digest(advance(token, session.generation())),
+                           session.state().token_digest);
 }
 
 TokenGrant SessionTokens::grant(const users::domain::User& user, const domain::RefreshToken& token,

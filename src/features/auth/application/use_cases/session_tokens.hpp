@@ -7,6 +7,7 @@
 #include "features/auth/domain/refresh_token.hpp"
 #include "features/users/domain/session.hpp"
 #include "features/users/domain/user.hpp"
+#include "shared/core/client_info.hpp"
 #include "shared/core/random_source.hpp"
 
 namespace authd::auth::application {
@@ -20,16 +21,16 @@ struct TokenGrant {
   users::domain::User user;
 };
 
-// Where a request came from; remembered by the sessions it opens.
-struct ClientInfo {
-  std::string user_agent;
-  std::string ip;
-};
+using authd::ClientInfo;
 
 // Opens sessions and turns them into token grants; shared by the use cases that hand out
 // tokens. Thread-safe if its ports are.
 class SessionTokens {
  public:
+  // Longest chain of rotations followed back to check an old token (30 days of rotating every
+  // 15 minutes is 2,880); older claims are treated as not genuine.
+  static constexpr std::uint32_t kMaxGenerationsBack = 10000;
+
   SessionTokens(RandomSource& random, RefreshTokenHasher& hasher, AccessTokenIssuer& issuer,
                 users::domain::SessionPolicy policy)
       : random_(random), hasher_(hasher), issuer_(issuer), policy_(policy) {}
@@ -45,6 +46,13 @@ class SessionTokens {
   // reported is what remains of the session's absolute lifetime.
   TokenGrant grant(const users::domain::User& user, const domain::RefreshToken& token,
                    Timestamp now);
+
+  // True when `token` is a genuine token of `session`, of any past or current generation:
+  // its secret, advanced to the session's generation, has the stored digest.
+  bool isGenuine(const users::domain::Session& session, const domain::RefreshToken& token) const;
+
+  // The secret of `token` advanced to generation `generation` (>= token.generation).
+  Bytes advance(const domain::RefreshToken& token, std::uint32_t generation) const;
 
   const users::domain::SessionPolicy& policy() const { return policy_; }
   RefreshTokenHasher& hasher() { return hasher_; }

@@ -66,3 +66,79 @@ std::vector<application::PublicSigningKey> Ed25519AccessTokenIssuer::publicKeys(
 }
 
 }  // namespace authd::auth::infrastructure
+
+namespace authd::auth::infrastructure {
+namespace {
+
+tl::unexpected<Error> unauthorized(const char* why) {
+  return fail(ErrorCode::Unauthorized, why);
+}
+
+std::optional<nlohmann::json> jsonSegment(std::string_view segment) {
+  auto bytes = base64UrlDecode(segment);
+  if (!bytes) return std::nullopt;
+  auto j = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  return j;
+}
+
+}  // namespace
+
+Result<application::AccessClaims> Ed25519AccessTokenIssuer::verify(std::string_view token,
+                                                                   Timestamp now) const {
+  const auto d1 = token.find('.');
+  const auto d2 = token.rfind('.');
+  if (token.size() > 8192 || d1 == std::string_view::npos || d1 == d2 ||
+      token.find('.', d1 + 1) != d2) {
+    return unauthorized("The access token is malformed.");
+  }
+  const auto header = jsonSegment(token.substr(0, d1));
+  if (!header) return unauthorized("The access token is malformed.");
+  // Only EdDSA: "none", HS256 keyed with the public key and every other alg are refused
+  // before any key is touched.
+  const auto alg = header->find("alg");
+  const auto kid = header->find("kid");
+  if (alg == header->end() || !alg->is_string() || *alg != "EdDSA" || kid == header->end() ||
+      !kid->is_string()) {
+    return unauthorized("The access token is not an EdDSA token of ours.");
+  }
+  const SigningKey* key = nullptr;
+  for (const auto& k : keys_) {
+    if (k.kid == kid->get<std::string>()) key = &k;
+  }
+  if (key == nullptr) return unauthorized("The access token was signed by an unknown key.");
+  const auto sig = base64UrlDecode(token.substr(d2 + 1));
+  if (!sig || sig->size() != crypto_sign_BYTES ||
+      crypto_sign_verify_detached(sig->data(), reinterpret_cast<const unsigned char*>(token.data()),
+                                  d2, key->public_key.data()) != 0) {
+    return unauthorized("The access token signature is invalid.");
+  }
+  const auto claims = jsonSegment(token.substr(d1 + 1, d2 - d1 - 1));
+  if (!claims) return unauthorized("The access token is malformed.");
+  try {
+    application::AccessClaims out;
+    out.issuer = claims->at("iss").get<std::string>();
+    out.audience = claims->at("aud").get<std::string>();
+    out.issued_at = claims->at("iat").get<std::int64_t>();
+    out.expires_at = claims->at("exp").get<std::int64_t>();
+    const auto nbf = claims->at("nbf").get<std::int64_t>();
+    const auto sub = Uuid::parse(claims->at("sub").get<std::string>());
+    const auto sid = Uuid::parse(claims->at("sid").get<std::string>());
+    if (out.issuer != config_.issuer || out.audience != config_.audience) {
+      return unauthorized("The access token is for another issuer or audience.");
+    }
+    const auto t = toUnixSeconds(now);
+    if (t >= out.expires_at + config_.leeway.count() || t < nbf - config_.leeway.count()) {
+      return unauthorized("The access token has expired or is not valid yet.");
+    }
+    if (!sub || !sid) return unauthorized("The access token is malformed.");
+    out.subject = *sub;
+    out.session = *sid;
+    for (const auto& r : claims->at("roles")) out.roles.push_back(r.get<std::string>());
+    return out;
+  } catch (const nlohmann::json::exception&) {
+    return unauthorized("The access token is malformed.");
+  }
+}
+
+}  // namespace authd::auth::infrastructure

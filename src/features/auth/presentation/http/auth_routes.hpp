@@ -1,12 +1,16 @@
 #pragma once
 
-#include <pistache/router.h>
+#include <string>
 
 #include "features/auth/application/ports/access_token_issuer.hpp"
+#include "features/auth/application/use_cases/account.hpp"
+#include "features/auth/application/use_cases/authenticate.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
 #include "features/auth/application/use_cases/refresh_session.hpp"
 #include "features/auth/application/use_cases/register_user.hpp"
-#include "shared/presentation/http_support.hpp"
+#include "features/auth/application/use_cases/session_management.hpp"
+#include "features/users/presentation/http/user_routes.hpp"
+#include "shared/presentation/route_table.hpp"
 
 namespace authd::auth::presentation {
 
@@ -14,12 +18,26 @@ struct AuthUseCases {
   application::RegisterUser& register_user;
   application::LoginUser& login_user;
   application::RefreshSession& refresh_session;
+  application::Logout& logout;
+  application::LogoutAll& logout_all;
+  application::RevokeToken& revoke_token;
+  application::RevokeSession& revoke_session;
+  application::Introspect& introspect;
+  application::ChangePassword& change_password;
+  application::DeleteAccount& delete_account;
+  application::ListEvents& list_events;
   application::AccessTokenIssuer& keys;
+  Clock& clock;
+  users::domain::SessionPolicy policy;
+  std::string issuer;  // base URL for discovery
 };
 
-// POST /v1/auth/register, /v1/auth/login, /v1/auth/refresh and GET /.well-known/jwks.json.
-// The use cases must outlive the router.
-void addAuthRoutes(Pistache::Rest::Router& router, AuthUseCases use_cases,
-                   http::HttpOptions options);
+// Adapts the Authenticate use case to the users feature's Authenticator.
+users::presentation::Authenticator authenticatorFor(application::Authenticate& authenticate);
+
+// Every /v1/auth route, POST /v1/users/me/password, DELETE /v1/users/me, the JWKS and the
+// OpenID discovery document. The use cases must outlive the router.
+void addAuthRoutes(http::RouteTable& routes, AuthUseCases use_cases,
+                   users::presentation::Authenticator authenticate);
 
 }  // namespace authd::auth::presentation

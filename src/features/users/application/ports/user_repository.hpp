@@ -2,12 +2,21 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "features/users/domain/user.hpp"
 #include "shared/core/result.hpp"
 #include "shared/core/uuid.hpp"
 
 namespace authd::users::application {
+
+// A page of live users, newest first, keyset-paginated on (created_at, id).
+struct UserListQuery {
+  std::size_t limit = 20;
+  std::optional<std::string> prefix;  // lowercase prefix of email or username
+  std::optional<std::pair<Timestamp, Uuid>> after;  // strictly older than this (created_at, id)
+};
 
 // Port: stored users. Every call runs inside the caller's current transaction (UnitOfWork);
 // implementations never begin or commit one. Reads skip soft-deleted users unless the name
@@ -24,6 +33,9 @@ class UserRepository {
   // Including soft-deleted accounts: their email and username stay reserved.
   virtual bool emailExists(const std::string& email) = 0;
   virtual bool usernameExists(const std::string& username) = 0;
+
+  // Live users matching `query`, newest first, at most query.limit.
+  virtual std::vector<domain::User> list(const UserListQuery& query) = 0;
 
   // Inserts a new user and sets its version. Conflict when its email or username was taken
   // concurrently (the transaction is then unusable: roll back and retry).

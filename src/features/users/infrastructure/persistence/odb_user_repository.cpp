@@ -40,6 +40,36 @@ std::optional<domain::User> OdbUserRepository::findByUsername(const std::string&
   });
 }
 
+// LIKE pattern for a literal prefix: escape the wildcards with '!'.
+std::string likePrefix(const std::string& prefix) {
+  std::string out;
+  for (char c : prefix) {
+    if (c == '%' || c == '_' || c == '!') out.push_back('!');
+    out.push_back(c);
+  }
+  return out + "%";
+}
+
+std::vector<domain::User> OdbUserRepository::list(const application::UserListQuery& query) {
+  return translateDatabaseFaults([&] {
+    Query q = Query::deleted_at.is_null();
+    if (query.prefix) {
+      const std::string pattern = likePrefix(*query.prefix);
+      q = q && (Query::email.like(pattern, "!") || Query::username.like(pattern, "!"));
+    }
+    if (query.after) {
+      const long long at = toMicros(query.after->first);
+      const std::string id = query.after->second.toString();
+      q = q && (Query::created_at < at || (Query::created_at == at && Query::id < id));
+    }
+    q = q + "ORDER BY" + Query::created_at + "DESC," + Query::id + "DESC LIMIT" +
+        Query::_val(static_cast<long long>(query.limit));
+    std::vector<domain::User> out;
+    for (const auto& r : db_->query<UserRecord>(q)) out.push_back(toDomain(r));
+    return out;
+  });
+}
+
 bool OdbUserRepository::emailExists(const std::string& email) {
   return translateDatabaseFaults([&] {
     return db_->query_value<records::UserCount>(odb::query<records::UserCount>::email == email)

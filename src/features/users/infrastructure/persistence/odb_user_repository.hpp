@@ -17,6 +17,7 @@ class OdbUserRepository final : public application::UserRepository {
   std::optional<domain::User> findById(const Uuid& id) override;
   std::optional<domain::User> findByEmail(const std::string& email) override;
   std::optional<domain::User> findByUsername(const std::string& username) override;
+  std::vector<domain::User> list(const application::UserListQuery& query) override;
   bool emailExists(const std::string& email) override;
   bool usernameExists(const std::string& username) override;
   Status add(domain::User& user) override;

@@ -1,0 +1,112 @@
+#include "features/auth/application/use_cases/session_management.hpp"
+
+#include <algorithm>
+
+#include "features/users/application/modify_user.hpp"
+
+namespace authd::auth::application {
+
+using users::application::AuditEventType;
+using users::application::modifyUser;
+using users::application::Write;
+
+namespace {
+
+// Revokes the session a genuine refresh token belongs to; anything else is a no-op.
+Status revokeByRefreshToken(SessionDeps& d, const std::string& text, const ClientInfo& client,
+                            AuditEventType type) {
+  const auto token = domain::RefreshToken::decode(text);
+  if (!token) return ok();
+  auto status = modifyUser(d.uow, d.users, token->user_id, [&](users::domain::User& user) -> Result<Write> {
+    const auto* session = user.findSession(token->session_id);
+    if (session == nullptr || !d.tokens.isGenuine(*session, *token)) return Write::No;
+    user.revokeSession(token->session_id, d.clock.now());
+    d.audit.record(type, user.id(), client);
+    return Write::Yes;
+  });
+  if (!status && status.error().code == ErrorCode::NotFound) return ok();
+  return status;
+}
+
+}  // namespace
+
+Status Logout::execute(const std::string& refresh_token, const ClientInfo& client) {
+  return revokeByRefreshToken(d_, refresh_token, client, AuditEventType::Logout);
+}
+
+Status LogoutAll::execute(const Uuid& user_id, const ClientInfo& client) {
+  auto status = modifyUser(d_.uow, d_.users, user_id, [&](users::domain::User& user) -> Result<Write> {
+    user.revokeAllSessions(d_.clock.now());
+    d_.audit.record(AuditEventType::LogoutAll, user.id(), client);
+    return Write::Yes;
+  });
+  if (!status && status.error().code == ErrorCode::NotFound) {
+    return fail(ErrorCode::Unauthorized, "The account no longer exists.");
+  }
+  return status;
+}
+
+Status RevokeToken::execute(const std::string& token, const std::optional<std::string>& hint,
+                            const ClientInfo& client) {
+  // The hint only orders the attempts (RFC 7009 section 2.1); both kinds are tried.
+  const bool looks_like_jwt = std::count(token.begin(), token.end(), '.') == 2;
+  const bool access_first = hint ? *hint == "access_token" : looks_like_jwt;
+  auto byAccess = [&]() -> std::optional<Status> {
+    auto claims = verifier_.verify(token, d_.clock.now());
+    if (!claims) return std::nullopt;
+    auto status = modifyUser(d_.uow, d_.users, claims->subject, [&](users::domain::User& user) -> Result<Write> {
+      if (!user.revokeSession(claims->session, d_.clock.now())) return Write::No;
+      d_.audit.record(AuditEventType::SessionRevoked, user.id(), client);
+      return Write::Yes;
+    });
+    if (!status && status.error().code == ErrorCode::NotFound) return ok();
+    return status;
+  };
+  if (access_first || looks_like_jwt) {
+    if (auto done = byAccess()) return *done;
+  }
+  return revokeByRefreshToken(d_, token, client, AuditEventType::SessionRevoked);
+}
+
+Status RevokeSession::execute(const Uuid& user_id, const std::string& session_id,
+                              const ClientInfo& client) {
+  const auto sid = Uuid::parse(session_id);
+  if (!sid) return fail(ErrorCode::NotFound, "No such session.");
+  auto status = modifyUser(d_.uow, d_.users, user_id, [&](users::domain::User& user) -> Result<Write> {
+    if (!user.revokeSession(*sid, d_.clock.now())) {
+      return fail(ErrorCode::NotFound, "No such session.");
+    }
+    d_.audit.record(AuditEventType::SessionRevoked, user.id(), client);
+    return Write::Yes;
+  });
+  return status;
+}
+
+std::vector<SessionView> listSessions(const users::domain::User& user, const Uuid& current,
+                                      Timestamp now, const users::domain::SessionPolicy& policy) {
+  std::vector<SessionView> out;
+  for (const auto& s : user.sessions()) {
+    if (s.isExpired(now, policy)) continue;
+    out.push_back({s.state(), s.id() == current});
+  }
+  std::sort(out.begin(), out.end(), [](const SessionView& a, const SessionView& b) {
+    return a.session.last_used_at > b.session.last_used_at;
+  });
+  return out;
+}
+
+Introspect::Output Introspect::execute(const std::string& token) {
+  const Timestamp now = clock_.now();
+  auto claims = verifier_.verify(token, now);
+  if (!claims) return {};
+  std::optional<users::domain::User> user;
+  {
+    auto tx = uow_.begin();
+    user = users_.findById(claims->subject);
+  }
+  const auto* session = user ? user->findSession(claims->session) : nullptr;
+  if (session == nullptr || session->isExpired(now, policy_)) return {};
+  return {true, std::move(*claims)};
+}
+
+}  // namespace authd::auth::application

@@ -1,0 +1,120 @@
+#include "shared/presentation/route_table.hpp"
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "shared/core/errors.hpp"
+
+namespace authd::http {
+namespace {
+
+using Pistache::Http::Method;
+
+constexpr Method kMethods[] = {Method::Get, Method::Post, Method::Put, Method::Patch,
+                               Method::Delete, Method::Options, Method::Head};
+
+void addRoute(Pistache::Rest::Router& r, Method m, const std::string& path,
+              Pistache::Rest::Route::Handler h) {
+  switch (m) {
+    case Method::Get: return Pistache::Rest::Routes::Get(r, path, std::move(h));
+    case Method::Post: return Pistache::Rest::Routes::Post(r, path, std::move(h));
+    case Method::Put: return Pistache::Rest::Routes::Put(r, path, std::move(h));
+    case Method::Patch: return Pistache::Rest::Routes::Patch(r, path, std::move(h));
+    case Method::Delete: return Pistache::Rest::Routes::Delete(r, path, std::move(h));
+    case Method::Options: return Pistache::Rest::Routes::Options(r, path, std::move(h));
+    case Method::Head: return Pistache::Rest::Routes::Head(r, path, std::move(h));
+    default: return;
+  }
+}
+
+// One access-log line per request; never a body, header value or token.
+void logAccess(bool json, const RequestContext& ctx, const char* method, const std::string& route,
+               int status, double seconds) {
+  const double ms = seconds * 1000.0;
+  if (json) {
+    nlohmann::json line = {{"msg", "request"}, {"request_id", ctx.request_id},
+                           {"method", method}, {"route", route},
+                           {"status", status}, {"duration_ms", ms},
+                           {"client", ctx.client_ip}};
+    spdlog::get("authd.access")->info(
+        line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else {
+    spdlog::info("request {} {} {} {:.2f}ms request_id={} client={}", method, route, status, ms,
+                 ctx.request_id, ctx.client_ip);
+  }
+}
+
+}  // namespace
+
+Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler handler) {
+  ServerState* state = &state_;
+  return [state, route = std::move(route), handler = std::move(handler)](
+             const Pistache::Rest::Request& req, Pistache::Http::ResponseWriter response) {
+    const auto started = std::chrono::steady_clock::now();
+    state->in_flight.fetch_add(1);
+    RequestContext ctx;
+    ctx.request_id = "-";
+    try {
+      ctx = contextOf(req, state->options);
+      setHeader(response, "X-Request-Id", ctx.request_id);
+      if (state->draining.load()) {
+        setHeader(response, "Connection", "close");
+        sendProblem(response, Error{ErrorCode::Unavailable, "The server is shutting down.", {}});
+      } else {
+        handler(req, response, ctx);
+      }
+    } catch (const UnavailableError& e) {
+      spdlog::error("request_id={} unavailable: {}", ctx.request_id, e.what());
+      sendProblem(response, Error{ErrorCode::Unavailable, "The database is unreachable.", {}});
+    } catch (const std::exception& e) {
+      // Logged with the request id; the client gets no detail (no SQL, no what()).
+      spdlog::error("request_id={} internal error: {}", ctx.request_id, e.what());
+      sendProblem(response, Error{ErrorCode::Internal,
+                                  "Unexpected error; quote request id " + ctx.request_id + ".", {}});
+    } catch (...) {
+      spdlog::error("request_id={} internal error: unknown exception", ctx.request_id);
+      sendProblem(response, Error{ErrorCode::Internal, "Unexpected error.", {}});
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const int status = static_cast<int>(response.getResponseCode());
+    const char* method = Pistache::Http::methodString(req.method());
+    state->metrics.observeRequest(route, method, status, seconds);
+    logAccess(state->json_logs, ctx, method, route, status, seconds);
+    state->in_flight.fetch_sub(1);
+    return Pistache::Rest::Route::Result::Ok;
+  };
+}
+
+void RouteTable::add(Method method, const std::string& path, Handler h) {
+  paths_[path].insert(method);
+  addRoute(router_, method, path, guarded(path, std::move(h)));
+}
+
+void RouteTable::finish() {
+  for (const auto& [path, methods] : paths_) {
+    std::string allow;
+    for (Method m : kMethods) {
+      if (methods.count(m)) allow += std::string(allow.empty() ? "" : ", ") + Pistache::Http::methodString(m);
+    }
+    for (Method m : kMethods) {
+      if (methods.count(m)) continue;
+      addRoute(router_, m, path,
+               guarded(path, [allow](const Pistache::Rest::Request&, Pistache::Http::ResponseWriter& res,
+                                     const RequestContext&) {
+                 setHeader(res, "Allow", allow);
+                 sendProblem(res, Error{ErrorCode::MethodNotAllowed,
+                                        "This route allows " + allow + ".", {}});
+               }));
+    }
+  }
+  router_.addNotFoundHandler(guarded("unmatched", [](const Pistache::Rest::Request&,
+                                                     Pistache::Http::ResponseWriter& res,
+                                                     const RequestContext&) {
+    sendProblem(res, Error{ErrorCode::NotFound, "No route matches this path.", {}});
+  }));
+}
+
+}  // namespace authd::http

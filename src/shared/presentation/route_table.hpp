@@ -1,0 +1,50 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <set>
+#include <string>
+
+#include <pistache/router.h>
+
+#include "shared/presentation/http_support.hpp"
+#include "shared/presentation/metrics.hpp"
+
+namespace authd::http {
+
+// State shared by every route of one server.
+struct ServerState {
+  HttpOptions options;
+  Metrics metrics;
+  bool json_logs = false;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> draining{false};  // set on SIGTERM: new requests get 503
+};
+
+// Registers routes on a Pistache router, each wrapped in the one guard (request id, client
+// address, exception barrier, metrics, access log). finish() answers every other method on a
+// known path with 405 problem+json and an Allow header, and unknown paths with 404
+// problem+json. Not thread-safe; use before serving.
+class RouteTable {
+ public:
+  RouteTable(Pistache::Rest::Router& router, ServerState& state) : router_(router), state_(state) {}
+
+  void get(const std::string& path, Handler h) { add(Pistache::Http::Method::Get, path, std::move(h)); }
+  void post(const std::string& path, Handler h) { add(Pistache::Http::Method::Post, path, std::move(h)); }
+  void put(const std::string& path, Handler h) { add(Pistache::Http::Method::Put, path, std::move(h)); }
+  void patch(const std::string& path, Handler h) { add(Pistache::Http::Method::Patch, path, std::move(h)); }
+  void del(const std::string& path, Handler h) { add(Pistache::Http::Method::Delete, path, std::move(h)); }
+  void finish();
+
+  ServerState& state() { return state_; }
+
+ private:
+  void add(Pistache::Http::Method method, const std::string& path, Handler h);
+  Pistache::Rest::Route::Handler guarded(std::string route, Handler h);
+
+  Pistache::Rest::Router& router_;
+  ServerState& state_;
+  std::map<std::string, std::set<Pistache::Http::Method>> paths_;
+};
+
+}  // namespace authd::http
