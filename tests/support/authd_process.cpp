@@ -130,3 +130,22 @@ std::string AuthdProcess::log() const {
 }
 
 }  // namespace authd::testing
+
+namespace authd::testing {
+
+int runAuthd(const std::vector<std::string>& args, const std::string& database_url,
+             std::string* output) {
+  std::string cmd = "AUTH_DATABASE_URL='" + database_url + "' '" + std::string(AUTHD_BINARY) + "'";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("popen failed");
+  char buf[512];
+  std::string out;
+  while (fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
+  const int status = pclose(pipe);
+  if (output != nullptr) *output = out;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace authd::testing

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <sys/types.h>
 
@@ -29,5 +30,10 @@ class AuthdProcess {
 };
 
 int freeLoopbackPort();
+
+// Runs `authd ARGS...` to completion with AUTH_DATABASE_URL set; returns its exit code and
+// puts its output in *output when given.
+int runAuthd(const std::vector<std::string>& args, const std::string& database_url,
+             std::string* output = nullptr);
 
 }  // namespace authd::testing

@@ -18,6 +18,7 @@ class MockUserRepository : public users::application::UserRepository {
   MockUserRepository();
   ~MockUserRepository() override;
   MOCK_METHOD(std::optional<users::domain::User>, findById, (const Uuid&), (override));
+  MOCK_METHOD(std::optional<users::domain::User>, findByIdForUpdate, (const Uuid&), (override));
   MOCK_METHOD(std::optional<users::domain::User>, findByEmail, (const std::string&), (override));
   MOCK_METHOD(std::optional<users::domain::User>, findByUsername, (const std::string&),
               (override));

@@ -7,7 +7,7 @@ Status modifyUser(UnitOfWork& uow, UserRepository& users, const Uuid& id,
                   int attempts) {
   for (int attempt = 0; attempt < attempts; ++attempt) {
     auto tx = uow.begin();
-    auto user = users.findById(id);
+    auto user = attempt == 0 ? users.findById(id) : users.findByIdForUpdate(id);
     if (!user) return fail(ErrorCode::NotFound, "No such user.");
     auto decision = mutate(*user);
     if (!decision) return tl::unexpected(decision.error());

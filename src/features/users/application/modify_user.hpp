@@ -12,8 +12,8 @@ enum class Write { Yes, No };
 
 // The read-modify-write loop every user change shares: in one transaction, load the live
 // user, let `mutate` change it (and record what it must in the same transaction), write it
-// with the version check and commit. A lost version race is retried on a fresh copy, up to
-// `attempts` times. `mutate` returning an error, or Write::No, writes nothing.
+// with the version check and commit. A lost version race is retried on a fresh copy read
+// with a row lock (so the retry cannot lose again), up to `attempts` times. `mutate` returning an error, or Write::No, writes nothing.
 // Errors: NotFound (no live user with this id), whatever `mutate` or update() return, and
 // Conflict after the last attempt. On success *out (when given) is the user as written.
 Status modifyUser(UnitOfWork& uow, UserRepository& users, const Uuid& id,

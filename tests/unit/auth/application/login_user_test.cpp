@@ -64,7 +64,7 @@ TEST_F(LoginUserTest, VersionConflictIsRetriedWithAFreshCopy) {
         stored_ = u;
         return ok();
       });
-  EXPECT_CALL(users_, findById(_)).Times(1);
+  EXPECT_CALL(users_, findByIdForUpdate(_)).Times(1);  // the retry reads with a row lock
   auto result = login_.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
   ASSERT_THAT(result, IsOk());
   EXPECT_EQ(commits_, 1);

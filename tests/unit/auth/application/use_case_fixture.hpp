@@ -46,10 +46,8 @@ class AuthUseCaseTest : public ::testing::Test {
     ON_CALL(hasher_, verify).WillByDefault([](const std::string& h, std::string_view pw) {
       return h == kHash && pw == kPassword;
     });
-    ON_CALL(users_, findById).WillByDefault([this](const Uuid& id) -> std::optional<users::domain::User> {
-      if (stored_ && stored_->id() == id && !stored_->isDeleted()) return stored_;
-      return std::nullopt;
-    });
+    ON_CALL(users_, findById).WillByDefault([this](const Uuid& id) { return lookup(id); });
+    ON_CALL(users_, findByIdForUpdate).WillByDefault([this](const Uuid& id) { return lookup(id); });
     ON_CALL(users_, findByEmail).WillByDefault([this](const std::string& e) -> std::optional<users::domain::User> {
       if (stored_ && stored_->email() == e && !stored_->isDeleted()) return stored_;
       return std::nullopt;
@@ -72,6 +70,11 @@ class AuthUseCaseTest : public ::testing::Test {
       stored_ = u;
       return ok();
     });
+  }
+
+  std::optional<users::domain::User> lookup(const Uuid& id) const {
+    if (stored_ && stored_->id() == id && !stored_->isDeleted()) return stored_;
+    return std::nullopt;
   }
 
   // Stores an existing account with password kPassword.

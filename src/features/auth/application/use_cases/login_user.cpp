@@ -45,7 +45,7 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto tx = uow_.begin();
     if (attempt > 0) {
-      user = users_.findById(user->id());
+      user = users_.findByIdForUpdate(user->id());
       if (!user) return tl::unexpected(invalidCredentials());  // deleted meanwhile
     }
     const Timestamp now = clock_.now();

@@ -18,7 +18,9 @@ Result<TokenGrant> RefreshSession::execute(const Input& in) {
 
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto tx = uow_.begin();
-    auto user = users_.findById(token->user_id);
+    // A retry after a lost version race reads with a row lock so it cannot lose again.
+    auto user = attempt == 0 ? users_.findById(token->user_id)
+                             : users_.findByIdForUpdate(token->user_id);
     if (!user) return invalid();
     const auto* session = user->findSession(token->session_id);
     if (!session || token->generation > session->generation() ||

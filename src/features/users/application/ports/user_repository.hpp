@@ -26,6 +26,10 @@ class UserRepository {
   virtual ~UserRepository() = default;
 
   virtual std::optional<domain::User> findById(const Uuid& id) = 0;
+  // Like findById, but also locks the row until the transaction ends (SELECT ... FOR UPDATE).
+  // Used on the retry after a lost version race, so the retry cannot lose again: optimistic
+  // first, pessimistic when contended.
+  virtual std::optional<domain::User> findByIdForUpdate(const Uuid& id) = 0;
   // `email` and `username` must already be normalised (domain::Email / domain::Username).
   virtual std::optional<domain::User> findByEmail(const std::string& email) = 0;
   virtual std::optional<domain::User> findByUsername(const std::string& username) = 0;

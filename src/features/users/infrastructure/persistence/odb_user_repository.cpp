@@ -27,6 +27,13 @@ std::optional<domain::User> OdbUserRepository::findById(const Uuid& id) {
   });
 }
 
+std::optional<domain::User> OdbUserRepository::findByIdForUpdate(const Uuid& id) {
+  return translateDatabaseFaults([&] {
+    return first(db_->query<UserRecord>(
+        (Query::id == id.toString() && Query::deleted_at.is_null()) + "FOR UPDATE"));
+  });
+}
+
 std::optional<domain::User> OdbUserRepository::findByEmail(const std::string& email) {
   return translateDatabaseFaults([&] {
     return first(db_->query<UserRecord>(Query::email == email && Query::deleted_at.is_null()));

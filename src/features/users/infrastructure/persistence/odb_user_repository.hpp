@@ -15,6 +15,7 @@ class OdbUserRepository final : public application::UserRepository {
   explicit OdbUserRepository(std::shared_ptr<odb::pgsql::database> db) : db_(std::move(db)) {}
 
   std::optional<domain::User> findById(const Uuid& id) override;
+  std::optional<domain::User> findByIdForUpdate(const Uuid& id) override;
   std::optional<domain::User> findByEmail(const std::string& email) override;
   std::optional<domain::User> findByUsername(const std::string& username) override;
   std::vector<domain::User> list(const application::UserListQuery& query) override;

@@ -1,0 +1,127 @@
+#include "features/auth/application/use_cases/account.hpp"
+#include "features/auth/application/use_cases/login_user.hpp"
+#include "features/auth/application/use_cases/register_user.hpp"
+#include "use_case_fixture.hpp"
+
+namespace authd::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::Return;
+using users::application::AuditEventType;
+using std::chrono::seconds;
+
+class AccountTest : public AuthUseCaseTest {
+ protected:
+  std::vector<Uuid> loginTimes(int n) {
+    if (!stored_) seedUser();
+    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+    std::vector<Uuid> out;
+    for (int i = 0; i < n; ++i) {
+      clock_.advance(seconds(1));
+      auto r = login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
+      out.push_back(auth::domain::RefreshToken::decode(r->refresh_token)->session_id);
+    }
+    events_.clear();
+    return out;
+  }
+  users::domain::PasswordPolicy policy_list_{{"password123"}};
+  auth::application::ChangePassword change_{uow_, users_, hasher_, audit_, clock_, policy_list_};
+  auth::application::DeleteAccount delete_{uow_, users_, hasher_, audit_, clock_};
+};
+
+TEST_F(AccountTest, ChangePasswordKeepsOnlyTheCallersSession) {
+  auto sessions = loginTimes(3);
+  EXPECT_CALL(hasher_, hash(std::string_view("a brand new secret"))).WillOnce(Return(std::string("$new")));
+  ASSERT_THAT(change_.execute({stored_->id(), sessions[1], kPassword, "a brand new secret", {}}), IsOk());
+  EXPECT_EQ(stored_->passwordHash(), "$new");
+  ASSERT_EQ(stored_->sessions().size(), 1u);
+  EXPECT_EQ(stored_->sessions()[0].id(), sessions[1]);
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::PasswordChanged});
+}
+
+TEST_F(AccountTest, WrongCurrentPasswordIsInvalidCredentialsAndAFailedLogin) {
+  auto sessions = loginTimes(1);
+  EXPECT_CALL(hasher_, hash).Times(0);
+  EXPECT_CALL(users_, update).Times(0);
+  EXPECT_THAT(change_.execute({stored_->id(), sessions[0], "wrong one", "a brand new secret", {}}),
+              HasError(ErrorCode::InvalidCredentials));
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::LoginFailed});
+}
+
+TEST_F(AccountTest, NewPasswordMustMeetThePolicy) {
+  auto sessions = loginTimes(1);
+  auto r = change_.execute({stored_->id(), sessions[0], kPassword, "password123", {}});
+  ASSERT_THAT(r, HasError(ErrorCode::ValidationFailed));
+  EXPECT_EQ(r.error().fields.at(0).field, "new_password");
+  EXPECT_EQ(stored_->passwordHash(), kHash);
+}
+
+TEST_F(AccountTest, DeleteAccountSoftDeletesAndRevokesEverything) {
+  loginTimes(2);
+  const Uuid id = stored_->id();
+  ASSERT_THAT(delete_.execute(id, kPassword, {}), IsOk());
+  EXPECT_TRUE(stored_->isDeleted());
+  EXPECT_TRUE(stored_->sessions().empty());
+  EXPECT_EQ(stored_->email(), "alice@example.com");  // stays reserved
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::AccountDeleted});
+  // Gone from every read path: a login now fails like an unknown account.
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+  EXPECT_THAT(login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}),
+              HasError(ErrorCode::InvalidCredentials));
+}
+
+TEST_F(AccountTest, DeleteAccountWithWrongPasswordChangesNothing) {
+  loginTimes(1);
+  EXPECT_THAT(delete_.execute(stored_->id(), "wrong", {}), HasError(ErrorCode::InvalidCredentials));
+  EXPECT_FALSE(stored_->isDeleted());
+}
+
+TEST_F(AccountTest, ListEventsPagesNewestFirst) {
+  std::vector<users::application::AuditEvent> all;
+  for (int i = 0; i < 3; ++i) {
+    all.push_back({Uuid::v7(clock_.now(), random_), std::nullopt, AuditEventType::LoginFailed,
+                   clock_.now(), "", ""});
+  }
+  auth::application::ListEvents list(uow_, audit_log_);
+  EXPECT_CALL(audit_log_, listForUser(_, ::testing::Eq(std::nullopt), 3u)).WillOnce(Return(all));
+  auto page = list.execute(Uuid(), std::string("2"), std::nullopt);
+  ASSERT_THAT(page, IsOk());
+  EXPECT_EQ(page->events.size(), 2u);
+  ASSERT_TRUE(page->next_cursor.has_value());
+  EXPECT_CALL(audit_log_, listForUser(_, ::testing::Ne(std::nullopt), 3u))
+      .WillOnce([&](const Uuid&, const std::optional<users::application::EventCursor>& c, std::size_t) {
+        EXPECT_EQ(c->id, all[1].id);
+        return std::vector<users::application::AuditEvent>{all[2]};
+      });
+  auto next = list.execute(Uuid(), std::string("2"), page->next_cursor);
+  ASSERT_THAT(next, IsOk());
+  EXPECT_EQ(next->events.size(), 1u);
+  EXPECT_FALSE(next->next_cursor.has_value());
+}
+
+TEST_F(AccountTest, ListEventsRejectsBadLimitAndCursor) {
+  auth::application::ListEvents list(uow_, audit_log_);
+  EXPECT_THAT(list.execute(Uuid(), std::string("0"), std::nullopt), HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute(Uuid(), std::string("101"), std::nullopt), HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute(Uuid(), std::string("ten"), std::nullopt), HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute(Uuid(), std::nullopt, std::string("%%%")), HasError(ErrorCode::ValidationFailed));
+}
+
+TEST_F(AccountTest, RegisterLoginAndReuseAreAudited) {
+  seedUser();
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+  (void)login.execute({std::string("alice@example.com"), std::nullopt, "wrong", {"ua", "9.9.9.9"}});
+  (void)login.execute({std::string("nobody@example.com"), std::nullopt, "wrong", {}});
+  (void)login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
+  ASSERT_EQ(events_.size(), 3u);
+  EXPECT_EQ(events_[0].type, AuditEventType::LoginFailed);
+  EXPECT_EQ(events_[0].user_id, stored_->id());
+  EXPECT_EQ(events_[0].ip, "9.9.9.9");
+  EXPECT_EQ(events_[0].user_agent, "ua");
+  EXPECT_FALSE(events_[1].user_id.has_value());  // unknown identifier
+  EXPECT_EQ(events_[2].type, AuditEventType::LoginSucceeded);
+}
+
+}  // namespace
+}  // namespace authd::testing

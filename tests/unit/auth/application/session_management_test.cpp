@@ -1,0 +1,165 @@
+#include "features/auth/application/use_cases/authenticate.hpp"
+#include "features/auth/application/use_cases/login_user.hpp"
+#include "features/auth/application/use_cases/session_management.hpp"
+#include "use_case_fixture.hpp"
+
+namespace authd::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::Return;
+using users::application::AuditEventType;
+using std::chrono::seconds;
+
+class SessionManagementTest : public AuthUseCaseTest {
+ protected:
+  // Logs in `n` times and returns the refresh tokens.
+  std::vector<std::string> loginTimes(int n) {
+    if (!stored_) seedUser();
+    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) {
+      clock_.advance(seconds(1));
+      auto r = login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
+      EXPECT_THAT(r, IsOk());
+      out.push_back(r->refresh_token);
+    }
+    events_.clear();
+    return out;
+  }
+  Uuid sessionOf(const std::string& refresh_token) {
+    return auth::domain::RefreshToken::decode(refresh_token)->session_id;
+  }
+  auth::application::AccessClaims claimsFor(const Uuid& sid) {
+    auth::application::AccessClaims c;
+    c.subject = stored_->id();
+    c.session = sid;
+    c.issued_at = toUnixSeconds(clock_.now());
+    c.expires_at = c.issued_at + 900;
+    c.issuer = "iss";
+    c.audience = "authd";
+    c.roles = {"user"};
+    return c;
+  }
+
+  NiceMock<MockAccessTokenVerifier> verifier_;
+  auth::application::SessionDeps deps_{uow_, users_, tokens_, audit_, clock_};
+};
+
+TEST_F(SessionManagementTest, LogoutRevokesOnlyThatSessionAndIsIdempotent) {
+  auto tokens = loginTimes(2);
+  auth::application::Logout logout(deps_);
+  ASSERT_THAT(logout.execute(tokens[0], {}), IsOk());
+  EXPECT_EQ(stored_->findSession(sessionOf(tokens[0])), nullptr);
+  EXPECT_NE(stored_->findSession(sessionOf(tokens[1])), nullptr);
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::Logout});
+  const int commits = commits_;
+  EXPECT_THAT(logout.execute(tokens[0], {}), IsOk());     // already revoked
+  EXPECT_THAT(logout.execute("garbage", {}), IsOk());     // malformed
+  EXPECT_EQ(commits_, commits);                           // nothing written
+}
+
+TEST_F(SessionManagementTest, LogoutIgnoresAForgedTokenForARealSession) {
+  auto tokens = loginTimes(1);
+  auto forged = *auth::domain::RefreshToken::decode(tokens[0]);
+  forged.secret = Bytes(32, 0x42);
+  EXPECT_CALL(users_, update).Times(0);
+  EXPECT_THAT(auth::application::Logout(deps_).execute(forged.encode(), {}), IsOk());
+  EXPECT_EQ(stored_->sessions().size(), 1u);
+}
+
+TEST_F(SessionManagementTest, LogoutAllRevokesEverySession) {
+  loginTimes(3);
+  ASSERT_THAT(auth::application::LogoutAll(deps_).execute(stored_->id(), {}), IsOk());
+  EXPECT_TRUE(stored_->sessions().empty());
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::LogoutAll});
+  EXPECT_THAT(auth::application::LogoutAll(deps_).execute(Uuid(), {}),
+              HasError(ErrorCode::Unauthorized));
+}
+
+TEST_F(SessionManagementTest, RevokeSessionOnlyForTheCallersOwnSessions) {
+  auto tokens = loginTimes(2);
+  auth::application::RevokeSession revoke(deps_);
+  EXPECT_THAT(revoke.execute(stored_->id(), "not-a-uuid", {}), HasError(ErrorCode::NotFound));
+  EXPECT_THAT(revoke.execute(stored_->id(), Uuid().toString(), {}), HasError(ErrorCode::NotFound));
+  ASSERT_THAT(revoke.execute(stored_->id(), sessionOf(tokens[1]).toString(), {}), IsOk());
+  EXPECT_EQ(stored_->sessions().size(), 1u);
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::SessionRevoked});
+}
+
+TEST_F(SessionManagementTest, RevokeTokenHandlesRefreshAndAccessTokens) {
+  auto tokens = loginTimes(2);
+  auth::application::RevokeToken revoke(deps_, verifier_);
+  EXPECT_CALL(verifier_, verify(_, _))
+      .WillRepeatedly(Return(Result<auth::application::AccessClaims>(fail(ErrorCode::Unauthorized))));
+  ASSERT_THAT(revoke.execute(tokens[0], std::string("refresh_token"), {}), IsOk());
+  EXPECT_EQ(stored_->findSession(sessionOf(tokens[0])), nullptr);
+  // An access token revokes its sid.
+  const Uuid sid = sessionOf(tokens[1]);
+  EXPECT_CALL(verifier_, verify(std::string_view("a.b.c"), _)).WillOnce(Return(claimsFor(sid)));
+  ASSERT_THAT(revoke.execute("a.b.c", std::nullopt, {}), IsOk());
+  EXPECT_TRUE(stored_->sessions().empty());
+  // Tokens that are not ours change nothing and still succeed.
+  EXPECT_THAT(revoke.execute("x.y.z", std::nullopt, {}), IsOk());
+  EXPECT_THAT(revoke.execute("opaque", std::string("access_token"), {}), IsOk());
+}
+
+TEST_F(SessionManagementTest, ListSessionsMarksCurrentAndSkipsExpired) {
+  auto tokens = loginTimes(2);
+  auto views = auth::application::listSessions(*stored_, sessionOf(tokens[0]), clock_.now(), policy_);
+  ASSERT_EQ(views.size(), 2u);
+  EXPECT_EQ(views[0].session.id, sessionOf(tokens[1]));  // most recently used first
+  EXPECT_FALSE(views[0].current);
+  EXPECT_TRUE(views[1].current);
+  EXPECT_TRUE(auth::application::listSessions(*stored_, Uuid(), clock_.now() + policy_.refresh_ttl,
+                                              policy_)
+                  .empty());
+}
+
+TEST_F(SessionManagementTest, AuthenticateNeedsAValidTokenAndALiveSession) {
+  auto tokens = loginTimes(1);
+  const Uuid sid = sessionOf(tokens[0]);
+  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  EXPECT_CALL(verifier_, verify(_, _)).WillRepeatedly(Return(claimsFor(sid)));
+  auto principal = authenticate.execute("token");
+  ASSERT_THAT(principal, IsOk());
+  EXPECT_EQ(principal->user.id(), stored_->id());
+  EXPECT_EQ(principal->session_id, sid);
+  // Revoked session: the still-signed token stops working at once.
+  ASSERT_THAT(auth::application::Logout(deps_).execute(tokens[0], {}), IsOk());
+  EXPECT_THAT(authenticate.execute("token"), HasError(ErrorCode::Unauthorized));
+}
+
+TEST_F(SessionManagementTest, AuthenticateRejectsBadTokensAndDeletedUsers) {
+  auto tokens = loginTimes(1);
+  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  EXPECT_CALL(verifier_, verify(_, _))
+      .WillOnce(Return(Result<auth::application::AccessClaims>(fail(ErrorCode::Unauthorized))))
+      .WillOnce(Return(claimsFor(sessionOf(tokens[0]))));
+  EXPECT_THAT(authenticate.execute("bad"), HasError(ErrorCode::Unauthorized));
+  stored_->markDeleted(clock_.now());
+  EXPECT_THAT(authenticate.execute("good-but-deleted"), HasError(ErrorCode::Unauthorized));
+}
+
+TEST_F(SessionManagementTest, IntrospectIsActiveOnlyWhileTheSessionLives) {
+  auto tokens = loginTimes(1);
+  const Uuid sid = sessionOf(tokens[0]);
+  auth::application::Introspect introspect(uow_, users_, verifier_, clock_, policy_);
+  EXPECT_CALL(verifier_, verify(_, _)).WillRepeatedly(Return(claimsFor(sid)));
+  auto active = introspect.execute("t");
+  EXPECT_TRUE(active.active);
+  EXPECT_EQ(active.claims.session, sid);
+  ASSERT_THAT(auth::application::Logout(deps_).execute(tokens[0], {}), IsOk());
+  EXPECT_FALSE(introspect.execute("t").active);
+}
+
+TEST_F(SessionManagementTest, IntrospectOfABadTokenIsInactive) {
+  auth::application::Introspect introspect(uow_, users_, verifier_, clock_, policy_);
+  EXPECT_CALL(verifier_, verify(_, _))
+      .WillOnce(Return(Result<auth::application::AccessClaims>(fail(ErrorCode::Unauthorized))));
+  EXPECT_CALL(users_, findById).Times(0);
+  EXPECT_FALSE(introspect.execute("t").active);
+}
+
+}  // namespace
+}  // namespace authd::testing

@@ -1,0 +1,145 @@
+#include "features/users/application/use_cases/admin_users.hpp"
+#include "features/users/application/use_cases/update_profile.hpp"
+#include "fakes/fakes.hpp"
+#include "matchers.hpp"
+#include "mocks/mock_ports.hpp"
+
+namespace authd::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::NiceMock;
+using ::testing::Return;
+using users::application::AuditEventType;
+
+class ProfileAdminTest : public ::testing::Test {
+ protected:
+  ProfileAdminTest() {
+    ON_CALL(uow_, begin).WillByDefault([this] {
+      auto tx = std::make_unique<NiceMock<MockTransaction>>();
+      ON_CALL(*tx, commit).WillByDefault([this] { ++commits_; });
+      return tx;
+    });
+    stored_ = users::domain::User::create(Uuid::v7(clock_.now(), random_),
+                                          *users::domain::Email::parse("alice@example.com"),
+                                          *users::domain::Username::parse("alice"),
+                                          std::string("Alice"), "h", clock_.now());
+    stored_->setVersion(1);
+    ON_CALL(users_, findById).WillByDefault([this](const Uuid& id) -> std::optional<users::domain::User> {
+      if (stored_ && stored_->id() == id) return stored_;
+      return std::nullopt;
+    });
+    ON_CALL(users_, findByIdForUpdate).WillByDefault([this](const Uuid& id) {
+      return users_.findById(id);
+    });
+    ON_CALL(users_, update).WillByDefault([this](users::domain::User& u) -> Status {
+      u.setVersion(u.version() + 1);
+      stored_ = u;
+      return ok();
+    });
+    ON_CALL(audit_log_, record).WillByDefault([this](const users::application::AuditEvent& e) {
+      events_.push_back(e.type);
+    });
+  }
+  NiceMock<MockUnitOfWork> uow_;
+  NiceMock<MockUserRepository> users_;
+  NiceMock<MockAuditLog> audit_log_;
+  FakeClock clock_;
+  FakeRandomSource random_;
+  users::application::AuditTrail audit_{audit_log_, clock_, random_};
+  std::optional<users::domain::User> stored_;
+  std::vector<AuditEventType> events_;
+  int commits_ = 0;
+  users::application::UpdateProfile update_{uow_, users_, audit_, clock_};
+  users::application::ChangeRole change_role_{uow_, users_, audit_, clock_};
+};
+
+TEST_F(ProfileAdminTest, UpdatesUsernameAndDisplayName) {
+  EXPECT_CALL(users_, usernameExists("alice2")).WillOnce(Return(false));
+  auto r = update_.execute({stored_->id(), true, std::string(" Ally "), std::string("ALICE2"), {}});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->username(), "alice2");
+  EXPECT_EQ(r->state().display_name, "Ally");
+  EXPECT_EQ(events_, std::vector<AuditEventType>{AuditEventType::ProfileUpdated});
+}
+
+TEST_F(ProfileAdminTest, NullDisplayNameClearsItAndAbsentLeavesIt) {
+  ASSERT_THAT(update_.execute({stored_->id(), false, std::nullopt, std::nullopt, {}}), IsOk());
+  EXPECT_EQ(stored_->state().display_name, "Alice");
+  EXPECT_EQ(commits_, 0);  // nothing changed, nothing written
+  ASSERT_THAT(update_.execute({stored_->id(), true, std::nullopt, std::nullopt, {}}), IsOk());
+  EXPECT_FALSE(stored_->state().display_name.has_value());
+}
+
+TEST_F(ProfileAdminTest, TakenUsernameAndBadFieldsAreRejected) {
+  EXPECT_CALL(users_, usernameExists("bob")).WillOnce(Return(true));
+  EXPECT_THAT(update_.execute({stored_->id(), false, std::nullopt, std::string("bob"), {}}),
+              HasError(ErrorCode::UsernameTaken));
+  auto bad = update_.execute({stored_->id(), true, std::string(65, 'x'), std::string("x"), {}});
+  ASSERT_THAT(bad, HasError(ErrorCode::ValidationFailed));
+  EXPECT_EQ(bad.error().fields.size(), 2u);
+  EXPECT_EQ(stored_->username(), "alice");
+}
+
+TEST_F(ProfileAdminTest, ChangeRoleGrantsRevokesAndAudits) {
+  ASSERT_THAT(change_role_.execute({stored_->id().toString(), "admin", true, {}}), IsOk());
+  EXPECT_TRUE(stored_->roles().count("admin"));
+  ASSERT_THAT(change_role_.execute({stored_->id().toString(), "admin", false, {}}), IsOk());
+  EXPECT_FALSE(stored_->roles().count("admin"));
+  EXPECT_EQ(events_, (std::vector<AuditEventType>{AuditEventType::RoleGranted, AuditEventType::RoleRevoked}));
+  ASSERT_THAT(change_role_.execute({stored_->id().toString(), "admin", false, {}}), IsOk());  // idempotent
+  EXPECT_EQ(events_.size(), 2u);
+}
+
+TEST_F(ProfileAdminTest, ChangeRoleOnUnknownUserOrRoleIsNotFound) {
+  EXPECT_THAT(change_role_.execute({"nope", "admin", true, {}}), HasError(ErrorCode::NotFound));
+  EXPECT_THAT(change_role_.execute({Uuid().toString(), "admin", true, {}}), HasError(ErrorCode::NotFound));
+  EXPECT_THAT(change_role_.execute({stored_->id().toString(), "Bad Role", true, {}}),
+              HasError(ErrorCode::NotFound));
+  EXPECT_CALL(users_, update).WillOnce(Return(Status(fail(ErrorCode::NotFound))));
+  EXPECT_THAT(change_role_.execute({stored_->id().toString(), "wizard", true, {}}),
+              HasError(ErrorCode::NotFound));
+}
+
+TEST_F(ProfileAdminTest, ListUsersValidatesAndPages) {
+  users::application::ListUsers list(uow_, users_);
+  EXPECT_THAT(list.execute({std::string("0"), std::nullopt, std::nullopt}), HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute({std::string("101"), std::nullopt, std::nullopt}), HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute({std::nullopt, std::string("bogus"), std::nullopt}), HasError(ErrorCode::ValidationFailed));
+  std::vector<users::domain::User> three(3, *stored_);
+  EXPECT_CALL(users_, list(_)).WillOnce([&](const users::application::UserListQuery& q) {
+    EXPECT_EQ(q.limit, 3u);  // one more than asked, to see whether a next page exists
+    EXPECT_EQ(q.prefix, "al");
+    return three;
+  });
+  auto page = list.execute({std::string("2"), std::nullopt, std::string("AL")});
+  ASSERT_THAT(page, IsOk());
+  EXPECT_EQ(page->users.size(), 2u);
+  ASSERT_TRUE(page->next_cursor.has_value());
+  auto cursor = users::application::ListUsers::decodeCursor(*page->next_cursor);
+  ASSERT_TRUE(cursor.has_value());
+  EXPECT_EQ(cursor->second, stored_->id());
+  EXPECT_EQ(cursor->first, stored_->state().created_at);
+}
+
+TEST_F(ProfileAdminTest, ListUsersDefaultsToTwentyAndEndsWithoutCursor) {
+  users::application::ListUsers list(uow_, users_);
+  EXPECT_CALL(users_, list(_)).WillOnce([&](const users::application::UserListQuery& q) {
+    EXPECT_EQ(q.limit, 21u);
+    return std::vector<users::domain::User>{*stored_};
+  });
+  auto page = list.execute({});
+  ASSERT_THAT(page, IsOk());
+  EXPECT_EQ(page->users.size(), 1u);
+  EXPECT_FALSE(page->next_cursor.has_value());
+}
+
+TEST_F(ProfileAdminTest, GetUserFindsLiveUsersOnly) {
+  users::application::GetUser get(uow_, users_);
+  EXPECT_THAT(get.execute(stored_->id().toString()), IsOk());
+  EXPECT_THAT(get.execute("not-a-uuid"), HasError(ErrorCode::NotFound));
+  EXPECT_THAT(get.execute(Uuid().toString()), HasError(ErrorCode::NotFound));
+}
+
+}  // namespace
+}  // namespace authd::testing
