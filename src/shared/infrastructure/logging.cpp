@@ -45,10 +45,13 @@ void setupLogging(const std::string& format, const std::string& level) {
     throw std::invalid_argument("unknown log level");
   }
   if (format != "json" && format != "text") throw std::invalid_argument("unknown log format");
-  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  auto logger = std::make_shared<spdlog::logger>("authd", sink);
+  // Formatters live on sinks, so each logger gets its own stderr sink (console sinks share
+  // one mutex, so lines never interleave).
+  auto logger = std::make_shared<spdlog::logger>(
+      "authd", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   // Access lines are built as whole JSON objects by the HTTP layer in json mode.
-  auto access = std::make_shared<spdlog::logger>("authd.access", sink);
+  auto access = std::make_shared<spdlog::logger>(
+      "authd.access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (format == "json") {
     auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
     f->add_flag<JsonEscapedMessage>('*').set_pattern(

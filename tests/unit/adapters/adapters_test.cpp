@@ -15,6 +15,8 @@
 #include "features/users/presentation/http/user_json.hpp"
 #include "shared/core/encoding.hpp"
 #include "shared/infrastructure/database.hpp"
+#include "shared/presentation/http_support.hpp"
+#include "shared/presentation/metrics.hpp"
 #include "shared/presentation/problem.hpp"
 
 namespace authd {
@@ -267,6 +269,133 @@ TEST(DatabaseConfigTest, AddsTimeoutAndUtcToUrisAndKeywordStrings) {
             std::string("postgresql://u@h/db").size());
   EXPECT_EQ(toConninfo({"host=/tmp dbname=x", 4, 3}),
             "host=/tmp dbname=x connect_timeout=3 options='-c TimeZone=UTC' application_name=authd");
+}
+
+}  // namespace
+}  // namespace authd
+
+namespace authd {
+namespace {
+
+// authd's own token checks (Ed25519AccessTokenIssuer::verify).
+class AccessTokenVerifyTest : public ::testing::Test {
+ protected:
+  AccessTokenVerifyTest() {
+    Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
+    crypto_sign_keypair(pk.data(), sk.data());
+    keys_.push_back({"kid-1", pk, sk, true, clock_.now(), std::nullopt});
+    user_.emplace(users::domain::User::create(
+        Uuid::v7(clock_.now(), random_), *users::domain::Email::parse("v@example.com"),
+        *users::domain::Username::parse("victor"), std::nullopt, "h", clock_.now()));
+  }
+  auth::infrastructure::Ed25519AccessTokenIssuer issuer(std::string iss = "https://iss",
+                                                        std::string aud = "authd") {
+    return auth::infrastructure::Ed25519AccessTokenIssuer(keys_, {iss, aud, Seconds(900), Seconds(30)},
+                                                          random_);
+  }
+  // A token with the given header and claims, signed with `key` (Ed25519) as-is.
+  std::string forge(const nlohmann::json& header, const nlohmann::json& claims, const Bytes& sk) {
+    std::string input = base64UrlEncode(header.dump()) + "." + base64UrlEncode(claims.dump());
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(input.data()),
+                         input.size(), sk.data());
+    return input + "." + base64UrlEncode(sig, sizeof sig);
+  }
+  nlohmann::json claimsOf(const std::string& token) {
+    const auto d1 = token.find('.');
+    const auto d2 = token.rfind('.');
+    const auto raw = *base64UrlDecode(token.substr(d1 + 1, d2 - d1 - 1));
+    return nlohmann::json::parse(raw.begin(), raw.end());
+  }
+
+  FakeClock clock_;
+  FakeRandomSource random_;
+  std::vector<auth::infrastructure::SigningKey> keys_;
+  std::optional<users::domain::User> user_;
+  Uuid sid_ = Uuid::v7(clock_.now(), random_);
+};
+
+TEST_F(AccessTokenVerifyTest, AcceptsItsOwnTokenAndReadsTheClaims) {
+  auto iss = issuer();
+  const auto token = iss.issue(*user_, sid_, clock_.now()).token;
+  auto claims = iss.verify(token, clock_.now());
+  ASSERT_TRUE(claims.has_value());
+  EXPECT_EQ(claims->subject, user_->id());
+  EXPECT_EQ(claims->session, sid_);
+  EXPECT_EQ(claims->roles, std::vector<std::string>{"user"});
+}
+
+TEST_F(AccessTokenVerifyTest, RejectsAlgNoneAndHs256WithThePublicKey) {
+  auto iss = issuer();
+  const auto claims = claimsOf(iss.issue(*user_, sid_, clock_.now()).token);
+  const std::string body = base64UrlEncode(claims.dump());
+  const std::string none = base64UrlEncode(nlohmann::json{{"alg", "none"}, {"kid", "kid-1"}}.dump()) + "." + body + ".";
+  EXPECT_FALSE(iss.verify(none, clock_.now()).has_value());
+  // HS256 "signed" with the public key as the HMAC secret: the classic confusion attack.
+  const std::string hs_input = base64UrlEncode(nlohmann::json{{"alg", "HS256"}, {"kid", "kid-1"}}.dump()) + "." + body;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, keys_[0].public_key.data(), keys_[0].public_key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(hs_input.data()), hs_input.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  EXPECT_FALSE(iss.verify(hs_input + "." + base64UrlEncode(mac, sizeof mac), clock_.now()).has_value());
+}
+
+TEST_F(AccessTokenVerifyTest, RejectsUnknownKidForeignKeyAndTampering) {
+  auto iss = issuer();
+  const auto claims = claimsOf(iss.issue(*user_, sid_, clock_.now()).token);
+  EXPECT_FALSE(iss.verify(forge({{"alg", "EdDSA"}, {"kid", "other"}}, claims, keys_[0].secret_key), clock_.now()).has_value());
+  Bytes pk(crypto_sign_PUBLICKEYBYTES), foreign(crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair(pk.data(), foreign.data());
+  EXPECT_FALSE(iss.verify(forge({{"alg", "EdDSA"}, {"kid", "kid-1"}}, claims, foreign), clock_.now()).has_value());
+  auto tampered = claims;
+  tampered["roles"] = {"admin"};
+  auto token = forge({{"alg", "EdDSA"}, {"kid", "kid-1"}}, claims, keys_[0].secret_key);
+  const auto sig = token.substr(token.rfind('.'));
+  const auto swapped = base64UrlEncode(nlohmann::json{{"alg", "EdDSA"}, {"kid", "kid-1"}}.dump()) + "." +
+                       base64UrlEncode(tampered.dump()) + sig;
+  EXPECT_FALSE(iss.verify(swapped, clock_.now()).has_value());
+  EXPECT_FALSE(iss.verify("a.b", clock_.now()).has_value());
+  EXPECT_FALSE(iss.verify("", clock_.now()).has_value());
+}
+
+TEST_F(AccessTokenVerifyTest, RejectsWrongIssuerOrAudience) {
+  const auto token = issuer().issue(*user_, sid_, clock_.now()).token;
+  EXPECT_FALSE(issuer("https://other").verify(token, clock_.now()).has_value());
+  EXPECT_FALSE(issuer("https://iss", "someone-else").verify(token, clock_.now()).has_value());
+}
+
+TEST_F(AccessTokenVerifyTest, HonoursExpiryAndNotBeforeWithinTheLeeway) {
+  auto iss = issuer();
+  const auto token = iss.issue(*user_, sid_, clock_.now()).token;
+  EXPECT_TRUE(iss.verify(token, clock_.now() + Seconds(900 + 29)).has_value());
+  EXPECT_FALSE(iss.verify(token, clock_.now() + Seconds(900 + 30)).has_value());
+  EXPECT_TRUE(iss.verify(token, clock_.now() - Seconds(30)).has_value());
+  EXPECT_FALSE(iss.verify(token, clock_.now() - Seconds(31)).has_value());
+}
+
+TEST(FormBodyTest, DecodesPercentAndPlus) {
+  auto form = http::parseForm("token=a%2Bb+c&token_type_hint=refresh_token&empty=");
+  ASSERT_TRUE(form.has_value());
+  EXPECT_EQ(form->at("token"), "a+b c");
+  EXPECT_EQ(form->at("token_type_hint"), "refresh_token");
+  EXPECT_EQ(form->at("empty"), "");
+  EXPECT_FALSE(http::parseForm("bad=%zz").has_value());
+  EXPECT_FALSE(http::parseForm("bad=%2").has_value());
+}
+
+TEST(MetricsTest, RendersCountersHistogramsAndGauges) {
+  http::Metrics m;
+  m.observeRequest("/v1/auth/login", "POST", 401, 0.003);
+  m.observeRequest("/v1/auth/login", "POST", 401, 0.2);
+  m.countLoginFailure();
+  m.addGauge("authd_db_pool_in_use", "in use", [] { return 3.0; });
+  const auto text = m.render();
+  EXPECT_NE(text.find("authd_http_requests_total{route=\"/v1/auth/login\",method=\"POST\",status=\"401\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"0.005\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"+Inf\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("authd_login_failures_total 1"), std::string::npos);
+  EXPECT_NE(text.find("authd_db_pool_in_use 3"), std::string::npos);
 }
 
 }  // namespace
