@@ -1,5 +1,6 @@
 #include "features/auth/application/use_cases/authenticate.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
+#include "features/auth/application/use_cases/refresh_session.hpp"
 #include "features/auth/application/use_cases/session_management.hpp"
 #include "use_case_fixture.hpp"
 
@@ -159,6 +160,27 @@ TEST_F(SessionManagementTest, IntrospectOfABadTokenIsInactive) {
       .WillOnce(Return(Result<auth::application::AccessClaims>(fail(ErrorCode::Unauthorized))));
   EXPECT_CALL(users_, findById).Times(0);
   EXPECT_FALSE(introspect.execute("t").active);
+}
+
+}  // namespace
+}  // namespace authd::testing
+
+namespace authd::testing {
+namespace {
+
+TEST_F(SessionManagementTest, RevokingASessionAlsoPrunesExpiredOnes) {
+  auto tokens = loginTimes(2);
+  // The second session is used near the idle limit; the first is not.
+  clock_.advance(policy_.idle_ttl - seconds(10));
+  auth::application::RefreshSession refresh{uow_, users_, tokens_, audit_, clock_};
+  auto r = refresh.execute({tokens[1], {}});
+  ASSERT_THAT(r, IsOk());
+  auto third = loginTimes(1);
+  ASSERT_EQ(stored_->sessions().size(), 3u);  // all still live
+  clock_.advance(seconds(20));                 // now the first has idled out
+  ASSERT_THAT(auth::application::RevokeSession(deps_).execute(stored_->id(), sessionOf(third[0]).toString(), {}), IsOk());
+  ASSERT_EQ(stored_->sessions().size(), 1u);
+  EXPECT_EQ(stored_->sessions()[0].id(), sessionOf(tokens[1]));
 }
 
 }  // namespace

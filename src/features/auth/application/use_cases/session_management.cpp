@@ -21,6 +21,7 @@ Status revokeByRefreshToken(SessionDeps& d, const std::string& text, const Clien
     const auto* session = user.findSession(token->session_id);
     if (session == nullptr || !d.tokens.isGenuine(*session, *token)) return Write::No;
     user.revokeSession(token->session_id, d.clock.now());
+    user.pruneExpiredSessions(d.clock.now(), d.tokens.policy());
     d.audit.record(type, user.id(), client);
     return Write::Yes;
   });
@@ -56,6 +57,7 @@ Status RevokeToken::execute(const std::string& token, const std::optional<std::s
     if (!claims) return std::nullopt;
     auto status = modifyUser(d_.uow, d_.users, claims->subject, [&](users::domain::User& user) -> Result<Write> {
       if (!user.revokeSession(claims->session, d_.clock.now())) return Write::No;
+      user.pruneExpiredSessions(d_.clock.now(), d_.tokens.policy());
       d_.audit.record(AuditEventType::SessionRevoked, user.id(), client);
       return Write::Yes;
     });
@@ -76,6 +78,7 @@ Status RevokeSession::execute(const Uuid& user_id, const std::string& session_id
     if (!user.revokeSession(*sid, d_.clock.now())) {
       return fail(ErrorCode::NotFound, "No such session.");
     }
+    user.pruneExpiredSessions(d_.clock.now(), d_.tokens.policy());
     d_.audit.record(AuditEventType::SessionRevoked, user.id(), client);
     return Write::Yes;
   });
