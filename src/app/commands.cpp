@@ -17,6 +17,11 @@
 #include "features/auth/infrastructure/crypto/master_key.hpp"
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
+#include "features/auth/infrastructure/mail/embedded_mail_templates.hpp"
+#include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
+#include "features/auth/infrastructure/mail/outbox_worker.hpp"
+#include "features/auth/infrastructure/mail/smtp_mailer.hpp"
+#include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
 #include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
 #include "features/auth/presentation/http/auth_routes.hpp"
 #include "features/users/application/use_cases/grant_role.hpp"
@@ -110,6 +115,37 @@ int serve(const Config& c) {
     aa::DeleteAccount delete_account(uow, users, hasher, audit, clock);
     aa::ListEvents list_events(uow, audit_log);
     aa::Authenticate authenticate(uow, users, tokens_crypto, clock, c.sessions);
+    auth::infrastructure::OdbAccountTokenRepository account_tokens(db);
+    auth::infrastructure::OdbMailOutbox outbox(db, *master, random, clock);
+    auth::infrastructure::EmbeddedMailTemplates templates(c.public_url);
+    aa::LifecycleDeps lifecycle{uow, users, account_tokens, outbox, templates, refresh_hasher,
+                                audit, clock, random};
+    aa::RequestEmailVerification request_verification(lifecycle);
+    aa::VerifyEmail verify_email(lifecycle);
+    auth::infrastructure::OdbResetRequestQueue reset_queue(db);
+    aa::RequestPasswordReset request_reset(lifecycle, reset_queue);
+    aa::ProcessResetRequests process_resets(lifecycle, reset_queue);
+    aa::ConfirmPasswordReset confirm_reset(lifecycle, hasher, password_policy);
+    std::unique_ptr<aa::Mailer> mailer;
+    if (!c.smtp_url.empty()) {
+      mailer = std::make_unique<auth::infrastructure::SmtpMailer>(auth::infrastructure::SmtpConfig{
+          c.smtp_url, c.mail_from, c.smtp_starttls, c.smtp_username, c.smtp_password, 15});
+    } else if (c.dev_mode) {
+      mailer = std::make_unique<auth::infrastructure::LogMailer>();
+    } else {
+      spdlog::warn("AUTH_SMTP_URL is not set: verification and reset mail stays in the outbox");
+    }
+    std::unique_ptr<auth::infrastructure::OutboxWorker> mail_worker;
+    if (mailer) {
+      auth::infrastructure::OutboxWorkerConfig worker_config;
+      worker_config.poll = std::chrono::milliseconds(c.mail_poll_ms);
+      worker_config.retry_base = std::chrono::milliseconds(c.mail_retry_base_ms);
+      mail_worker = std::make_unique<auth::infrastructure::OutboxWorker>(
+          outbox, *mailer, clock, worker_config, [&process_resets] {
+            while (process_resets.execute() > 0) {
+            }
+          });
+    }
     users::application::UpdateProfile update_profile(uow, users, audit, clock);
     users::application::ListUsers list_users(uow, users);
     users::application::GetUser get_user(uow, users);
@@ -130,7 +166,8 @@ int serve(const Config& c) {
     auth::presentation::addAuthRoutes(
         routes,
         {register_user, login_user, refresh_session, logout, logout_all, revoke_token,
-         revoke_session, introspect, change_password, delete_account, list_events, tokens_crypto,
+         revoke_session, introspect, change_password, delete_account, list_events,
+         request_verification, verify_email, request_reset, confirm_reset, tokens_crypto,
          clock, c.sessions, c.issuer},
         authenticator);
     users::presentation::addUserRoutes(routes, {update_profile, list_users, get_user, change_role},
@@ -162,6 +199,7 @@ int serve(const Config& c) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     endpoint.shutdown();
+    if (mail_worker) mail_worker->stop();  // mail not yet sent stays in the outbox
     spdlog::info("stopped");
     return 0;
   } catch (const std::exception& e) {

@@ -82,6 +82,17 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.dev_mode = flag(env, "AUTH_DEV_MODE", false);
   c.migrate_on_start = flag(env, "AUTH_MIGRATE_ON_START", false);
   c.trust_proxy = flag(env, "AUTH_TRUST_PROXY", false);
+  c.smtp_url = text(env, "AUTH_SMTP_URL", "");
+  if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 && c.smtp_url.rfind("smtps://", 0) != 0) {
+    throw ConfigError("AUTH_SMTP_URL must start with smtp:// or smtps://");
+  }
+  c.smtp_starttls = flag(env, "AUTH_SMTP_STARTTLS", false);
+  c.smtp_username = text(env, "AUTH_SMTP_USERNAME", "");
+  c.smtp_password = text(env, "AUTH_SMTP_PASSWORD", "");
+  c.mail_from = text(env, "AUTH_MAIL_FROM", "authd@localhost");
+  c.public_url = text(env, "AUTH_PUBLIC_URL", c.issuer);
+  c.mail_poll_ms = static_cast<int>(integer(env, "AUTH_MAIL_POLL_MS", 1000, 10, 60000));
+  c.mail_retry_base_ms = static_cast<int>(integer(env, "AUTH_MAIL_RETRY_BASE_MS", 1000, 10, 600000));
   c.log_format = text(env, "AUTH_LOG_FORMAT", "text");
   if (c.log_format != "text" && c.log_format != "json") {
     throw ConfigError("AUTH_LOG_FORMAT must be text or json");

@@ -28,6 +28,14 @@ struct Config {
   bool dev_mode = false;
   bool migrate_on_start = false;
   bool trust_proxy = false;
+  std::string smtp_url;              // empty: no SMTP (dev mode logs mail instead)
+  bool smtp_starttls = false;
+  std::string smtp_username;
+  std::string smtp_password;         // never logged
+  std::string mail_from = "authd@localhost";
+  std::string public_url;            // base of links in mail; default: the issuer
+  int mail_poll_ms = 1000;
+  int mail_retry_base_ms = 1000;
   std::string log_format = "text";
   std::string log_level = "info";
 };

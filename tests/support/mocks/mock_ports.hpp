@@ -5,6 +5,8 @@
 
 #include "features/auth/application/ports/access_token_issuer.hpp"
 #include "features/auth/application/ports/access_token_verifier.hpp"
+#include "features/auth/application/ports/account_tokens.hpp"
+#include "features/auth/application/ports/mail.hpp"
 #include "features/users/application/ports/audit_log.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/ports/refresh_token_hasher.hpp"
@@ -45,6 +47,41 @@ class MockAccessTokenVerifier : public auth::application::AccessTokenVerifier {
   MockAccessTokenVerifier();
   ~MockAccessTokenVerifier() override;
   MOCK_METHOD(Result<auth::application::AccessClaims>, verify, (std::string_view, Timestamp),
+              (const, override));
+};
+
+class MockAccountTokenRepository : public auth::application::AccountTokenRepository {
+ public:
+  MockAccountTokenRepository();
+  ~MockAccountTokenRepository() override;
+  MOCK_METHOD(void, add, (const auth::domain::AccountToken&), (override));
+  MOCK_METHOD(std::optional<auth::domain::AccountToken>, findByDigestForUpdate, (const Bytes&), (override));
+  MOCK_METHOD(void, markUsed, (const Uuid&, Timestamp), (override));
+  MOCK_METHOD(void, invalidateUnused, (const Uuid&, auth::domain::AccountTokenKind, Timestamp), (override));
+};
+
+class MockResetRequestQueue : public auth::application::ResetRequestQueue {
+ public:
+  MockResetRequestQueue();
+  ~MockResetRequestQueue() override;
+  MOCK_METHOD(void, enqueue, (const Uuid&, const std::string&, Timestamp), (override));
+  MOCK_METHOD(std::vector<Pending>, claim, (std::size_t), (override));
+  MOCK_METHOD(void, markProcessed, (const Uuid&, Timestamp), (override));
+};
+
+class MockMailOutbox : public auth::application::MailOutbox {
+ public:
+  MockMailOutbox();
+  ~MockMailOutbox() override;
+  MOCK_METHOD(void, enqueue, (const auth::application::Mail&), (override));
+};
+
+class MockMailTemplates : public auth::application::MailTemplates {
+ public:
+  MockMailTemplates();
+  ~MockMailTemplates() override;
+  MOCK_METHOD(auth::application::Mail, render,
+              (auth::domain::AccountTokenKind, const std::string&, const std::string&, const std::string&),
               (const, override));
 };
 

@@ -99,6 +99,13 @@ void User::changePasswordHash(std::string hash, Timestamp now) {
   s_.updated_at = now;
 }
 
+bool User::markEmailVerified(Timestamp now) {
+  if (s_.email_verified) return false;
+  s_.email_verified = true;
+  s_.updated_at = now;
+  return true;
+}
+
 void User::rename(const Username& username, Timestamp now) {
   s_.username = username.value();
   s_.updated_at = now;

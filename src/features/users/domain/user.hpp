@@ -65,6 +65,8 @@ class User {
   std::size_t revokeAllSessions(Timestamp now, const std::optional<Uuid>& keep = std::nullopt);
 
   void changePasswordHash(std::string hash, Timestamp now);
+  // The owner proved control of the email address; false when it was already verified.
+  bool markEmailVerified(Timestamp now);
   void rename(const Username& username, Timestamp now);
   void setDisplayName(std::optional<std::string> display_name, Timestamp now);
   // Soft delete: marks the account deleted and revokes every session. Email and username stay.

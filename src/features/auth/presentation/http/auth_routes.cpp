@@ -240,6 +240,44 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     });
   });
 
+  routes.post("/v1/auth/verify-email/request", [uc, authenticate](const Request& req, ResponseWriter& res,
+                                                                 const RequestContext&) {
+    withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+      http::answer(res, uc.request_verification.execute(caller.user.id()),
+                   [&] { res.send(Pistache::Http::Code::Accepted); });
+    });
+  });
+
+  routes.post("/v1/auth/verify-email", [uc](const Request& req, ResponseWriter& res,
+                                            const RequestContext& ctx) {
+    auto token = requiredField(req, res, "token");
+    if (!token) return;
+    auto user = uc.verify_email.execute(*token, clientOf(ctx));
+    if (!user) return http::sendProblem(res, user.error());
+    http::sendJson(res, 200, users::presentation::userJson(*user));
+  });
+
+  routes.post("/v1/auth/password-reset/request", [uc](const Request& req, ResponseWriter& res,
+                                                      const RequestContext&) {
+    auto email = requiredField(req, res, "email");
+    if (!email) return;
+    // 202 whatever the email: the answer must not tell whether an account has it.
+    http::answer(res, uc.request_reset.execute(*email),
+                 [&] { res.send(Pistache::Http::Code::Accepted); });
+  });
+
+  routes.post("/v1/auth/password-reset/confirm", [uc](const Request& req, ResponseWriter& res,
+                                                      const RequestContext& ctx) {
+    auto body = http::jsonObjectBody(req);
+    if (!body) return http::sendProblem(res, body.error());
+    http::JsonFields f(*body);
+    auto token = f.requiredString("token");
+    auto password = f.requiredString("new_password");
+    if (!f.errors().empty()) return http::sendProblem(res, validationError(f.errors()));
+    http::answer(res, uc.confirm_reset.execute(*token, *password, clientOf(ctx)),
+                 [&] { http::sendNoContent(res); });
+  });
+
   routes.get("/.well-known/jwks.json", [uc](const Request&, ResponseWriter& res,
                                             const RequestContext&) {
     nlohmann::json keys = nlohmann::json::array();

@@ -4,6 +4,7 @@
 
 #include "features/auth/application/ports/access_token_issuer.hpp"
 #include "features/auth/application/use_cases/account.hpp"
+#include "features/auth/application/use_cases/account_lifecycle.hpp"
 #include "features/auth/application/use_cases/authenticate.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
 #include "features/auth/application/use_cases/refresh_session.hpp"
@@ -26,6 +27,10 @@ struct AuthUseCases {
   application::ChangePassword& change_password;
   application::DeleteAccount& delete_account;
   application::ListEvents& list_events;
+  application::RequestEmailVerification& request_verification;
+  application::VerifyEmail& verify_email;
+  application::RequestPasswordReset& request_reset;
+  application::ConfirmPasswordReset& confirm_reset;
   application::AccessTokenIssuer& keys;
   Clock& clock;
   users::domain::SessionPolicy policy;

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string>
+
+#include "features/auth/domain/account_token.hpp"
+#include "shared/core/result.hpp"
+
+namespace authd::auth::application {
+
+struct Mail {
+  std::string to;
+  std::string subject;
+  std::string text;  // plain-text body
+  std::string html;  // HTML body
+};
+
+// Port: renders the mail for an account token from the templates in the repository, with the
+// link built from configuration (AUTH_PUBLIC_URL).
+class MailTemplates {
+ public:
+  virtual ~MailTemplates() = default;
+  virtual Mail render(domain::AccountTokenKind kind, const std::string& to,
+                      const std::string& username, const std::string& token) const = 0;
+};
+
+// Port: the outbox. enqueue() joins the caller's transaction, so the mail exists exactly when
+// the change that needs it does; a background worker delivers it later.
+class MailOutbox {
+ public:
+  virtual ~MailOutbox() = default;
+  virtual void enqueue(const Mail& mail) = 0;
+};
+
+// Port: delivers one mail now. Unavailable (temporary: retry later) or Internal (permanent).
+// Called by the outbox worker only, never on a request path. Thread-safe.
+class Mailer {
+ public:
+  virtual ~Mailer() = default;
+  virtual Status send(const Mail& mail) = 0;
+};
+
+}  // namespace authd::auth::application

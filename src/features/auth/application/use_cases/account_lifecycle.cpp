@@ -1,0 +1,140 @@
+#include "features/auth/application/use_cases/account_lifecycle.hpp"
+
+#include "shared/core/encoding.hpp"
+
+namespace authd::auth::application {
+namespace {
+
+using users::application::AuditEventType;
+
+constexpr int kMaxAttempts = 3;
+
+tl::unexpected<Error> tokenInvalid() {
+  return fail(ErrorCode::TokenInvalid, "The link is invalid, expired or already used.");
+}
+
+// A fresh token: the secret for the mail and the record (digest only) for the database.
+struct Issued {
+  std::string secret;
+  domain::AccountToken record;
+};
+
+Issued issue(LifecycleDeps& d, const Uuid& user_id, domain::AccountTokenKind kind) {
+  const Timestamp now = d.clock.now();
+  const Bytes raw = d.random.bytes(domain::kAccountTokenSecretSize);
+  Issued out;
+  out.secret = base64UrlEncode(raw);
+  out.record.id = Uuid::v7(now, d.random);
+  out.record.user_id = user_id;
+  out.record.kind = kind;
+  out.record.digest = d.digester.digest(raw);
+  out.record.created_at = now;
+  out.record.expires_at = now + domain::lifetimeOf(kind);
+  return out;
+}
+
+// Writes the token and its mail in the caller's transaction, replacing older unused tokens.
+void store(LifecycleDeps& d, const users::domain::User& user, const Issued& t) {
+  d.tokens.invalidateUnused(user.id(), t.record.kind, t.record.created_at);
+  d.tokens.add(t.record);
+  d.outbox.enqueue(d.templates.render(t.record.kind, user.email(), user.username(), t.secret));
+}
+
+// The usable token of `kind` behind `secret`, locked in the current transaction.
+std::optional<domain::AccountToken> redeem(LifecycleDeps& d, const std::string& secret,
+                                           domain::AccountTokenKind kind) {
+  const auto raw = base64UrlDecode(secret);
+  if (!raw || raw->size() != domain::kAccountTokenSecretSize) return std::nullopt;
+  auto token = d.tokens.findByDigestForUpdate(d.digester.digest(*raw));
+  if (!token || token->kind != kind || !token->usableAt(d.clock.now())) return std::nullopt;
+  return token;
+}
+
+}  // namespace
+
+Status RequestEmailVerification::execute(const Uuid& user_id) {
+  auto tx = d_.uow.begin();
+  auto user = d_.users.findById(user_id);
+  if (!user) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
+  store(d_, *user, issue(d_, user->id(), domain::AccountTokenKind::VerifyEmail));
+  tx->commit();
+  return ok();
+}
+
+Result<users::domain::User> VerifyEmail::execute(const std::string& secret, const ClientInfo& client) {
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto tx = d_.uow.begin();
+    auto token = redeem(d_, secret, domain::AccountTokenKind::VerifyEmail);
+    if (!token) return tokenInvalid();
+    auto user = d_.users.findByIdForUpdate(token->user_id);
+    if (!user) return tokenInvalid();
+    const Timestamp now = d_.clock.now();
+    d_.tokens.markUsed(token->id, now);
+    if (user->markEmailVerified(now)) {
+      auto written = d_.users.update(*user);
+      if (!written) {
+        if (written.error().code == ErrorCode::Conflict) continue;
+        return tl::unexpected(written.error());
+      }
+      d_.audit.record(AuditEventType::EmailVerified, user->id(), client);
+    }
+    tx->commit();
+    return std::move(*user);
+  }
+  return fail(ErrorCode::Conflict, "The account changed concurrently; try again.");
+}
+
+Status RequestPasswordReset::execute(const std::string& email) {
+  // Normalised and bounded, but never rejected: a malformed email is queued like any other
+  // and simply matches no account later.
+  const std::string normalised = users::domain::normaliseIdentifier(email).substr(0, 254);
+  auto tx = d_.uow.begin();
+  queue_.enqueue(Uuid::v7(d_.clock.now(), d_.random), normalised, d_.clock.now());
+  tx->commit();
+  return ok();
+}
+
+std::size_t ProcessResetRequests::execute(std::size_t limit) {
+  auto tx = d_.uow.begin();
+  const auto pending = queue_.claim(limit);
+  for (const auto& request : pending) {
+    if (auto user = d_.users.findByEmail(request.email)) {
+      store(d_, *user, issue(d_, user->id(), domain::AccountTokenKind::PasswordReset));
+    }
+    queue_.markProcessed(request.id, d_.clock.now());
+  }
+  tx->commit();
+  return pending.size();
+}
+
+Status ConfirmPasswordReset::execute(const std::string& secret, const std::string& new_password,
+                                     const ClientInfo& client) {
+  std::string new_hash;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto tx = d_.uow.begin();
+    auto token = redeem(d_, secret, domain::AccountTokenKind::PasswordReset);
+    if (!token) return tokenInvalid();
+    auto user = d_.users.findByIdForUpdate(token->user_id);
+    if (!user) return tokenInvalid();
+    auto allowed = policy_.check(new_password, user->email(), user->username(), "new_password");
+    if (!allowed) return allowed;
+    // Argon2id inside the transaction holds the token row; resets are rare and the lock is
+    // what makes the token single-use under concurrency.
+    if (new_hash.empty()) new_hash = hasher_.hash(new_password);
+    const Timestamp now = d_.clock.now();
+    user->changePasswordHash(new_hash, now);
+    user->revokeAllSessions(now);
+    d_.tokens.markUsed(token->id, now);
+    auto written = d_.users.update(*user);
+    if (!written) {
+      if (written.error().code == ErrorCode::Conflict) continue;
+      return written;
+    }
+    d_.audit.record(AuditEventType::PasswordReset, user->id(), client);
+    tx->commit();
+    return ok();
+  }
+  return fail(ErrorCode::Conflict, "The account changed concurrently; try again.");
+}
+
+}  // namespace authd::auth::application

@@ -1,0 +1,97 @@
+// Email verification and password reset (contract: the four /verify-email and
+// /password-reset routes). Thread-safe if their ports are.
+#pragma once
+
+#include <string>
+
+#include "features/auth/application/ports/account_tokens.hpp"
+#include "features/auth/application/ports/mail.hpp"
+#include "features/auth/application/ports/password_hasher.hpp"
+#include "features/auth/application/ports/refresh_token_hasher.hpp"
+#include "features/users/application/audit_trail.hpp"
+#include "features/users/application/ports/user_repository.hpp"
+#include "features/users/domain/password_policy.hpp"
+#include "shared/core/clock.hpp"
+#include "shared/core/random_source.hpp"
+#include "shared/core/result.hpp"
+#include "shared/core/unit_of_work.hpp"
+
+namespace authd::auth::application {
+
+struct LifecycleDeps {
+  UnitOfWork& uow;
+  users::application::UserRepository& users;
+  AccountTokenRepository& tokens;
+  MailOutbox& outbox;
+  MailTemplates& templates;
+  RefreshTokenHasher& digester;  // keyed digest of 256-bit secrets
+  users::application::AuditTrail& audit;
+  Clock& clock;
+  RandomSource& random;
+};
+
+// POST /v1/auth/verify-email/request: mails the caller a new verification link (older unused
+// ones stop working). Errors: Unauthorized (user gone).
+class RequestEmailVerification {
+ public:
+  explicit RequestEmailVerification(LifecycleDeps d) : d_(d) {}
+  [[nodiscard]] Status execute(const Uuid& user_id);
+
+ private:
+  LifecycleDeps d_;
+};
+
+// POST /v1/auth/verify-email: marks the email verified. Errors: TokenInvalid (unknown, used,
+// expired, or its account gone).
+class VerifyEmail {
+ public:
+  explicit VerifyEmail(LifecycleDeps d) : d_(d) {}
+  [[nodiscard]] Result<users::domain::User> execute(const std::string& token, const ClientInfo& client);
+
+ private:
+  LifecycleDeps d_;
+};
+
+// POST /v1/auth/password-reset/request: always succeeds. It only queues the request (one
+// insert, the same work for every email), so neither the answer nor its timing tells whether
+// an account has the email.
+class RequestPasswordReset {
+ public:
+  RequestPasswordReset(LifecycleDeps d, ResetRequestQueue& queue) : d_(d), queue_(queue) {}
+  [[nodiscard]] Status execute(const std::string& email);
+
+ private:
+  LifecycleDeps d_;
+  ResetRequestQueue& queue_;
+};
+
+// Background step (run by the mail worker): takes queued reset requests and, for each email
+// that belongs to a live account, stores a reset token and its mail in the outbox, in the
+// same transaction that marks the request processed. Returns how many requests it handled.
+class ProcessResetRequests {
+ public:
+  ProcessResetRequests(LifecycleDeps d, ResetRequestQueue& queue) : d_(d), queue_(queue) {}
+  std::size_t execute(std::size_t limit = 20);
+
+ private:
+  LifecycleDeps d_;
+  ResetRequestQueue& queue_;
+};
+
+// POST /v1/auth/password-reset/confirm: sets the new password and revokes every session.
+// Errors: TokenInvalid, ValidationFailed (new_password).
+class ConfirmPasswordReset {
+ public:
+  ConfirmPasswordReset(LifecycleDeps d, PasswordHasher& hasher,
+                       const users::domain::PasswordPolicy& policy)
+      : d_(d), hasher_(hasher), policy_(policy) {}
+  [[nodiscard]] Status execute(const std::string& token, const std::string& new_password,
+                               const ClientInfo& client);
+
+ private:
+  LifecycleDeps d_;
+  PasswordHasher& hasher_;
+  const users::domain::PasswordPolicy& policy_;
+};
+
+}  // namespace authd::auth::application

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <odb/pgsql/database.hxx>
+
+#include "features/auth/application/ports/mail.hpp"
+#include "features/auth/infrastructure/crypto/master_key.hpp"
+#include "shared/core/clock.hpp"
+
+namespace authd::auth::infrastructure {
+
+// The mail_outbox table. enqueue() joins the caller's transaction (MailOutbox port); the
+// delivery side (claim, markSent, markFailed) runs its own short transactions for the worker.
+// Contents are sealed with the master key at rest and wiped once sent.
+class OdbMailOutbox final : public application::MailOutbox {
+ public:
+  struct Claimed {
+    std::string id;
+    application::Mail mail;
+    int attempts = 0;  // including this one
+  };
+
+  OdbMailOutbox(std::shared_ptr<odb::pgsql::database> db, const MasterKey& key,
+                RandomSource& random, Clock& clock)
+      : db_(std::move(db)), key_(key), random_(random), clock_(clock) {}
+
+  void enqueue(const application::Mail& mail) override;
+
+  // Up to `limit` due mails, leased for `lease` so that no other worker (or instance) takes
+  // them meanwhile (FOR UPDATE SKIP LOCKED). A lease that runs out makes the mail due again.
+  std::vector<Claimed> claim(std::size_t limit, Seconds lease);
+  void markSent(const std::string& id);
+  // A failed attempt: due again at `retry_at`, or given up when `retry_at` is empty.
+  void markFailed(const std::string& id, const std::string& error,
+                  std::optional<Timestamp> retry_at);
+
+ private:
+  std::shared_ptr<odb::pgsql::database> db_;
+  const MasterKey& key_;
+  RandomSource& random_;
+  Clock& clock_;
+};
+
+}  // namespace authd::auth::infrastructure

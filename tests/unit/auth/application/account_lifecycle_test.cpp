@@ -1,0 +1,165 @@
+#include "features/auth/application/use_cases/account_lifecycle.hpp"
+#include "features/auth/application/use_cases/login_user.hpp"
+#include "use_case_fixture.hpp"
+
+namespace authd::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::Return;
+using auth::domain::AccountToken;
+using auth::domain::AccountTokenKind;
+using users::application::AuditEventType;
+using std::chrono::seconds;
+
+// Ports backed by small in-memory tables so tokens can be followed from mail to redemption.
+class AccountLifecycleTest : public AuthUseCaseTest {
+ protected:
+  AccountLifecycleTest() {
+    ON_CALL(account_tokens_, add).WillByDefault([this](const AccountToken& t) { tokens_table_.push_back(t); });
+    ON_CALL(account_tokens_, findByDigestForUpdate).WillByDefault([this](const Bytes& d) -> std::optional<AccountToken> {
+      for (const auto& t : tokens_table_) if (t.digest == d) return t;
+      return std::nullopt;
+    });
+    ON_CALL(account_tokens_, markUsed).WillByDefault([this](const Uuid& id, Timestamp at) {
+      for (auto& t : tokens_table_) if (t.id == id) t.used_at = at;
+    });
+    ON_CALL(account_tokens_, invalidateUnused).WillByDefault([this](const Uuid& u, AccountTokenKind k, Timestamp at) {
+      for (auto& t : tokens_table_) if (t.user_id == u && t.kind == k && !t.used_at) t.used_at = at;
+    });
+    ON_CALL(templates_, render).WillByDefault([](AccountTokenKind, const std::string& to,
+                                                 const std::string& name, const std::string& token) {
+      return auth::application::Mail{to, "subject for " + name, "token=" + token, "<a>" + token + "</a>"};
+    });
+    ON_CALL(outbox_, enqueue).WillByDefault([this](const auth::application::Mail& m) { mails_.push_back(m); });
+    ON_CALL(queue_, enqueue).WillByDefault([this](const Uuid& id, const std::string& e, Timestamp) {
+      pending_.push_back({id, e});
+    });
+    ON_CALL(queue_, claim).WillByDefault([this](std::size_t) {
+      auto out = pending_;
+      pending_.clear();
+      return out;
+    });
+  }
+  // The token inside the last mail.
+  std::string lastToken() const { return mails_.back().text.substr(6); }
+
+  NiceMock<MockAccountTokenRepository> account_tokens_;
+  NiceMock<MockMailOutbox> outbox_;
+  NiceMock<MockMailTemplates> templates_;
+  NiceMock<MockResetRequestQueue> queue_;
+  std::vector<AccountToken> tokens_table_;
+  std::vector<auth::application::Mail> mails_;
+  std::vector<auth::application::ResetRequestQueue::Pending> pending_;
+  auth::application::LifecycleDeps deps_{uow_, users_, account_tokens_, outbox_, templates_,
+                                         refresh_hasher_, audit_, clock_, random_};
+  users::domain::PasswordPolicy policy_list_{{"password123"}};
+  auth::application::RequestEmailVerification request_verification_{deps_};
+  auth::application::VerifyEmail verify_{deps_};
+  auth::application::RequestPasswordReset request_reset_{deps_, queue_};
+  auth::application::ProcessResetRequests process_{deps_, queue_};
+  auth::application::ConfirmPasswordReset confirm_{deps_, hasher_, policy_list_};
+};
+
+TEST_F(AccountLifecycleTest, VerificationMailsASingleUseTokenStoredOnlyAsADigest) {
+  seedUser();
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
+  ASSERT_EQ(mails_.size(), 1u);
+  EXPECT_EQ(mails_[0].to, "alice@example.com");
+  const std::string token = lastToken();
+  EXPECT_GE(token.size(), 43u);  // 256 bits, base64url
+  ASSERT_EQ(tokens_table_.size(), 1u);
+  EXPECT_EQ(tokens_table_[0].expires_at - tokens_table_[0].created_at, seconds(24 * 3600));
+  EXPECT_NE(std::string(tokens_table_[0].digest.begin(), tokens_table_[0].digest.end()), token);
+  events_.clear();
+  auto user = verify_.execute(token, {});
+  ASSERT_THAT(user, IsOk());
+  EXPECT_TRUE(user->state().email_verified);
+  EXPECT_TRUE(stored_->state().email_verified);
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::EmailVerified});
+  EXPECT_THAT(verify_.execute(token, {}), HasError(ErrorCode::TokenInvalid));  // used
+}
+
+TEST_F(AccountLifecycleTest, ANewRequestEndsTheOlderToken) {
+  seedUser();
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
+  const std::string first = lastToken();
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
+  EXPECT_THAT(verify_.execute(first, {}), HasError(ErrorCode::TokenInvalid));
+  EXPECT_THAT(verify_.execute(lastToken(), {}), IsOk());
+}
+
+TEST_F(AccountLifecycleTest, ExpiredUnknownMalformedOrWrongKindTokensAreInvalid) {
+  seedUser();
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
+  const std::string token = lastToken();
+  EXPECT_THAT(verify_.execute("not base64 !", {}), HasError(ErrorCode::TokenInvalid));
+  EXPECT_THAT(verify_.execute(std::string(43, 'A'), {}), HasError(ErrorCode::TokenInvalid));
+  EXPECT_THAT(confirm_.execute(token, "a fine new password", {}), HasError(ErrorCode::TokenInvalid));
+  clock_.advance(seconds(24 * 3600));
+  EXPECT_THAT(verify_.execute(token, {}), HasError(ErrorCode::TokenInvalid));
+  EXPECT_FALSE(stored_->state().email_verified);
+}
+
+TEST_F(AccountLifecycleTest, ResetRequestOnlyQueuesWhateverTheEmail) {
+  seedUser();
+  EXPECT_CALL(users_, findByEmail).Times(0);  // no lookup on the request path
+  EXPECT_CALL(queue_, enqueue(_, "alice@example.com", _));
+  EXPECT_CALL(queue_, enqueue(_, "nobody@example.com", _));
+  EXPECT_CALL(queue_, enqueue(_, "not an email", _));
+  EXPECT_THAT(request_reset_.execute(" Alice@Example.com"), IsOk());
+  EXPECT_THAT(request_reset_.execute("nobody@example.com"), IsOk());
+  EXPECT_THAT(request_reset_.execute("NOT an email"), IsOk());
+  EXPECT_TRUE(mails_.empty());
+}
+
+TEST_F(AccountLifecycleTest, ProcessingMailsOnlyExistingAccounts) {
+  seedUser();
+  (void)request_reset_.execute("nobody@example.com");
+  (void)request_reset_.execute("alice@example.com");
+  EXPECT_CALL(queue_, markProcessed(_, _)).Times(2);
+  EXPECT_EQ(process_.execute(), 2u);
+  ASSERT_EQ(mails_.size(), 1u);
+  EXPECT_EQ(mails_[0].to, "alice@example.com");
+  ASSERT_EQ(tokens_table_.size(), 1u);
+  EXPECT_EQ(tokens_table_[0].kind, AccountTokenKind::PasswordReset);
+  EXPECT_EQ(tokens_table_[0].expires_at - tokens_table_[0].created_at, seconds(3600));
+}
+
+TEST_F(AccountLifecycleTest, ConfirmSetsThePasswordRevokesEverySessionAndIsSingleUse) {
+  seedUser();
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+  ASSERT_THAT(login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}), IsOk());
+  (void)request_reset_.execute("alice@example.com");
+  process_.execute();
+  const std::string token = lastToken();
+  EXPECT_CALL(hasher_, hash(std::string_view("a fine new password"))).WillOnce(Return(std::string("$new")));
+  events_.clear();
+  ASSERT_THAT(confirm_.execute(token, "a fine new password", {}), IsOk());
+  EXPECT_EQ(stored_->passwordHash(), "$new");
+  EXPECT_TRUE(stored_->sessions().empty());
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::PasswordReset});
+  EXPECT_THAT(confirm_.execute(token, "another new password", {}), HasError(ErrorCode::TokenInvalid));
+}
+
+TEST_F(AccountLifecycleTest, ConfirmChecksThePolicyAndKeepsTheTokenUsable) {
+  seedUser();
+  (void)request_reset_.execute("alice@example.com");
+  process_.execute();
+  const std::string token = lastToken();
+  auto weak = confirm_.execute(token, "password123", {});
+  ASSERT_THAT(weak, HasError(ErrorCode::ValidationFailed));
+  EXPECT_EQ(weak.error().fields.at(0).field, "new_password");
+  EXPECT_THAT(confirm_.execute(token, "a fine new password", {}), IsOk());
+}
+
+TEST_F(AccountLifecycleTest, ResetTokenExpiresAfterAnHour) {
+  seedUser();
+  (void)request_reset_.execute("alice@example.com");
+  process_.execute();
+  clock_.advance(seconds(3600));
+  EXPECT_THAT(confirm_.execute(lastToken(), "a fine new password", {}), HasError(ErrorCode::TokenInvalid));
+}
+
+}  // namespace
+}  // namespace authd::testing
