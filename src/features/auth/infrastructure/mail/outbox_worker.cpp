@@ -10,7 +10,7 @@ OutboxWorker::OutboxWorker(OdbMailOutbox& outbox, application::Mailer& mailer, C
                            OutboxWorkerConfig config, std::function<void()> before_drain)
     : outbox_(outbox), mailer_(mailer), clock_(clock), config_(config),
       before_drain_(std::move(before_drain)) {
-  thread_ = std::thread([this] { run(); });
+  if (config_.background) thread_ = std::thread([this] { run(); });
 }
 
 OutboxWorker::~OutboxWorker() { stop(); }

@@ -18,6 +18,7 @@ struct OutboxWorkerConfig {
   int max_attempts = 12;                       // then the mail is marked failed
   std::size_t batch = 20;
   Seconds lease{120};                          // a claimed mail is due again after this
+  bool background = true;                      // false: no thread; call drainOnce() yourself
 };
 
 // Background thread draining the outbox through a Mailer: due mail is claimed, sent, and

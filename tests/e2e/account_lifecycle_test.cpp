@@ -1,0 +1,161 @@
+// Email verification and password reset over real SMTP (aiosmtpd on loopback), end to end.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "authd_process.hpp"
+#include "http_client.hpp"
+#include "smtp_sink.hpp"
+#include "test_database.hpp"
+
+namespace authd::testing {
+namespace {
+
+using nlohmann::json;
+using Headers = std::map<std::string, std::string>;
+
+constexpr const char* kPassword = "correct horse battery";
+
+class AccountLifecycleE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    database_ = new TestDatabase(false);
+    sink_ = new SmtpSink();
+    server_ = new AuthdProcess(database_->url(), {{"AUTH_SMTP_URL", sink_->url()},
+                                                  {"AUTH_MAIL_POLL_MS", "50"},
+                                                  {"AUTH_MAIL_RETRY_BASE_MS", "100"},
+                                                  {"AUTH_PUBLIC_URL", "https://app.example.com"},
+                                                  {"AUTH_MAIL_FROM", "no-reply@example.com"}});
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete sink_;
+    delete database_;
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "authd log:\n" << server_->log();
+  }
+  json signUp(const std::string& name) {
+    auto r = http_.postJson("/v1/auth/register", {{"email", name + "@example.com"}, {"username", name}, {"password", kPassword}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json();
+  }
+  static Headers bearer(const json& t) {
+    return {{"Authorization", "Bearer " + t.at("access_token").get<std::string>()}};
+  }
+
+  HttpClient http_{server_->baseUrl()};
+  static TestDatabase* database_;
+  static SmtpSink* sink_;
+  static AuthdProcess* server_;
+};
+
+TestDatabase* AccountLifecycleE2E::database_ = nullptr;
+SmtpSink* AccountLifecycleE2E::sink_ = nullptr;
+AuthdProcess* AccountLifecycleE2E::server_ = nullptr;
+
+TEST_F(AccountLifecycleE2E, VerifyEmailThroughTheMailedLink) {
+  auto t = signUp("verify1");
+  std::string body;
+  auto req = http_.request("POST", "/v1/auth/verify-email/request", nullptr, bearer(t));
+  ASSERT_EQ(req.status, 202) << req.body;
+  const std::string mail = sink_->waitFor("verify1@example.com");
+  ASSERT_FALSE(mail.empty()) << "no mail arrived";
+  EXPECT_NE(mail.find("Subject: Confirm your email address"), std::string::npos);
+  EXPECT_NE(mail.find("From: no-reply@example.com"), std::string::npos);
+  EXPECT_NE(mail.find("text/plain"), std::string::npos);
+  EXPECT_NE(mail.find("text/html"), std::string::npos);
+  EXPECT_NE(mail.find("https://app.example.com/verify-email?token="), std::string::npos);
+  const std::string token = tokenFromMail(mail);
+  ASSERT_GE(token.size(), 43u);
+  auto verified = http_.postJson("/v1/auth/verify-email", {{"token", token}});
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(verified.json().at("email_verified"), true);
+  EXPECT_EQ(http_.get("/v1/users/me", bearer(t)).json().at("email_verified"), true);
+  auto again = http_.postJson("/v1/auth/verify-email", {{"token", token}});
+  EXPECT_EQ(again.status, 401);
+  EXPECT_EQ(again.json().at("code"), "token_invalid");
+  auto events = http_.get("/v1/auth/events", bearer(t)).json().at("events");
+  EXPECT_EQ(events[0].at("type"), "email_verified");
+}
+
+TEST_F(AccountLifecycleE2E, ANewVerificationRequestEndsTheOlderLink) {
+  auto t = signUp("verify2");
+  ASSERT_EQ(http_.request("POST", "/v1/auth/verify-email/request", nullptr, bearer(t)).status, 202);
+  const std::string first = tokenFromMail(sink_->waitFor("verify2@example.com", 0));
+  ASSERT_EQ(http_.request("POST", "/v1/auth/verify-email/request", nullptr, bearer(t)).status, 202);
+  const std::string second = tokenFromMail(sink_->waitFor("verify2@example.com", 1));
+  ASSERT_FALSE(second.empty());
+  EXPECT_EQ(http_.postJson("/v1/auth/verify-email", {{"token", first}}).json().at("code"), "token_invalid");
+  EXPECT_EQ(http_.postJson("/v1/auth/verify-email", {{"token", second}}).status, 200);
+}
+
+TEST_F(AccountLifecycleE2E, VerificationErrors) {
+  EXPECT_EQ(http_.request("POST", "/v1/auth/verify-email/request", nullptr, {}).status, 401);
+  auto unknown = http_.postJson("/v1/auth/verify-email", {{"token", std::string(43, 'A')}});
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(unknown.json().at("code"), "token_invalid");
+  EXPECT_EQ(http_.postJson("/v1/auth/verify-email", {{"token", "!!"}}).status, 401);
+  EXPECT_EQ(http_.postJson("/v1/auth/verify-email", json::object()).status, 422);
+  EXPECT_EQ(http_.post("/v1/auth/verify-email", "token=x", "text/plain").status, 415);
+}
+
+TEST_F(AccountLifecycleE2E, PasswordResetThroughTheMailedLinkEndsEverySession) {
+  auto t = signUp("reset1");
+  auto unknown = http_.postJson("/v1/auth/password-reset/request", {{"email", "nobody-here@example.com"}});
+  EXPECT_EQ(unknown.status, 202);
+  auto known = http_.postJson("/v1/auth/password-reset/request", {{"email", "RESET1@example.com"}});
+  EXPECT_EQ(known.status, 202);
+  EXPECT_EQ(known.body, unknown.body);  // the same answer either way
+  const std::string mail = sink_->waitFor("reset1@example.com");
+  ASSERT_FALSE(mail.empty()) << "no mail arrived";
+  EXPECT_NE(mail.find("Subject: Reset your password"), std::string::npos);
+  EXPECT_NE(mail.find("https://app.example.com/reset-password?token="), std::string::npos);
+  EXPECT_EQ(sink_->countTo("nobody-here@example.com"), 0u);  // mail only for real accounts
+  const std::string token = tokenFromMail(mail);
+  auto weak = http_.postJson("/v1/auth/password-reset/confirm", {{"token", token}, {"new_password", "short"}});
+  EXPECT_EQ(weak.status, 422);
+  auto done = http_.postJson("/v1/auth/password-reset/confirm", {{"token", token}, {"new_password", "a brand new passphrase"}});
+  ASSERT_EQ(done.status, 204) << done.body;
+  EXPECT_EQ(http_.get("/v1/users/me", bearer(t)).status, 401);  // every session revoked
+  EXPECT_EQ(http_.postJson("/v1/auth/refresh", {{"refresh_token", t.at("refresh_token")}}).status, 401);
+  EXPECT_EQ(http_.postJson("/v1/auth/login", {{"username", "reset1"}, {"password", kPassword}}).status, 401);
+  auto login = http_.postJson("/v1/auth/login", {{"username", "reset1"}, {"password", "a brand new passphrase"}});
+  ASSERT_EQ(login.status, 200);
+  auto reuse = http_.postJson("/v1/auth/password-reset/confirm", {{"token", token}, {"new_password", "yet another passphrase"}});
+  EXPECT_EQ(reuse.status, 401);
+  EXPECT_EQ(reuse.json().at("code"), "token_invalid");
+  // Newest first: this login, the refused login with the old password, then the reset.
+  auto events = http_.get("/v1/auth/events", bearer(login.json())).json().at("events");
+  EXPECT_EQ(events[0].at("type"), "login_succeeded");
+  EXPECT_EQ(events[1].at("type"), "login_failed");
+  EXPECT_EQ(events[2].at("type"), "password_reset");
+}
+
+TEST_F(AccountLifecycleE2E, ResetErrors) {
+  EXPECT_EQ(http_.postJson("/v1/auth/password-reset/request", json::object()).status, 422);
+  EXPECT_EQ(http_.postJson("/v1/auth/password-reset/request", {{"email", "not an email"}}).status, 202);
+  auto bad = http_.postJson("/v1/auth/password-reset/confirm", {{"token", std::string(43, 'B')}, {"new_password", "a brand new passphrase"}});
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.json().at("code"), "token_invalid");
+  EXPECT_EQ(http_.postJson("/v1/auth/password-reset/confirm", {{"token", "x"}}).status, 422);
+}
+
+TEST_F(AccountLifecycleE2E, MailWaitsInTheOutboxWhileSmtpIsDown) {
+  signUp("outage1");
+  sink_->stop();
+  ASSERT_EQ(http_.postJson("/v1/auth/password-reset/request", {{"email", "outage1@example.com"}}).status, 202);
+  // The worker tries, fails and backs off while the sink is down; the request did not wait.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  sink_->start();
+  const std::string mail = sink_->waitFor("outage1@example.com");
+  ASSERT_FALSE(mail.empty()) << "the mail was lost";
+  ASSERT_FALSE(tokenFromMail(mail).empty());
+  EXPECT_NE(server_->log().find("not sent (attempt 1)"), std::string::npos);
+  auto done = http_.postJson("/v1/auth/password-reset/confirm",
+                             {{"token", tokenFromMail(mail)}, {"new_password", "outage passphrase ok"}});
+  EXPECT_EQ(done.status, 204);
+}
+
+}  // namespace
+}  // namespace authd::testing
