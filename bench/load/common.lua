@@ -1,0 +1,20 @@
+-- Shared by the wrk scripts: each wrk thread reads its own share of a seed file.
+local M = {}
+local counter = 0
+
+function M.setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function M.lines(path, id, threads)
+  local out = {}
+  local i = 0
+  for line in io.lines(path) do
+    if i % threads == id then table.insert(out, line) end
+    i = i + 1
+  end
+  return out
+end
+
+return M
