@@ -3,13 +3,15 @@
 package.path = package.path .. ";" .. os.getenv("BENCH_DIR") .. "/?.lua"
 local common = require("common")
 setup = common.setup
-local queue, head
+-- Explicit head and tail indices: a Lua table with holes has no reliable length.
+local queue, head, tail
 function init(args)
   queue = common.lines(os.getenv("BENCH_SEED") .. "/refresh.txt", tonumber(wrk.thread:get("id")), tonumber(os.getenv("BENCH_THREADS")))
-  head = 1
+  head, tail = 1, #queue
 end
 function request()
   local token = queue[head]
+  if token == nil then error("refresh.lua: the token queue ran dry (seed more sessions)") end
   queue[head] = nil
   head = head + 1
   return wrk.format("POST", "/v1/auth/refresh", {["Content-Type"] = "application/json"},
@@ -17,5 +19,8 @@ function request()
 end
 function response(status, headers, body)
   local token = body:match('"refresh_token":"([^"]+)"')
-  if token then table.insert(queue, token) end
+  if token then
+    tail = tail + 1
+    queue[tail] = token
+  end
 end
