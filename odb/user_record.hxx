@@ -9,6 +9,7 @@
 
 #include <odb/core.hxx>
 #include <odb/nullable.hxx>
+#include <odb/section.hxx>
 
 #include "odb_types.hxx"
 
@@ -39,8 +40,15 @@ struct UserRecord {
   odb::nullable<long long> deleted_at;
 #pragma db version column("version")
   unsigned long long version = 0;
-  // Rows of user_roles; the foreign key to roles(name) rejects unknown roles.
-#pragma db table("user_roles") id_column("user_id") value_column("role")
+  // Sorted JSON array copy of the user's roles, read on every load (one-query loads).
+#pragma db column("role_names") type("JSONB")
+  std::string role_names = "[]";
+  // Rows of user_roles, the source of truth; the foreign key to roles(name) rejects unknown
+  // roles. In a lazy section updated only when marked changed, so ordinary updates (every
+  // refresh) neither read nor rewrite it.
+#pragma db load(lazy) update(change)
+  odb::section roles_section;
+#pragma db section(roles_section) table("user_roles") id_column("user_id") value_column("role")
   std::set<std::string> roles;
 };
 

@@ -183,3 +183,41 @@ TEST_F(UserRepositoryTest, NothingIsWrittenWithoutCommit) {
 
 }  // namespace
 }  // namespace authd::testing
+
+namespace authd::testing {
+namespace {
+
+TEST_F(UserRepositoryTest, OrdinaryUpdatesLeaveUserRolesAloneAndRoleChangesKeepBothInStep) {
+  auto user = newUser("g@example.com", "gina");
+  ASSERT_THAT(add(user), IsOk());
+  const std::string id = user.id().toString();
+  // xmin is PostgreSQL's row version: it changes whenever a row is rewritten.
+  database_.exec("CREATE TABLE snap AS SELECT role, xmin::text AS x FROM user_roles WHERE user_id = '" + id + "'");
+  auto loaded = *byId(user.id());
+  loaded.openSession(ud::Session::open(Uuid::v7(clock_.now(), random_), Bytes(32, 3), clock_.now(), policy_, "", ""),
+                     clock_.now(), policy_);
+  {
+    auto tx = uow_.begin();
+    ASSERT_THAT(repo_.update(loaded), IsOk());
+    tx->commit();
+  }
+  EXPECT_EQ(database_.exec("SELECT 1 FROM user_roles u JOIN snap s ON u.role = s.role AND u.xmin::text = s.x "
+                           "WHERE u.user_id = '" + id + "'"),
+            1u);
+  EXPECT_EQ(database_.exec("SELECT 1 FROM users WHERE id = '" + id + "' AND role_names = '[\"user\"]'::jsonb"), 1u);
+  loaded = *byId(user.id());
+  loaded.grantRole("admin", clock_.now());
+  {
+    auto tx = uow_.begin();
+    ASSERT_THAT(repo_.update(loaded), IsOk());
+    tx->commit();
+  }
+  EXPECT_EQ(database_.exec("SELECT 1 FROM user_roles WHERE user_id = '" + id + "'"), 2u);
+  EXPECT_EQ(database_.exec("SELECT 1 FROM users WHERE id = '" + id +
+                           "' AND role_names = '[\"admin\", \"user\"]'::jsonb"),
+            1u);
+  EXPECT_EQ(byId(user.id())->roles(), (std::set<std::string>{"admin", "user"}));
+}
+
+}  // namespace
+}  // namespace authd::testing

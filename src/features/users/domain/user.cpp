@@ -63,6 +63,7 @@ bool User::grantRole(const std::string& role, Timestamp now) {
   if (!s_.roles.insert(role).second) {
     return false;
   }
+  s_.roles_changed = true;
   s_.updated_at = now;
   return true;
 }
@@ -71,6 +72,7 @@ bool User::revokeRole(const std::string& role, Timestamp now) {
   if (s_.roles.erase(role) == 0) {
     return false;
   }
+  s_.roles_changed = true;
   s_.updated_at = now;
   return true;
 }

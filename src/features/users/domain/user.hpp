@@ -32,6 +32,7 @@ class User {
     Timestamp updated_at;
     std::optional<Timestamp> deleted_at;
     unsigned long long version = 0;  // optimistic concurrency; 0 until first stored
+    bool roles_changed = false;      // set by grant/revoke until the change is stored
   };
 
   // Rebuilds a stored user without re-validating it.
@@ -83,6 +84,11 @@ class User {
   const std::set<std::string>& roles() const { return s_.roles; }
   const std::vector<Session>& sessions() const { return s_.sessions; }
   unsigned long long version() const { return s_.version; }
+  // Called by the repository after a successful write.
+  void markStored(unsigned long long version) {
+    s_.version = version;
+    s_.roles_changed = false;
+  }
   void setVersion(unsigned long long v) { s_.version = v; }
 
  private:

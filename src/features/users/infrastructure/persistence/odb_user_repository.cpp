@@ -22,8 +22,11 @@ std::optional<domain::User> first(odb::result<UserRecord> rows) {
 }  // namespace
 
 std::optional<domain::User> OdbUserRepository::findById(const Uuid& id) {
-  return translateDatabaseFaults([&] {
-    return first(db_->query<UserRecord>(Query::id == id.toString() && Query::deleted_at.is_null()));
+  return translateDatabaseFaults([&]() -> std::optional<domain::User> {
+    // find() runs ODB's prepared select-by-id (parsed once per connection), unlike a query.
+    auto record = db_->find<UserRecord>(id.toString());
+    if (!record || !record->deleted_at.null()) return std::nullopt;
+    return toDomain(*record);
   });
 }
 
@@ -101,7 +104,7 @@ Status OdbUserRepository::add(domain::User& user) {
       // ODB reports every unique violation on INSERT this way.
       return fail(ErrorCode::Conflict, "email or username taken concurrently");
     }
-    user.setVersion(record.version);
+    user.markStored(record.version);
     return ok();
   });
 }
@@ -120,7 +123,7 @@ Status OdbUserRepository::update(domain::User& user) {
       if (e.sqlstate() == "23505") return fail(ErrorCode::Conflict, "unique value taken concurrently");
       throw;
     }
-    user.setVersion(record.version);
+    user.markStored(record.version);
     return ok();
   });
 }

@@ -86,7 +86,12 @@ records::UserRecord toRecord(const domain::User& user) {
   r.updated_at = toMicros(s.updated_at);
   if (s.deleted_at) r.deleted_at = toMicros(*s.deleted_at);
   r.version = s.version;
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& role : s.roles) names.push_back(role);  // std::set: sorted
+  r.role_names = names.dump();
   r.roles = s.roles;
+  // user_roles is rewritten only when the roles changed (or on insert, which writes all).
+  r.roles_section.reset(/*loaded=*/true, /*changed=*/s.roles_changed);
   return r;
 }
 
@@ -103,7 +108,11 @@ domain::User toDomain(const records::UserRecord& r) {
   s.updated_at = fromMicros(r.updated_at);
   if (!r.deleted_at.null()) s.deleted_at = fromMicros(r.deleted_at.get());
   s.version = r.version;
-  s.roles = r.roles;
+  try {
+    for (const auto& role : nlohmann::json::parse(r.role_names)) s.roles.insert(role.get<std::string>());
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("stored role_names are malformed: ") + e.what());
+  }
   return domain::User(std::move(s));
 }
 
