@@ -400,3 +400,19 @@ TEST(MetricsTest, RendersCountersHistogramsAndGauges) {
 
 }  // namespace
 }  // namespace authd
+
+namespace authd {
+namespace {
+
+TEST_F(AccessTokenVerifyTest, HandWrittenClaimsAreValidJsonEvenWithCharactersToEscape) {
+  auto iss = issuer("https://iss/\"quoted\"\\path\n", "aud\t1");
+  const auto token = iss.issue(*user_, sid_, clock_.now()).token;
+  const auto claims = claimsOf(token);  // throws if the JSON were malformed
+  EXPECT_EQ(claims.at("iss"), "https://iss/\"quoted\"\\path\n");
+  EXPECT_EQ(claims.at("aud"), "aud\t1");
+  EXPECT_EQ(claims.at("roles"), nlohmann::json::array({"user"}));
+  EXPECT_TRUE(iss.verify(token, clock_.now()).has_value());
+}
+
+}  // namespace
+}  // namespace authd

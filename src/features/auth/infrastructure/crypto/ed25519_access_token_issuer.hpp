@@ -26,6 +26,9 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
   // Exactly one key must be active. Throws std::invalid_argument otherwise.
   Ed25519AccessTokenIssuer(std::vector<SigningKey> keys, AccessTokenConfig config,
                            RandomSource& random);
+  // Holds pointers into its own key list.
+  Ed25519AccessTokenIssuer(const Ed25519AccessTokenIssuer&) = delete;
+  Ed25519AccessTokenIssuer& operator=(const Ed25519AccessTokenIssuer&) = delete;
 
   application::IssuedAccessToken issue(const users::domain::User& user, const Uuid& session_id,
                                        Timestamp now) override;
@@ -37,7 +40,8 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
  private:
   std::vector<SigningKey> keys_;
   const SigningKey* active_ = nullptr;
-  std::string encoded_header_;
+  std::string encoded_header_;  // of the active key
+  std::vector<std::pair<std::string, const SigningKey*>> headers_;  // every key's exact header
   AccessTokenConfig config_;
   RandomSource& random_;
 };
