@@ -110,11 +110,11 @@ int serve(const Config& c) {
     aa::LogoutAll logout_all(session_deps);
     aa::RevokeToken revoke_token(session_deps, tokens_crypto);
     aa::RevokeSession revoke_session(session_deps);
-    aa::Introspect introspect(uow, users, tokens_crypto, clock, c.sessions);
     aa::ChangePassword change_password(uow, users, hasher, audit, clock, password_policy);
     aa::DeleteAccount delete_account(uow, users, hasher, audit, clock);
     aa::ListEvents list_events(uow, audit_log);
     aa::Authenticate authenticate(uow, users, tokens_crypto, clock, c.sessions);
+    aa::Introspect introspect(authenticate);
     auth::infrastructure::OdbAccountTokenRepository account_tokens(db);
     auth::infrastructure::OdbMailOutbox outbox(db, *master, random, clock);
     auth::infrastructure::EmbeddedMailTemplates templates(c.public_url);

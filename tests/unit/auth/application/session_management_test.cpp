@@ -145,7 +145,8 @@ TEST_F(SessionManagementTest, AuthenticateRejectsBadTokensAndDeletedUsers) {
 TEST_F(SessionManagementTest, IntrospectIsActiveOnlyWhileTheSessionLives) {
   auto tokens = loginTimes(1);
   const Uuid sid = sessionOf(tokens[0]);
-  auth::application::Introspect introspect(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Introspect introspect(authenticate);
   EXPECT_CALL(verifier_, verify(_, _)).WillRepeatedly(Return(claimsFor(sid)));
   auto active = introspect.execute("t");
   EXPECT_TRUE(active.active);
@@ -155,7 +156,8 @@ TEST_F(SessionManagementTest, IntrospectIsActiveOnlyWhileTheSessionLives) {
 }
 
 TEST_F(SessionManagementTest, IntrospectOfABadTokenIsInactive) {
-  auth::application::Introspect introspect(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Introspect introspect(authenticate);
   EXPECT_CALL(verifier_, verify(_, _))
       .WillOnce(Return(Result<auth::application::AccessClaims>(fail(ErrorCode::Unauthorized))));
   EXPECT_CALL(users_, findById).Times(0);

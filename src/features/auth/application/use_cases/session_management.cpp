@@ -99,17 +99,9 @@ std::vector<SessionView> listSessions(const users::domain::User& user, const Uui
 }
 
 Introspect::Output Introspect::execute(const std::string& token) {
-  const Timestamp now = clock_.now();
-  auto claims = verifier_.verify(token, now);
-  if (!claims) return {};
-  std::optional<users::domain::User> user;
-  {
-    auto tx = uow_.begin();
-    user = users_.findById(claims->subject);
-  }
-  const auto* session = user ? user->findSession(claims->session) : nullptr;
-  if (session == nullptr || session->isExpired(now, policy_)) return {};
-  return {true, std::move(*claims)};
+  auto principal = authenticate_.execute(token);
+  if (!principal) return {};
+  return {true, std::move(principal->claims)};
 }
 
 }  // namespace authd::auth::application

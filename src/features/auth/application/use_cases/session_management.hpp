@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "features/auth/application/ports/access_token_verifier.hpp"
+#include "features/auth/application/use_cases/authenticate.hpp"
 #include "features/auth/application/use_cases/session_tokens.hpp"
 #include "features/users/application/audit_trail.hpp"
 #include "features/users/application/ports/user_repository.hpp"
@@ -88,17 +89,12 @@ class Introspect {
     bool active = false;
     AccessClaims claims;
   };
-  Introspect(UnitOfWork& uow, users::application::UserRepository& users,
-             AccessTokenVerifier& verifier, Clock& clock, users::domain::SessionPolicy policy)
-      : uow_(uow), users_(users), verifier_(verifier), clock_(clock), policy_(policy) {}
+  // Active exactly when Authenticate accepts the token.
+  explicit Introspect(Authenticate& authenticate) : authenticate_(authenticate) {}
   [[nodiscard]] Output execute(const std::string& token);
 
  private:
-  UnitOfWork& uow_;
-  users::application::UserRepository& users_;
-  AccessTokenVerifier& verifier_;
-  Clock& clock_;
-  users::domain::SessionPolicy policy_;
+  Authenticate& authenticate_;
 };
 
 }  // namespace authd::auth::application
