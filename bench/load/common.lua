@@ -17,4 +17,10 @@ function M.lines(path, id, threads)
   return out
 end
 
+-- This thread's share of seed file `name` (users.txt, access.txt, refresh.txt).
+function M.seed(name)
+  return M.lines(os.getenv("BENCH_SEED") .. "/" .. name, tonumber(wrk.thread:get("id")),
+                 tonumber(os.getenv("BENCH_THREADS")))
+end
+
 return M

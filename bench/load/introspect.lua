@@ -4,7 +4,7 @@ local common = require("common")
 setup = common.setup
 local tokens, i
 function init(args)
-  tokens = common.lines(os.getenv("BENCH_SEED") .. "/access.txt", tonumber(wrk.thread:get("id")), tonumber(os.getenv("BENCH_THREADS")))
+  tokens = common.seed("access.txt")
   i = 0
 end
 function request()

@@ -4,7 +4,7 @@ local common = require("common")
 setup = common.setup
 local users, i
 function init(args)
-  users = common.lines(os.getenv("BENCH_SEED") .. "/users.txt", tonumber(wrk.thread:get("id")), tonumber(os.getenv("BENCH_THREADS")))
+  users = common.seed("users.txt")
   i = 0
 end
 function request()

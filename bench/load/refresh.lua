@@ -6,7 +6,7 @@ setup = common.setup
 -- Explicit head and tail indices: a Lua table with holes has no reliable length.
 local queue, head, tail
 function init(args)
-  queue = common.lines(os.getenv("BENCH_SEED") .. "/refresh.txt", tonumber(wrk.thread:get("id")), tonumber(os.getenv("BENCH_THREADS")))
+  queue = common.seed("refresh.txt")
   head, tail = 1, #queue
 end
 function request()
