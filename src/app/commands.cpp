@@ -244,7 +244,10 @@ int grantRole(const Config& c, const std::string& email, const std::string& role
     OdbUnitOfWork uow(db);
     users::infrastructure::OdbUserRepository users(db);
     SystemClock clock;
-    users::application::GrantRole grant(uow, users, clock);
+    SodiumRandomSource random;
+    users::infrastructure::OdbAuditLog audit_log(db);
+    users::application::AuditTrail audit(audit_log, clock, random);
+    users::application::GrantRole grant(uow, users, audit, clock);
     auto result = grant.execute({email, role});
     if (!result) {
       spdlog::error("grant-role failed: {}", result.error().detail.empty()

@@ -324,7 +324,14 @@ TEST_F(ContractTest, GrantRoleCommandWorksAndFailsClearly) {
   EXPECT_EQ(runAuthd({"grant-role", "CLI1@example.com", "admin"}, database_->url(), &out), 0) << out;
   EXPECT_NE(runAuthd({"grant-role", "nobody@example.com", "admin"}, database_->url(), &out), 0);
   EXPECT_NE(runAuthd({"grant-role", "cli1@example.com", "wizard"}, database_->url(), &out), 0);
-  EXPECT_EQ(logIn("cli1").at("user").at("roles"), json::array({"admin", "user"}));
+  auto t = logIn("cli1");
+  EXPECT_EQ(t.at("user").at("roles"), json::array({"admin", "user"}));
+  bool audited = false;
+  const json events = send("GET", "/v1/auth/events", nullptr, bearer(t)).json();
+  for (const auto& e : events.at("events")) {
+    audited = audited || (e.at("type") == "role_granted" && e.at("user_agent") == "authd-cli");
+  }
+  EXPECT_TRUE(audited) << events.dump();
 }
 
 TEST_F(ContractTest, DiscoveryDocumentsPointAtTheEndpoints) {

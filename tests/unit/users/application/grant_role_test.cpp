@@ -30,8 +30,10 @@ class GrantRoleTest : public ::testing::Test {
   NiceMock<MockUserRepository> users_;
   FakeClock clock_;
   FakeRandomSource random_;
+  NiceMock<MockAuditLog> audit_log_;
+  users::application::AuditTrail audit_{audit_log_, clock_, random_};
   int commits_ = 0;
-  users::application::GrantRole grant_{uow_, users_, clock_};
+  users::application::GrantRole grant_{uow_, users_, audit_, clock_};
 };
 
 TEST_F(GrantRoleTest, AddsTheRoleAndCommits) {
@@ -40,6 +42,8 @@ TEST_F(GrantRoleTest, AddsTheRoleAndCommits) {
     EXPECT_EQ(u.roles(), (std::set<std::string>{"admin", "user"}));
     return ok();
   });
+  EXPECT_CALL(audit_log_, record(::testing::Field(&users::application::AuditEvent::type,
+                                                  users::application::AuditEventType::RoleGranted)));
   auto r = grant_.execute({"Alice@Example.com", "admin"});
   ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->changed);

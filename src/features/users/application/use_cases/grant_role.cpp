@@ -18,6 +18,7 @@ Result<GrantRole::Output> GrantRole::execute(const Input& input) {
     if (!user->grantRole(input.role, clock_.now())) {
       return Output{std::move(*user), false};
     }
+    audit_.record(AuditEventType::RoleGranted, user->id(), ClientInfo{"authd-cli", ""});
     auto written = users_.update(*user);
     if (!written) {
       if (written.error().code == ErrorCode::Conflict) continue;

@@ -50,6 +50,8 @@ std::optional<domain::User> OdbUserRepository::findByUsername(const std::string&
   });
 }
 
+namespace {
+
 // LIKE pattern for a literal prefix: escape the wildcards with '!'.
 std::string likePrefix(const std::string& prefix) {
   std::string out;
@@ -59,6 +61,8 @@ std::string likePrefix(const std::string& prefix) {
   }
   return out + "%";
 }
+
+}  // namespace
 
 std::vector<domain::User> OdbUserRepository::list(const application::UserListQuery& query) {
   return translateDatabaseFaults([&] {
