@@ -67,6 +67,13 @@ std::optional<Bytes> base64UrlDecode(std::string_view text) {
   return out;
 }
 
+int hexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 std::string hexEncode(const Bytes& b) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string s;

@@ -22,6 +22,8 @@ inline std::string base64UrlEncode(std::string_view s) {
 std::optional<Bytes> base64UrlDecode(std::string_view text);
 
 std::string hexEncode(const Bytes& b);
+// 0-15 for a hexadecimal digit of either case, -1 otherwise.
+int hexDigitValue(char c);
 
 // Compares two byte strings in time that depends only on their lengths. Used for secrets and
 // digests of secrets so a mismatch position never leaks through timing.

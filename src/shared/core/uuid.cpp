@@ -2,17 +2,9 @@
 
 #include <stdexcept>
 
+#include "shared/core/encoding.hpp"
+
 namespace authd {
-namespace {
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 Uuid Uuid::v7(Timestamp now, RandomSource& random) {
   const Bytes rnd = random.bytes(10);
@@ -44,8 +36,8 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
       ++i;
       continue;
     }
-    const int hi = hexValue(text[i]);
-    const int lo = hexValue(text[i + 1]);
+    const int hi = hexDigitValue(text[i]);
+    const int lo = hexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     o[j++] = static_cast<std::uint8_t>(hi << 4 | lo);
     i += 2;

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "shared/core/encoding.hpp"
 #include "shared/presentation/problem.hpp"
 
 namespace authd::http {
@@ -61,13 +62,6 @@ class NamedHeader final : public Pistache::Http::Header::Header {
   std::string value_;
 };
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::optional<std::string> percentDecode(const std::string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -75,7 +69,7 @@ std::optional<std::string> percentDecode(const std::string& s) {
       out.push_back(' ');
     } else if (s[i] == '%') {
       if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = hexValue(s[i + 1]), lo = hexValue(s[i + 2]);
+      const int hi = hexDigitValue(s[i + 1]), lo = hexDigitValue(s[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
       out.push_back(static_cast<char>(hi << 4 | lo));
       i += 2;

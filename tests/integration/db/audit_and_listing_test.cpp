@@ -52,7 +52,7 @@ TEST_F(AuditAndListingTest, ListsNewestFirstWithKeysetPagesAndPrefix) {
   EXPECT_EQ(names(list({10, std::nullopt, std::nullopt})), (std::vector<std::string>{"anna_b", "bob", "ann"}));
   auto page = list({2, std::nullopt, std::nullopt});
   ASSERT_EQ(page.size(), 2u);
-  auto rest = list({2, std::nullopt, std::make_pair(page.back().state().created_at, page.back().id())});
+  auto rest = list({2, std::nullopt, ua::PageKey{page.back().state().created_at, page.back().id()}});
   EXPECT_EQ(names(rest), std::vector<std::string>{"ann"});
   EXPECT_EQ(names(list({10, std::string("an"), std::nullopt})), (std::vector<std::string>{"anna_b", "ann"}));
   // LIKE wildcards in the prefix are literals.

@@ -116,10 +116,10 @@ TEST_F(ProfileAdminTest, ListUsersValidatesAndPages) {
   ASSERT_THAT(page, IsOk());
   EXPECT_EQ(page->users.size(), 2u);
   ASSERT_TRUE(page->next_cursor.has_value());
-  auto cursor = users::application::ListUsers::decodeCursor(*page->next_cursor);
+  auto cursor = users::application::decodeCursor(*page->next_cursor);
   ASSERT_TRUE(cursor.has_value());
-  EXPECT_EQ(cursor->second, stored_->id());
-  EXPECT_EQ(cursor->first, stored_->state().created_at);
+  EXPECT_EQ(cursor->id, stored_->id());
+  EXPECT_EQ(cursor->at, stored_->state().created_at);
 }
 
 TEST_F(ProfileAdminTest, ListUsersDefaultsToTwentyAndEndsWithoutCursor) {

@@ -1,9 +1,7 @@
 #include "features/auth/application/use_cases/account.hpp"
 
-#include <stdexcept>
-
 #include "features/users/application/modify_user.hpp"
-#include "features/users/application/use_cases/admin_users.hpp"
+#include "features/users/application/pagination.hpp"
 
 namespace authd::auth::application {
 
@@ -76,39 +74,19 @@ Status DeleteAccount::execute(const Uuid& user_id, const std::string& password,
 }
 
 Result<ListEvents::Output> ListEvents::execute(const Uuid& user_id,
-                                               const std::optional<std::string>& limit_text,
-                                               const std::optional<std::string>& cursor_text) {
-  std::size_t limit = 20;
+                                               const std::optional<std::string>& limit,
+                                               const std::optional<std::string>& cursor) {
   std::vector<FieldError> errors;
-  if (limit_text) {
-    try {
-      std::size_t used = 0;
-      const long v = std::stol(*limit_text, &used);
-      if (used != limit_text->size() || v < 1 || v > 100) throw std::out_of_range("limit");
-      limit = static_cast<std::size_t>(v);
-    } catch (const std::exception&) {
-      errors.push_back({"limit", "invalid_format", "limit must be an integer from 1 to 100."});
-    }
-  }
-  std::optional<users::application::EventCursor> cursor;
-  if (cursor_text) {
-    // Same opaque form as the admin users cursor: "<micros>.<uuid>", base64url.
-    auto decoded = users::application::ListUsers::decodeCursor(*cursor_text);
-    if (decoded) cursor = users::application::EventCursor{decoded->first, decoded->second};
-    else errors.push_back({"cursor", "invalid_format", "cursor is not valid."});
-  }
+  const auto page = users::application::parsePageRequest(limit, cursor, errors);
   if (!errors.empty()) return validationFailed(std::move(errors));
-  std::vector<users::application::AuditEvent> events;
+  Output out;
   {
     auto tx = uow_.begin();
-    events = log_.listForUser(user_id, cursor, limit + 1);
+    out.events = log_.listForUser(user_id, page.after, page.limit + 1);
   }
-  Output out;
-  if (events.size() > limit) {
-    events.resize(limit);
-    out.next_cursor = users::application::ListUsers::encodeCursor(events.back().at, events.back().id);
-  }
-  out.events = std::move(events);
+  out.next_cursor = users::application::trimToPage(
+      out.events, page.limit,
+      [](const users::application::AuditEvent& e) { return users::application::PageKey{e.at, e.id}; });
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "features/users/application/pagination.hpp"
 #include "shared/core/time.hpp"
 #include "shared/core/uuid.hpp"
 
@@ -40,10 +41,7 @@ struct AuditEvent {
 };
 
 // Position in a user's event list, newest first: events strictly older than (at, id).
-struct EventCursor {
-  Timestamp at;
-  Uuid id;
-};
+using EventCursor = PageKey;
 
 // Port: the audit trail. record() joins the caller's current transaction, so an event is
 // stored exactly when the change it records is. Infrastructure faults throw.

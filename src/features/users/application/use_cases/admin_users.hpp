@@ -28,10 +28,6 @@ class ListUsers {
   ListUsers(UnitOfWork& uow, UserRepository& users) : uow_(uow), users_(users) {}
   [[nodiscard]] Result<Output> execute(const Input& input);
 
-  // Opaque cursor: base64url of "<created_at micros>.<uuid>".
-  static std::string encodeCursor(Timestamp created_at, const Uuid& id);
-  static std::optional<std::pair<Timestamp, Uuid>> decodeCursor(const std::string& cursor);
-
  private:
   UnitOfWork& uow_;
   UserRepository& users_;

@@ -72,8 +72,8 @@ std::vector<domain::User> OdbUserRepository::list(const application::UserListQue
       q = q && (Query::email.like(pattern, "!") || Query::username.like(pattern, "!"));
     }
     if (query.after) {
-      const long long at = toMicros(query.after->first);
-      const std::string id = query.after->second.toString();
+      const long long at = toMicros(query.after->at);
+      const std::string id = query.after->id.toString();
       q = q && (Query::created_at < at || (Query::created_at == at && Query::id < id));
     }
     q = q + "ORDER BY" + Query::created_at + "DESC," + Query::id + "DESC LIMIT" +
