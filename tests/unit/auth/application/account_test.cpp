@@ -13,45 +13,33 @@ using std::chrono::seconds;
 
 class AccountTest : public AuthUseCaseTest {
  protected:
-  std::vector<Uuid> loginTimes(int n) {
-    if (!stored_) seedUser();
-    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
-    std::vector<Uuid> out;
-    for (int i = 0; i < n; ++i) {
-      clock_.advance(seconds(1));
-      auto r = login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
-      out.push_back(auth::domain::RefreshToken::decode(r->refresh_token)->session_id);
-    }
-    events_.clear();
-    return out;
-  }
   users::domain::PasswordPolicy policy_list_{{"password123"}};
   auth::application::ChangePassword change_{uow_, users_, hasher_, audit_, clock_, policy_list_};
   auth::application::DeleteAccount delete_{uow_, users_, hasher_, audit_, clock_};
 };
 
 TEST_F(AccountTest, ChangePasswordKeepsOnlyTheCallersSession) {
-  auto sessions = loginTimes(3);
+  auto tokens = loginTimes(3);
   EXPECT_CALL(hasher_, hash(std::string_view("a brand new secret"))).WillOnce(Return(std::string("$new")));
-  ASSERT_THAT(change_.execute({stored_->id(), sessions[1], kPassword, "a brand new secret", {}}), IsOk());
+  ASSERT_THAT(change_.execute({stored_->id(), sessionOf(tokens[1]), kPassword, "a brand new secret", {}}), IsOk());
   EXPECT_EQ(stored_->passwordHash(), "$new");
   ASSERT_EQ(stored_->sessions().size(), 1u);
-  EXPECT_EQ(stored_->sessions()[0].id(), sessions[1]);
+  EXPECT_EQ(stored_->sessions()[0].id(), sessionOf(tokens[1]));
   EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::PasswordChanged});
 }
 
 TEST_F(AccountTest, WrongCurrentPasswordIsInvalidCredentialsAndAFailedLogin) {
-  auto sessions = loginTimes(1);
+  auto tokens = loginTimes(1);
   EXPECT_CALL(hasher_, hash).Times(0);
   EXPECT_CALL(users_, update).Times(0);
-  EXPECT_THAT(change_.execute({stored_->id(), sessions[0], "wrong one", "a brand new secret", {}}),
+  EXPECT_THAT(change_.execute({stored_->id(), sessionOf(tokens[0]), "wrong one", "a brand new secret", {}}),
               HasError(ErrorCode::InvalidCredentials));
   EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::LoginFailed});
 }
 
 TEST_F(AccountTest, NewPasswordMustMeetThePolicy) {
-  auto sessions = loginTimes(1);
-  auto r = change_.execute({stored_->id(), sessions[0], kPassword, "password123", {}});
+  auto tokens = loginTimes(1);
+  auto r = change_.execute({stored_->id(), sessionOf(tokens[0]), kPassword, "password123", {}});
   ASSERT_THAT(r, HasError(ErrorCode::ValidationFailed));
   EXPECT_EQ(r.error().fields.at(0).field, "new_password");
   EXPECT_EQ(stored_->passwordHash(), kHash);

@@ -14,23 +14,6 @@ using std::chrono::seconds;
 
 class SessionManagementTest : public AuthUseCaseTest {
  protected:
-  // Logs in `n` times and returns the refresh tokens.
-  std::vector<std::string> loginTimes(int n) {
-    if (!stored_) seedUser();
-    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
-    std::vector<std::string> out;
-    for (int i = 0; i < n; ++i) {
-      clock_.advance(seconds(1));
-      auto r = login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
-      EXPECT_THAT(r, IsOk());
-      out.push_back(r->refresh_token);
-    }
-    events_.clear();
-    return out;
-  }
-  Uuid sessionOf(const std::string& refresh_token) {
-    return auth::domain::RefreshToken::decode(refresh_token)->session_id;
-  }
   auth::application::AccessClaims claimsFor(const Uuid& sid) {
     auth::application::AccessClaims c;
     c.subject = stored_->id();

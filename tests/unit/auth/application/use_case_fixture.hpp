@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes/fakes.hpp"
+#include "features/auth/application/use_cases/login_user.hpp"
 #include "features/auth/application/use_cases/session_tokens.hpp"
 #include "features/users/application/audit_trail.hpp"
 #include "matchers.hpp"
@@ -86,6 +87,25 @@ class AuthUseCaseTest : public ::testing::Test {
     u.setVersion(1);
     stored_ = u;
     return *stored_;
+  }
+
+  // Logs the seeded user in `n` times, a second apart (seeding it first if needed), clears
+  // the recorded audit events, and returns the refresh tokens.
+  std::vector<std::string> loginTimes(int n) {
+    if (!stored_) seedUser();
+    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) {
+      clock_.advance(std::chrono::seconds(1));
+      auto r = login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
+      EXPECT_THAT(r, IsOk());
+      out.push_back(r->refresh_token);
+    }
+    events_.clear();
+    return out;
+  }
+  static Uuid sessionOf(const std::string& refresh_token) {
+    return auth::domain::RefreshToken::decode(refresh_token)->session_id;
   }
 
   NiceMock<MockUnitOfWork> uow_;
