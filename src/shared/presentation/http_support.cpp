@@ -182,6 +182,16 @@ Result<std::string> bearerToken(const Pistache::Rest::Request& req) {
   return fail(ErrorCode::Unauthorized, "Send a bearer access token.");
 }
 
+std::optional<std::string> queryParam(const Pistache::Rest::Request& req, const char* name) {
+  auto v = req.query().get(name);
+  if (!v) return std::nullopt;
+  return *v;
+}
+
+nlohmann::json stringOrNull(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
 void setHeader(Pistache::Http::ResponseWriter& response, std::string name, std::string value) {
   response.headers().add(std::make_shared<NamedHeader>(std::move(name), std::move(value)));
 }

@@ -46,6 +46,12 @@ std::optional<std::map<std::string, std::string>> parseForm(const std::string& b
 // The token of an "Authorization: Bearer <token>" header; Unauthorized when absent or not Bearer.
 Result<std::string> bearerToken(const Pistache::Rest::Request& request);
 
+// The value of query parameter `name`, if present.
+std::optional<std::string> queryParam(const Pistache::Rest::Request& request, const char* name);
+
+// `value` as a JSON string, or null when absent.
+nlohmann::json stringOrNull(const std::optional<std::string>& value);
+
 // Adds a response header. Pistache 0.0.5 accepts Header::Raw on responses but never writes
 // it, so extra headers go through a typed header with a runtime name.
 void setHeader(Pistache::Http::ResponseWriter& response, std::string name, std::string value);

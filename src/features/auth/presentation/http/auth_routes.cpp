@@ -193,11 +193,8 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
   routes.get("/v1/auth/events", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                    const RequestContext&) {
     withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
-      auto param = [&](const char* n) -> std::optional<std::string> {
-        auto v = req.query().get(n);
-        return v ? std::optional<std::string>(*v) : std::nullopt;
-      };
-      auto result = uc.list_events.execute(caller.user.id(), param("limit"), param("cursor"));
+      auto result = uc.list_events.execute(caller.user.id(), http::queryParam(req, "limit"),
+                                           http::queryParam(req, "cursor"));
       if (!result) return http::sendProblem(res, result.error());
       nlohmann::json events = nlohmann::json::array();
       for (const auto& e : result->events) {
@@ -209,8 +206,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
       }
       http::sendJson(res, 200,
                      {{"events", std::move(events)},
-                      {"next_cursor", result->next_cursor ? nlohmann::json(*result->next_cursor)
-                                                          : nlohmann::json(nullptr)}});
+                      {"next_cursor", http::stringOrNull(result->next_cursor)}});
     });
   });
 

@@ -12,11 +12,6 @@ using http::RequestContext;
 
 constexpr const char* kAdmin = "admin";
 
-std::optional<std::string> queryParam(const Request& req, const char* name) {
-  auto v = req.query().get(name);
-  if (!v) return std::nullopt;
-  return *v;
-}
 
 }  // namespace
 
@@ -67,14 +62,13 @@ void addUserRoutes(http::RouteTable& routes, UserUseCases uc, Authenticator auth
                                                    const RequestContext&) {
     withCaller(authenticate, req, res, kAdmin, [&](const Caller&) {
       auto result = uc.list_users.execute(
-          {queryParam(req, "limit"), queryParam(req, "cursor"), queryParam(req, "q")});
+          {http::queryParam(req, "limit"), http::queryParam(req, "cursor"), http::queryParam(req, "q")});
       if (!result) return http::sendProblem(res, result.error());
       nlohmann::json users = nlohmann::json::array();
       for (const auto& u : result->users) users.push_back(userJson(u));
       http::sendJson(res, 200,
                      {{"users", std::move(users)},
-                      {"next_cursor", result->next_cursor ? nlohmann::json(*result->next_cursor)
-                                                          : nlohmann::json(nullptr)}});
+                      {"next_cursor", http::stringOrNull(result->next_cursor)}});
     });
   });
 
