@@ -13,6 +13,7 @@
 #include "features/auth/application/use_cases/login_user.hpp"
 #include "features/auth/application/use_cases/refresh_session.hpp"
 #include "features/auth/application/use_cases/register_user.hpp"
+#include "features/auth/infrastructure/crypto/bounded_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
 #include "features/auth/infrastructure/crypto/master_key.hpp"
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
@@ -22,6 +23,7 @@
 #include "features/auth/infrastructure/mail/outbox_worker.hpp"
 #include "features/auth/infrastructure/mail/smtp_mailer.hpp"
 #include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
+#include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
 #include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
 #include "features/auth/presentation/http/auth_routes.hpp"
 #include "features/users/application/use_cases/grant_role.hpp"
@@ -91,7 +93,10 @@ int serve(const Config& c) {
     auto keys = auth::infrastructure::OdbSigningKeyStore(db, *master, random, clock).loadOrCreate();
     auth::infrastructure::Ed25519AccessTokenIssuer tokens_crypto(
         std::move(keys), {c.issuer, c.audience, c.access_ttl}, random);
-    auth::infrastructure::SodiumPasswordHasher hasher(c.argon2_opslimit, c.argon2_memlimit);
+    auth::infrastructure::SodiumPasswordHasher argon2(c.argon2_opslimit, c.argon2_memlimit);
+    auth::infrastructure::BoundedPasswordHasher hasher(
+        argon2, {c.hash_concurrency, c.hash_queue, std::chrono::milliseconds(c.hash_wait_ms)});
+    auth::infrastructure::OdbLoginThrottle login_throttle(db, master->derive("authd_lt", 1));
     auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher(master->derive("authd_rt", 1),
                                                                   master->derive("authd_rt", 2));
     OdbUnitOfWork uow(db);
@@ -103,7 +108,8 @@ int serve(const Config& c) {
     namespace aa = auth::application;
     aa::SessionTokens tokens(random, refresh_hasher, tokens_crypto, c.sessions);
     aa::RegisterUser register_user(uow, users, hasher, tokens, audit, clock, random, password_policy);
-    aa::LoginUser login_user(uow, users, hasher, tokens, audit, clock);
+    aa::LoginUser login_user(uow, users, hasher, tokens, audit, clock, login_throttle,
+                             {c.login_max_fails, c.login_window});
     aa::RefreshSession refresh_session(uow, users, tokens, audit, clock);
     aa::SessionDeps session_deps{uow, users, tokens, audit, clock};
     aa::Logout logout(session_deps);
@@ -156,6 +162,15 @@ int serve(const Config& c) {
     http::ServerState state;
     state.options = http::HttpOptions{c.trust_proxy};
     state.json_logs = c.log_format == "json";
+    if (c.rate_limit_per_ip > 0) {
+      state.client_limiter = std::make_unique<TokenBucketLimiter>(c.rate_limit_per_ip);
+    }
+    state.metrics.addGauge("authd_password_hashes_running", "Argon2id computations running now.",
+                           [&hasher] { return static_cast<double>(hasher.running()); });
+    state.metrics.addGauge("authd_password_hashes_waiting", "Requests queued for an Argon2id slot.",
+                           [&hasher] { return static_cast<double>(hasher.waiting()); });
+    state.metrics.addGauge("authd_password_hashes_rejected", "Requests refused with 503: hashing queue full.",
+                           [&hasher] { return static_cast<double>(hasher.rejected()); });
     state.metrics.addGauge("authd_db_pool_in_use", "Pooled database connections held by open transactions.",
                            [&uow] { return static_cast<double>(uow.inUse()); });
     state.metrics.addGauge("authd_db_pool_size", "Most database connections the pool keeps.",

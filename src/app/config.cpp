@@ -78,6 +78,12 @@ Config loadConfig(const Getenv& env, bool require_database) {
       static_cast<unsigned long long>(integer(env, "AUTH_ARGON2_OPSLIMIT", 2, 1, 100));
   c.argon2_memlimit = static_cast<std::size_t>(
       integer(env, "AUTH_ARGON2_MEMLIMIT", 64LL << 20, 8192, 4LL << 30));
+  c.login_max_fails = static_cast<int>(integer(env, "AUTH_LOGIN_MAX_FAILS", 5, 0, 1000));
+  c.login_window = Seconds(integer(env, "AUTH_LOGIN_WINDOW", 900, 1, 86400));
+  c.rate_limit_per_ip = static_cast<int>(integer(env, "AUTH_RATE_LIMIT_PER_IP", 60, 0, 1000000));
+  c.hash_concurrency = static_cast<int>(integer(env, "AUTH_HASH_CONCURRENCY", cores, 1, 256));
+  c.hash_queue = static_cast<int>(integer(env, "AUTH_HASH_QUEUE", 64, 0, 100000));
+  c.hash_wait_ms = static_cast<int>(integer(env, "AUTH_HASH_WAIT_MS", 5000, 1, 600000));
   c.master_key = env("AUTH_MASTER_KEY");
   c.dev_mode = flag(env, "AUTH_DEV_MODE", false);
   c.migrate_on_start = flag(env, "AUTH_MIGRATE_ON_START", false);

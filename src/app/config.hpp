@@ -24,6 +24,12 @@ struct Config {
   users::domain::SessionPolicy sessions;
   unsigned long long argon2_opslimit = 2;
   std::size_t argon2_memlimit = 64u << 20;
+  int login_max_fails = 5;          // 0: no lockout
+  Seconds login_window{900};
+  int rate_limit_per_ip = 60;       // register, login, refresh per minute; 0: off
+  int hash_concurrency = 2;         // Argon2id computations at once (default: cores)
+  int hash_queue = 64;              // callers waiting for one; more get 503
+  int hash_wait_ms = 5000;          // longest wait in that queue
   std::optional<std::string> master_key;  // base64; never logged
   bool dev_mode = false;
   bool migrate_on_start = false;

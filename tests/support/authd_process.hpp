@@ -19,6 +19,7 @@ class AuthdProcess {
 
   std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string log() const;
   // Sends SIGTERM and waits; returns the exit status (or -1).
   int stop();

@@ -10,14 +10,19 @@ import sys
 
 root = pathlib.Path(sys.argv[1])
 code = set()
+limited = set()  # routes behind the per-address token bucket: they must document 429
 for f in (root / "src").rglob("*.cpp"):
-    for method, path in re.findall(r'routes\.(get|post|put|patch|del)\(\s*"([^"]+)"', f.read_text()):
-        method = "delete" if method == "del" else method
-        code.add((method, re.sub(r":(\w+)", r"{\1}", path)))
+    for method, path in re.findall(r'routes\.(get|post|postLimited|put|patch|del)\(\s*"([^"]+)"', f.read_text()):
+        op = ({"del": "delete", "postLimited": "post"}.get(method, method), re.sub(r":(\w+)", r"{\1}", path))
+        code.add(op)
+        if method == "postLimited":
+            limited.add(op)
 
 spec = set()
+statuses = {}  # (method, path) -> documented response codes
 in_paths = False
 current = None
+op = None
 for line in (root / "docs" / "openapi.yaml").read_text().splitlines():
     if line.startswith("paths:"):
         in_paths = True
@@ -30,7 +35,12 @@ for line in (root / "docs" / "openapi.yaml").read_text().splitlines():
         continue
     m = re.match(r"^    (get|post|put|patch|delete):$", line)
     if in_paths and current and m:
-        spec.add((m.group(1), current))
+        op = (m.group(1), current)
+        spec.add(op)
+        continue
+    m = re.match(r"^        '(\d{3})':$", line)
+    if in_paths and current and m and op:
+        statuses.setdefault(op, set()).add(m.group(1))
 
 missing = sorted(code - spec)
 extra = sorted(spec - code)
@@ -38,6 +48,9 @@ for method, path in missing:
     print(f"served but not in docs/openapi.yaml: {method.upper()} {path}")
 for method, path in extra:
     print(f"in docs/openapi.yaml but not served: {method.upper()} {path}")
-if missing or extra or not code:
+undocumented = sorted(o for o in limited if "429" not in statuses.get(o, set()))
+for method, path in undocumented:
+    print(f"rate-limited but no 429 in docs/openapi.yaml: {method.upper()} {path}")
+if missing or extra or undocumented or not code:
     sys.exit(1)
 print(f"openapi_check: {len(code)} operations agree")

@@ -11,4 +11,11 @@ class UnavailableError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown when a bounded resource (the Argon2id queue) is full: the HTTP edge answers 503
+// `unavailable` with a short Retry-After instead of queueing without limit.
+class OverloadedError : public UnavailableError {
+ public:
+  using UnavailableError::UnavailableError;
+};
+
 }  // namespace authd

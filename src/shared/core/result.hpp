@@ -4,6 +4,8 @@
 // later is one alias.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,9 +52,14 @@ struct FieldError {
 };
 
 struct Error {
+  Error() = default;
+  Error(ErrorCode c, std::string d = {}, std::vector<FieldError> f = {})
+      : code(c), detail(std::move(d)), fields(std::move(f)) {}
+
   ErrorCode code = ErrorCode::Internal;
   std::string detail;              // safe to show a client: never a secret, SQL or hash
   std::vector<FieldError> fields;  // only for ValidationFailed
+  std::optional<std::int64_t> retry_after;  // seconds; RateLimited and Unavailable (Retry-After)
 };
 
 template <typename T>

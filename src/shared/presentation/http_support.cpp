@@ -212,7 +212,13 @@ void sendNoContent(Pistache::Http::ResponseWriter& response) {
 }
 
 void sendProblem(Pistache::Http::ResponseWriter& response, const Error& error) {
-  if (error.code == ErrorCode::Unavailable) setHeader(response, "Retry-After", "5");
+  if (error.retry_after) {
+    setHeader(response, "Retry-After", std::to_string(*error.retry_after));
+  } else if (error.code == ErrorCode::Unavailable) {
+    setHeader(response, "Retry-After", "5");
+  } else if (error.code == ErrorCode::RateLimited) {
+    setHeader(response, "Retry-After", "60");
+  }
   if (error.code == ErrorCode::Unauthorized) setHeader(response, "WWW-Authenticate", "Bearer");
   response.send(static_cast<Pistache::Http::Code>(statusFor(error.code)), dump(problemJson(error)),
                 problemMime());

@@ -48,9 +48,10 @@ void logAccess(bool json, const RequestContext& ctx, const char* method, const s
 
 }  // namespace
 
-Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler handler) {
+Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler handler,
+                                                   bool limited) {
   ServerState* state = &state_;
-  return [state, route = std::move(route), handler = std::move(handler)](
+  return [state, route = std::move(route), handler = std::move(handler), limited](
              const Pistache::Rest::Request& req, Pistache::Http::ResponseWriter response) {
     const auto started = std::chrono::steady_clock::now();
     state->in_flight.fetch_add(1);
@@ -59,12 +60,25 @@ Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler ha
     try {
       ctx = contextOf(req, state->options);
       setHeader(response, "X-Request-Id", ctx.request_id);
+      TokenBucketLimiter::Decision allowed;
+      if (limited && state->client_limiter) {
+        allowed = state->client_limiter->take(ctx.client_ip, std::chrono::steady_clock::now());
+      }
       if (state->draining.load()) {
         setHeader(response, "Connection", "close");
         sendProblem(response, Error{ErrorCode::Unavailable, "The server is shutting down.", {}});
+      } else if (!allowed.allowed) {
+        Error e{ErrorCode::RateLimited, "Too many requests from this address; slow down.", {}};
+        e.retry_after = allowed.retry_after_s;
+        sendProblem(response, e);
       } else {
         handler(req, response, ctx);
       }
+    } catch (const OverloadedError& e) {
+      spdlog::warn("request_id={} overloaded: {}", ctx.request_id, e.what());
+      Error busy{ErrorCode::Unavailable, "The server is busy; retry shortly.", {}};
+      busy.retry_after = 1;
+      sendProblem(response, busy);
     } catch (const UnavailableError& e) {
       spdlog::error("request_id={} unavailable: {}", ctx.request_id, e.what());
       sendProblem(response, Error{ErrorCode::Unavailable, "The database is unreachable.", {}});
@@ -88,9 +102,9 @@ Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler ha
   };
 }
 
-void RouteTable::add(Method method, const std::string& path, Handler h) {
+void RouteTable::add(Method method, const std::string& path, Handler h, bool limited) {
   paths_[path].insert(method);
-  addRoute(router_, method, path, guarded(path, std::move(h)));
+  addRoute(router_, method, path, guarded(path, std::move(h), limited));
 }
 
 void RouteTable::finish() {

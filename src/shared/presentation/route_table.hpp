@@ -2,11 +2,13 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
 #include <pistache/router.h>
 
+#include "shared/core/token_bucket.hpp"
 #include "shared/presentation/http_support.hpp"
 #include "shared/presentation/metrics.hpp"
 
@@ -19,6 +21,8 @@ struct ServerState {
   bool json_logs = false;
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};  // set on SIGTERM: new requests get 503
+  // Per-client-address limit of the routes added with postLimited(); null: no limit.
+  std::unique_ptr<TokenBucketLimiter> client_limiter;
 };
 
 // Registers routes on a Pistache router, each wrapped in the one guard (request id, client
@@ -31,6 +35,10 @@ class RouteTable {
 
   void get(const std::string& path, Handler h) { add(Pistache::Http::Method::Get, path, std::move(h)); }
   void post(const std::string& path, Handler h) { add(Pistache::Http::Method::Post, path, std::move(h)); }
+  // A POST that spends the client address's token bucket first (429 rate_limited when empty).
+  void postLimited(const std::string& path, Handler h) {
+    add(Pistache::Http::Method::Post, path, std::move(h), true);
+  }
   void put(const std::string& path, Handler h) { add(Pistache::Http::Method::Put, path, std::move(h)); }
   void patch(const std::string& path, Handler h) { add(Pistache::Http::Method::Patch, path, std::move(h)); }
   void del(const std::string& path, Handler h) { add(Pistache::Http::Method::Delete, path, std::move(h)); }
@@ -39,8 +47,8 @@ class RouteTable {
   ServerState& state() { return state_; }
 
  private:
-  void add(Pistache::Http::Method method, const std::string& path, Handler h);
-  Pistache::Rest::Route::Handler guarded(std::string route, Handler h);
+  void add(Pistache::Http::Method method, const std::string& path, Handler h, bool limited = false);
+  Pistache::Rest::Route::Handler guarded(std::string route, Handler h, bool limited = false);
 
   Pistache::Rest::Router& router_;
   ServerState& state_;

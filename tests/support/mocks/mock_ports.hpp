@@ -6,6 +6,7 @@
 #include "features/auth/application/ports/access_token_issuer.hpp"
 #include "features/auth/application/ports/access_token_verifier.hpp"
 #include "features/auth/application/ports/account_tokens.hpp"
+#include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/mail.hpp"
 #include "features/users/application/ports/audit_log.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
@@ -105,7 +106,16 @@ class MockPasswordHasher : public auth::application::PasswordHasher {
   ~MockPasswordHasher() override;
   MOCK_METHOD(std::string, hash, (std::string_view), (override));
   MOCK_METHOD(bool, verify, (const std::string&, std::string_view), (override));
+  MOCK_METHOD(bool, needsRehash, (const std::string&), (override));
   MOCK_METHOD(const std::string&, dummyHash, (), (override));
+};
+
+class MockLoginThrottle : public auth::application::LoginThrottle {
+ public:
+  MockLoginThrottle();
+  ~MockLoginThrottle() override;
+  MOCK_METHOD(Count, countAttempt, (std::string_view, Timestamp, Seconds), (override));
+  MOCK_METHOD(void, reset, (std::string_view), (override));
 };
 
 class MockRefreshTokenHasher : public auth::application::RefreshTokenHasher {

@@ -1,5 +1,9 @@
 // Adapters that need no database: persistence mapping, libsodium crypto, problem documents,
 // configuration.
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -7,6 +11,7 @@
 
 #include "app/config.hpp"
 #include "fakes/fakes.hpp"
+#include "features/auth/infrastructure/crypto/bounded_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
 #include "features/auth/infrastructure/crypto/master_key.hpp"
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
@@ -14,6 +19,7 @@
 #include "features/users/infrastructure/persistence/user_record_mapper.hpp"
 #include "features/users/presentation/http/user_json.hpp"
 #include "shared/core/encoding.hpp"
+#include "shared/core/errors.hpp"
 #include "shared/infrastructure/database.hpp"
 #include "shared/presentation/http_support.hpp"
 #include "shared/presentation/metrics.hpp"
@@ -125,6 +131,80 @@ TEST(SodiumPasswordHasherTest, DummyHashIsARealHashAtTheSameCost) {
 TEST(SodiumPasswordHasherTest, RejectsLimitsOutsideLibsodiumBounds) {
   EXPECT_THROW(auth::infrastructure::SodiumPasswordHasher(0, 8192), std::invalid_argument);
   EXPECT_THROW(auth::infrastructure::SodiumPasswordHasher(1, 10), std::invalid_argument);
+}
+
+TEST(SodiumPasswordHasherTest, NeedsRehashOnlyForWeakerParametersOrForeignStrings) {
+  auth::infrastructure::SodiumPasswordHasher weak(1, 8192);
+  auth::infrastructure::SodiumPasswordHasher more_passes(2, 8192);
+  auth::infrastructure::SodiumPasswordHasher more_memory(1, 16384);
+  const auto h = weak.hash("correct horse");
+  EXPECT_FALSE(weak.needsRehash(h));
+  EXPECT_TRUE(more_passes.needsRehash(h));
+  EXPECT_TRUE(more_memory.needsRehash(h));
+  // A hash stronger than the configuration is kept: lowering the setting weakens nothing.
+  EXPECT_FALSE(weak.needsRehash(more_passes.hash("correct horse")));
+  EXPECT_TRUE(weak.needsRehash("$2b$10$notargon2"));
+}
+
+// An inner hasher whose verify() blocks until released, to hold slots open.
+class BlockingHasher : public auth::application::PasswordHasher {
+ public:
+  std::string hash(std::string_view) override { return "h"; }
+  bool verify(const std::string&, std::string_view) override {
+    std::unique_lock lock(mutex_);
+    ++entered_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return released_; });
+    return true;
+  }
+  bool needsRehash(const std::string&) override { return false; }
+  const std::string& dummyHash() override { return dummy_; }
+  void waitEntered(int n) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return entered_ >= n; });
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int entered_ = 0;
+  bool released_ = false;
+  std::string dummy_ = "d";
+};
+
+TEST(BoundedPasswordHasherTest, RunsAtMostTheLimitQueuesSomeAndRefusesTheRest) {
+  BlockingHasher inner;
+  auth::infrastructure::BoundedPasswordHasher bounded(inner, {2, 1, std::chrono::seconds(30)});
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&] { EXPECT_TRUE(bounded.verify("h", "pw")); });
+  }
+  inner.waitEntered(2);
+  while (bounded.waiting() < 1) std::this_thread::yield();
+  EXPECT_EQ(bounded.running(), 2);
+  // Two running, one waiting: the queue is full, so the next caller is refused at once.
+  EXPECT_THROW(bounded.verify("h", "pw"), OverloadedError);
+  EXPECT_EQ(bounded.rejected(), 1);
+  inner.release();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(bounded.running(), 0);
+  EXPECT_EQ(bounded.waiting(), 0);
+}
+
+TEST(BoundedPasswordHasherTest, AWaitLongerThanTheLimitIsRefused) {
+  BlockingHasher inner;
+  auth::infrastructure::BoundedPasswordHasher bounded(inner, {1, 5, std::chrono::milliseconds(50)});
+  std::thread holder([&] { EXPECT_TRUE(bounded.verify("h", "pw")); });
+  inner.waitEntered(1);
+  EXPECT_THROW(bounded.hash("pw"), OverloadedError);
+  inner.release();
+  holder.join();
+  EXPECT_EQ(bounded.hash("pw"), "h");
 }
 
 TEST(SodiumRefreshTokenHasherTest, KeyedDeterministicAndDistinct) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "shared/core/token_bucket.hpp"
+
 #include "fakes/fakes.hpp"
 #include "shared/core/encoding.hpp"
 #include "shared/core/time.hpp"
@@ -91,6 +93,58 @@ TEST(UuidTest, ParsesEitherCaseAndPrintsLowercase) {
   EXPECT_FALSE(Uuid::parse("01a20259-2e92-73af-acb8-bd3e2cbbff4").has_value());
   EXPECT_FALSE(Uuid::parse("01a20259x2e92-73af-acb8-bd3e2cbbff45").has_value());
   EXPECT_FALSE(Uuid::parse("g1a20259-2e92-73af-acb8-bd3e2cbbff45").has_value());
+}
+
+}  // namespace
+}  // namespace authd
+
+namespace authd {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+TEST(TokenBucketLimiterTest, AllowsABurstThenRefusesWithRetryAfter) {
+  TokenBucketLimiter limiter(3);  // 3 a minute: one token back every 20 s
+  const auto t0 = TokenBucketLimiter::Clock::time_point{} + seconds(1000);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.take("10.0.0.1", t0).allowed);
+  const auto refused = limiter.take("10.0.0.1", t0);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after_s, 20);
+  // Other addresses have buckets of their own.
+  EXPECT_TRUE(limiter.take("10.0.0.2", t0).allowed);
+}
+
+TEST(TokenBucketLimiterTest, RefillsEvenlyOverAMinuteButNeverPastTheBurst) {
+  TokenBucketLimiter limiter(60);  // one a second
+  const auto t0 = TokenBucketLimiter::Clock::time_point{} + seconds(1000);
+  for (int i = 0; i < 60; ++i) ASSERT_TRUE(limiter.take("a", t0).allowed);
+  EXPECT_FALSE(limiter.take("a", t0).allowed);
+  EXPECT_FALSE(limiter.take("a", t0 + milliseconds(900)).allowed);
+  EXPECT_TRUE(limiter.take("a", t0 + milliseconds(1100)).allowed);
+  // An hour idle refills to the burst size, not to 3,600.
+  const auto later = t0 + seconds(3600);
+  int allowed = 0;
+  while (limiter.take("a", later).allowed) ++allowed;
+  EXPECT_EQ(allowed, 60);
+}
+
+TEST(TokenBucketLimiterTest, ZeroTurnsItOff) {
+  TokenBucketLimiter limiter(0);
+  const auto t0 = TokenBucketLimiter::Clock::time_point{} + seconds(5);
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(limiter.take("a", t0).allowed);
+}
+
+TEST(TokenBucketLimiterTest, KeyCountStaysBoundedUnderManyAddresses) {
+  TokenBucketLimiter limiter(10, 1600);  // 100 keys per shard
+  const auto t0 = TokenBucketLimiter::Clock::time_point{} + seconds(5);
+  for (int i = 0; i < 50000; ++i) limiter.take("addr-" + std::to_string(i), t0);
+  EXPECT_LE(limiter.keyCount(), 1600u);
+  // A client that is being limited is not forgotten while others come and go slowly.
+  TokenBucketLimiter small(2, 1600);
+  for (int i = 0; i < 2; ++i) small.take("busy", t0);
+  for (int i = 0; i < 50; ++i) small.take("other-" + std::to_string(i), t0);
+  EXPECT_FALSE(small.take("busy", t0).allowed);
 }
 
 }  // namespace

@@ -128,7 +128,7 @@ TEST_F(AccountLifecycleTest, ProcessingMailsOnlyExistingAccounts) {
 
 TEST_F(AccountLifecycleTest, ConfirmSetsThePasswordRevokesEverySessionAndIsSingleUse) {
   seedUser();
-  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_};
   ASSERT_THAT(login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}), IsOk());
   (void)request_reset_.execute("alice@example.com");
   process_.execute();

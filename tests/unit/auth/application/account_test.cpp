@@ -54,7 +54,7 @@ TEST_F(AccountTest, DeleteAccountSoftDeletesAndRevokesEverything) {
   EXPECT_EQ(stored_->email(), "alice@example.com");  // stays reserved
   EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::AccountDeleted});
   // Gone from every read path: a login now fails like an unknown account.
-  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_};
   EXPECT_THAT(login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}),
               HasError(ErrorCode::InvalidCredentials));
 }
@@ -98,7 +98,7 @@ TEST_F(AccountTest, ListEventsRejectsBadLimitAndCursor) {
 
 TEST_F(AccountTest, RegisterLoginAndReuseAreAudited) {
   seedUser();
-  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_};
   (void)login.execute({std::string("alice@example.com"), std::nullopt, "wrong", {"ua", "9.9.9.9"}});
   (void)login.execute({std::string("nobody@example.com"), std::nullopt, "wrong", {}});
   (void)login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});

@@ -10,7 +10,7 @@ using ::testing::Return;
 
 class LoginUserTest : public AuthUseCaseTest {
  protected:
-  auth::application::LoginUser login_{uow_, users_, hasher_, tokens_, audit_, clock_};
+  auth::application::LoginUser login_{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_};
 };
 
 TEST_F(LoginUserTest, OpensANewSessionByEmailIgnoringCase) {
@@ -19,7 +19,7 @@ TEST_F(LoginUserTest, OpensANewSessionByEmailIgnoringCase) {
   ASSERT_THAT(result, IsOk());
   ASSERT_EQ(stored_->sessions().size(), 1u);
   EXPECT_EQ(stored_->version(), 2u);
-  EXPECT_EQ(commits_, 1);
+  EXPECT_EQ(commits_, 2);  // the attempt count, then the session
   EXPECT_EQ(result->user.email(), "alice@example.com");
 }
 
@@ -67,7 +67,7 @@ TEST_F(LoginUserTest, VersionConflictIsRetriedWithAFreshCopy) {
   EXPECT_CALL(users_, findByIdForUpdate(_)).Times(1);  // the retry reads with a row lock
   auto result = login_.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
   ASSERT_THAT(result, IsOk());
-  EXPECT_EQ(commits_, 1);
+  EXPECT_EQ(commits_, 2);
   EXPECT_EQ(stored_->sessions().size(), 1u);
 }
 
@@ -76,14 +76,14 @@ TEST_F(LoginUserTest, GivesUpAfterRepeatedConflicts) {
   EXPECT_CALL(users_, update).Times(3).WillRepeatedly(Return(Status(fail(ErrorCode::Conflict))));
   EXPECT_THAT(login_.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}),
               HasError(ErrorCode::Conflict));
-  EXPECT_EQ(commits_, 0);
+  EXPECT_EQ(commits_, 1);  // only the attempt count
 }
 
 TEST_F(LoginUserTest, EvictsTheLeastRecentlyUsedSessionBeyondTheLimit) {
   seedUser();
   policy_.max_sessions = 2;
   auth::application::SessionTokens tokens{random_, refresh_hasher_, issuer_, policy_};
-  auth::application::LoginUser login{uow_, users_, hasher_, tokens, audit_, clock_};
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens, audit_, clock_, throttle_};
   std::vector<Uuid> sessions;
   for (int i = 0; i < 3; ++i) {
     clock_.advance(std::chrono::seconds(1));
@@ -94,6 +94,85 @@ TEST_F(LoginUserTest, EvictsTheLeastRecentlyUsedSessionBeyondTheLimit) {
   ASSERT_EQ(stored_->sessions().size(), 2u);
   EXPECT_EQ(stored_->findSession(sessions[0]), nullptr);
   EXPECT_NE(stored_->findSession(sessions[2]), nullptr);
+}
+
+auth::application::LoginUser::Input attempt(const char* email, const char* password) {
+  return {std::string(email), std::nullopt, password, {}};
+}
+
+TEST_F(LoginUserTest, SixthAttemptInTheWindowIsRateLimitedEvenWithTheRightPassword) {
+  seedUser();
+  for (int i = 0; i < 5; ++i) {
+    clock_.advance(std::chrono::seconds(10));
+    EXPECT_THAT(login_.execute(attempt("alice@example.com", "wrong password")),
+                HasError(ErrorCode::InvalidCredentials));
+  }
+  clock_.advance(std::chrono::seconds(10));
+  EXPECT_CALL(hasher_, verify).Times(0);  // locked out before any Argon2id work
+  auto locked = login_.execute(attempt("ALICE@example.com", kPassword));
+  ASSERT_THAT(locked, HasError(ErrorCode::RateLimited));
+  // The window began at the first failure, 50 s before this attempt.
+  EXPECT_EQ(locked.error().retry_after, 900 - 50);
+  EXPECT_TRUE(stored_->sessions().empty());
+}
+
+TEST_F(LoginUserTest, UnknownIdentifierIsLockedOutTheSameWay) {
+  seedUser();
+  auth::application::LoginUser strict{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_,
+                                      {2, Seconds(60)}};
+  EXPECT_THAT(strict.execute(attempt("nobody@example.com", "x1")), HasError(ErrorCode::InvalidCredentials));
+  EXPECT_THAT(strict.execute(attempt("nobody@example.com", "x2")), HasError(ErrorCode::InvalidCredentials));
+  auto locked = strict.execute(attempt("nobody@example.com", "x3"));
+  ASSERT_THAT(locked, HasError(ErrorCode::RateLimited));
+  EXPECT_EQ(locked.error().retry_after, 60);
+  // Another identifier has its own count.
+  EXPECT_THAT(strict.execute(attempt("alice@example.com", kPassword)), IsOk());
+}
+
+TEST_F(LoginUserTest, SuccessResetsTheCountAndAnExpiredWindowStartsAfresh) {
+  seedUser();
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_THAT(login_.execute(attempt("alice@example.com", "wrong password")),
+                HasError(ErrorCode::InvalidCredentials));
+  }
+  ASSERT_THAT(login_.execute(attempt("alice@example.com", kPassword)), IsOk());
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(login_.execute(attempt("alice@example.com", "wrong password")),
+                HasError(ErrorCode::InvalidCredentials));
+  }
+  EXPECT_THAT(login_.execute(attempt("alice@example.com", kPassword)), HasError(ErrorCode::RateLimited));
+  clock_.advance(std::chrono::seconds(900));
+  EXPECT_THAT(login_.execute(attempt("alice@example.com", kPassword)), IsOk());
+}
+
+TEST_F(LoginUserTest, ZeroMaxFailsTurnsTheLockoutOff) {
+  seedUser();
+  auth::application::LoginUser open{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_,
+                                    {0, Seconds(900)}};
+  EXPECT_CALL(throttle_, countAttempt).Times(0);
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_THAT(open.execute(attempt("alice@example.com", "wrong password")),
+                HasError(ErrorCode::InvalidCredentials));
+  }
+  EXPECT_THAT(open.execute(attempt("alice@example.com", kPassword)), IsOk());
+}
+
+TEST_F(LoginUserTest, WeakerStoredHashIsReplacedOnSuccessfulLogin) {
+  seedUser();
+  EXPECT_CALL(hasher_, needsRehash(std::string(kHash))).WillOnce(Return(true));
+  EXPECT_CALL(hasher_, hash(std::string_view(kPassword))).WillOnce(Return(std::string("$argon2id$stronger")));
+  ASSERT_THAT(login_.execute(attempt("alice@example.com", kPassword)), IsOk());
+  EXPECT_EQ(stored_->passwordHash(), "$argon2id$stronger");
+}
+
+TEST_F(LoginUserTest, CurrentHashIsKeptAndWrongPasswordsNeverRehash) {
+  seedUser();
+  EXPECT_CALL(hasher_, needsRehash).WillOnce(Return(false));
+  EXPECT_CALL(hasher_, hash).Times(0);
+  EXPECT_THAT(login_.execute(attempt("alice@example.com", "wrong password")),
+              HasError(ErrorCode::InvalidCredentials));
+  ASSERT_THAT(login_.execute(attempt("alice@example.com", kPassword)), IsOk());
+  EXPECT_EQ(stored_->passwordHash(), kHash);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ class RefreshSessionTest : public AuthUseCaseTest {
  protected:
   std::string login() {
     seedUser();
-    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_};
     auto r = login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}});
     EXPECT_THAT(r, IsOk());
     return r->refresh_token;

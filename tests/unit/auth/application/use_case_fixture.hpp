@@ -2,6 +2,8 @@
 // tests can follow state across calls. Only ports are mocked.
 #pragma once
 
+#include <map>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -46,6 +48,17 @@ class AuthUseCaseTest : public ::testing::Test {
     ON_CALL(hasher_, dummyHash).WillByDefault(::testing::ReturnRef(dummy_hash_));
     ON_CALL(hasher_, verify).WillByDefault([](const std::string& h, std::string_view pw) {
       return h == kHash && pw == kPassword;
+    });
+    // The lockout table: per identifier, a count and the start of its window.
+    ON_CALL(throttle_, countAttempt)
+        .WillByDefault([this](std::string_view id, Timestamp now, Seconds window) {
+          auto [it, fresh] = attempts_.try_emplace(std::string(id), Count{0, now});
+          if (fresh || it->second.window_started_at <= now - window) it->second = Count{0, now};
+          ++it->second.attempts;
+          return it->second;
+        });
+    ON_CALL(throttle_, reset).WillByDefault([this](std::string_view id) {
+      attempts_.erase(std::string(id));
     });
     ON_CALL(users_, findById).WillByDefault([this](const Uuid& id) { return lookup(id); });
     ON_CALL(users_, findByIdForUpdate).WillByDefault([this](const Uuid& id) { return lookup(id); });
@@ -93,7 +106,7 @@ class AuthUseCaseTest : public ::testing::Test {
   // the recorded audit events, and returns the refresh tokens.
   std::vector<std::string> loginTimes(int n) {
     if (!stored_) seedUser();
-    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_};
+    auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_};
     std::vector<std::string> out;
     for (int i = 0; i < n; ++i) {
       clock_.advance(std::chrono::seconds(1));
@@ -111,6 +124,9 @@ class AuthUseCaseTest : public ::testing::Test {
   NiceMock<MockUnitOfWork> uow_;
   NiceMock<MockUserRepository> users_;
   NiceMock<MockPasswordHasher> hasher_;
+  NiceMock<MockLoginThrottle> throttle_;
+  using Count = auth::application::LoginThrottle::Count;
+  std::map<std::string, Count> attempts_;
   NiceMock<MockRefreshTokenHasher> refresh_hasher_;
   NiceMock<MockAccessTokenIssuer> issuer_;
   NiceMock<MockAuditLog> audit_log_;

@@ -14,6 +14,9 @@ class PasswordHasher {
   virtual std::string hash(std::string_view password) = 0;
   // True when `password` matches `encoded`; false for a mismatch or a malformed hash.
   virtual bool verify(const std::string& encoded, std::string_view password) = 0;
+  // True when `encoded` was made with weaker (or other) parameters than the configured ones,
+  // or is not an Argon2id hash at all.
+  virtual bool needsRehash(const std::string& encoded) = 0;
   // A valid hash of a random password at the configured cost. Verifying against it costs what
   // a real verification costs, so an unknown account is not told apart by timing.
   virtual const std::string& dummyHash() = 0;

@@ -1,5 +1,7 @@
 #include "features/auth/application/use_cases/login_user.hpp"
 
+#include <algorithm>
+
 namespace authd::auth::application {
 namespace {
 
@@ -11,13 +13,13 @@ Error invalidCredentials() {
 
 }  // namespace
 
+std::string LoginUser::identifierOf(const Input& in) {
+  return users::domain::normaliseIdentifier(in.email ? *in.email : in.username.value_or(""));
+}
+
 std::optional<users::domain::User> LoginUser::find(const Input& in) {
-  if (in.email) {
-    return users_.findByEmail(users::domain::normaliseIdentifier(*in.email));
-  }
-  if (in.username) {
-    return users_.findByUsername(users::domain::normaliseIdentifier(*in.username));
-  }
+  if (in.email) return users_.findByEmail(identifierOf(in));
+  if (in.username) return users_.findByUsername(identifierOf(in));
   return std::nullopt;
 }
 
@@ -25,11 +27,25 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
   if (!in.email && !in.username) {
     return validationFailed({FieldError{"email", "required", "Give an email or a username."}});
   }
+  const std::string identifier = identifierOf(in);
   std::optional<users::domain::User> user;
   {
     auto tx = uow_.begin();
+    if (limits_.max_fails > 0) {
+      // Counted whether or not an account has this identifier, so the limit reveals nothing.
+      const Timestamp now = clock_.now();
+      const auto count = throttle_.countAttempt(identifier, now, limits_.window);
+      if (count.attempts > limits_.max_fails) {
+        tx->commit();
+        const auto left = std::chrono::ceil<Seconds>(count.window_started_at + limits_.window - now);
+        Error e{ErrorCode::RateLimited, "Too many failed logins; try again later.", {}};
+        e.retry_after = std::max<std::int64_t>(1, left.count());
+        return tl::unexpected(std::move(e));
+      }
+    }
     user = find(in);
-  }  // read-only: rolled back, and the connection is free before hashing
+    tx->commit();
+  }  // the connection is free before hashing
 
   // Verify even when no account matched, against a dummy hash of the same cost, so the answer
   // and its timing are the same for a wrong password and an unknown or deleted account.
@@ -42,14 +58,21 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
     return tl::unexpected(invalidCredentials());
   }
 
+  // Parameters weaker than the configured ones (an older, cheaper setting): store a fresh
+  // hash now, while the plain password is at hand. Hashed outside the transaction.
+  std::optional<std::string> rehashed;
+  if (hasher_.needsRehash(user->passwordHash())) rehashed = hasher_.hash(in.password);
+
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto tx = uow_.begin();
+    if (limits_.max_fails > 0) throttle_.reset(identifier);
     if (attempt > 0) {
       user = users_.findByIdForUpdate(user->id());
       if (!user) return tl::unexpected(invalidCredentials());  // deleted meanwhile
     }
     const Timestamp now = clock_.now();
     auto opened = tokens_.open(user->id(), now, in.client);
+    if (rehashed) user->changePasswordHash(*rehashed, now);
     user->openSession(std::move(opened.session), now, tokens_.policy());
     audit_.record(users::application::AuditEventType::LoginSucceeded, user->id(), in.client);
     auto written = users_.update(*user);

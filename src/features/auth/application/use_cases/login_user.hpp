@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/use_cases/session_tokens.hpp"
 #include "features/users/application/audit_trail.hpp"
@@ -13,10 +14,18 @@
 
 namespace authd::auth::application {
 
+// Lockout per login identifier (contract, "Abuse limits"). max_fails 0 turns it off.
+struct LoginLimits {
+  int max_fails = 5;
+  Seconds window{900};
+};
+
 // Checks a password and opens a new session (evicting the least recently used one beyond
-// the limit). Errors: InvalidCredentials for a wrong password, an unknown and a deleted
-// account alike, after the same Argon2id work; Conflict after repeated version races.
-// Thread-safe if its ports are.
+// the limit). Re-hashes the password when its stored parameters are weaker than the
+// configured ones. Errors: RateLimited (with retry_after) once an identifier has used up its
+// attempts in the window, even with the right password, before any hashing; InvalidCredentials
+// for a wrong password, an unknown and a deleted account alike, after the same Argon2id work;
+// Conflict after repeated version races. Thread-safe if its ports are.
 class LoginUser {
  public:
   struct Input {
@@ -27,13 +36,16 @@ class LoginUser {
   };
 
   LoginUser(UnitOfWork& uow, users::application::UserRepository& users, PasswordHasher& hasher,
-            SessionTokens& tokens, users::application::AuditTrail& audit, Clock& clock)
-      : uow_(uow), users_(users), hasher_(hasher), tokens_(tokens), audit_(audit), clock_(clock) {}
+            SessionTokens& tokens, users::application::AuditTrail& audit, Clock& clock,
+            LoginThrottle& throttle, LoginLimits limits = {})
+      : uow_(uow), users_(users), hasher_(hasher), tokens_(tokens), audit_(audit), clock_(clock),
+        throttle_(throttle), limits_(limits) {}
 
   [[nodiscard]] Result<TokenGrant> execute(const Input& input);
 
  private:
   std::optional<users::domain::User> find(const Input& input);
+  static std::string identifierOf(const Input& input);
 
   UnitOfWork& uow_;
   users::application::UserRepository& users_;
@@ -41,6 +53,8 @@ class LoginUser {
   SessionTokens& tokens_;
   users::application::AuditTrail& audit_;
   Clock& clock_;
+  LoginThrottle& throttle_;
+  LoginLimits limits_;
 };
 
 }  // namespace authd::auth::application

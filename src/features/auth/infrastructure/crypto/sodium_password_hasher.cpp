@@ -1,5 +1,6 @@
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include <sodium.h>
@@ -28,6 +29,20 @@ std::string SodiumPasswordHasher::hash(std::string_view password) {
 bool SodiumPasswordHasher::verify(const std::string& encoded, std::string_view password) {
   // Compares in constant time internally; a malformed encoding is simply a mismatch.
   return crypto_pwhash_argon2id_str_verify(encoded.c_str(), password.data(), password.size()) == 0;
+}
+
+bool SodiumPasswordHasher::needsRehash(const std::string& encoded) {
+  // libsodium answers 0 (same parameters), 1 (other parameters) or -1 (not Argon2id).
+  const int differs = crypto_pwhash_argon2id_str_needs_rehash(encoded.c_str(), opslimit_, memlimit_);
+  if (differs <= 0) return differs < 0;
+  // Which way they differ: "$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$salt$hash".
+  unsigned long long m_kib = 0, t = 0;
+  const auto params = encoded.find("$m=");
+  if (params == std::string::npos ||
+      std::sscanf(encoded.c_str() + params, "$m=%llu,t=%llu,", &m_kib, &t) != 2) {
+    return true;
+  }
+  return m_kib * 1024 < memlimit_ || t < opslimit_;
 }
 
 const std::string& SodiumPasswordHasher::dummyHash() {

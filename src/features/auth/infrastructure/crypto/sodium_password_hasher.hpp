@@ -16,6 +16,9 @@ class SodiumPasswordHasher final : public application::PasswordHasher {
 
   std::string hash(std::string_view password) override;
   bool verify(const std::string& encoded, std::string_view password) override;
+  // Only for weaker parameters (lower memory or fewer passes) or a non-Argon2id string: a
+  // configuration lowered on purpose does not weaken stored hashes one login at a time.
+  bool needsRehash(const std::string& encoded) override;
   const std::string& dummyHash() override;
 
  private:

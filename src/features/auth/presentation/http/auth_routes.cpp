@@ -65,7 +65,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
                    users::presentation::Authenticator authenticate) {
   http::Metrics* metrics = &routes.state().metrics;
 
-  routes.post("/v1/auth/register", [uc](const Request& req, ResponseWriter& res,
+  routes.postLimited("/v1/auth/register", [uc](const Request& req, ResponseWriter& res,
                                         const RequestContext& ctx) {
     auto body = http::jsonObjectBody(req);
     if (!body) return http::sendProblem(res, body.error());
@@ -87,7 +87,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     answerGrant(res, uc.register_user.execute(in), 201);
   });
 
-  routes.post("/v1/auth/login", [uc, metrics](const Request& req, ResponseWriter& res,
+  routes.postLimited("/v1/auth/login", [uc, metrics](const Request& req, ResponseWriter& res,
                                               const RequestContext& ctx) {
     auto body = http::jsonObjectBody(req);
     if (!body) return http::sendProblem(res, body.error());
@@ -108,7 +108,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     answerGrant(res, result, 200);
   });
 
-  routes.post("/v1/auth/refresh", [uc, metrics](const Request& req, ResponseWriter& res,
+  routes.postLimited("/v1/auth/refresh", [uc, metrics](const Request& req, ResponseWriter& res,
                                                 const RequestContext& ctx) {
     auto token = requiredField(req, res, "refresh_token");
     if (!token) return;
@@ -253,7 +253,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     http::sendJson(res, 200, users::presentation::userJson(*user));
   });
 
-  routes.post("/v1/auth/password-reset/request", [uc](const Request& req, ResponseWriter& res,
+  routes.postLimited("/v1/auth/password-reset/request", [uc](const Request& req, ResponseWriter& res,
                                                       const RequestContext&) {
     auto email = requiredField(req, res, "email");
     if (!email) return;

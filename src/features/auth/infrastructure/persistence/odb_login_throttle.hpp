@@ -1,0 +1,32 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <odb/pgsql/database.hxx>
+
+#include "features/auth/application/ports/login_throttle.hpp"
+#include "shared/core/random_source.hpp"
+
+namespace authd::auth::infrastructure {
+
+// LoginThrottle in login_failures, inside the caller's transaction. Identifiers are stored as
+// keyed BLAKE2b digests under `digest_key` (32 bytes). Counting is one atomic upsert, so
+// concurrent attempts on any instance each get a distinct count. Thread-safe.
+class OdbLoginThrottle final : public application::LoginThrottle {
+ public:
+  OdbLoginThrottle(std::shared_ptr<odb::pgsql::database> db, Bytes digest_key);
+  Count countAttempt(std::string_view identifier, Timestamp now, Seconds window) override;
+  void reset(std::string_view identifier) override;
+
+  // Hex digest under which `identifier` is stored (for tests and operators).
+  std::string digestOf(std::string_view identifier) const;
+
+ private:
+  std::shared_ptr<odb::pgsql::database> db_;
+  Bytes key_;
+  std::atomic<unsigned> calls_{0};
+};
+
+}  // namespace authd::auth::infrastructure
