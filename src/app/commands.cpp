@@ -2,7 +2,9 @@
 #include "app/commands.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
 #include <thread>
 #include <pthread.h>
 
@@ -24,6 +26,7 @@
 #include "features/auth/infrastructure/mail/smtp_mailer.hpp"
 #include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
 #include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
+#include "features/auth/infrastructure/persistence/odb_server_secret_store.hpp"
 #include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
 #include "features/auth/presentation/http/auth_routes.hpp"
 #include "features/users/application/use_cases/grant_role.hpp"
@@ -63,6 +66,40 @@ std::optional<auth::infrastructure::MasterKey> masterKey(const Config& c) {
   return MasterKey::developmentKey();
 }
 
+// The verification leeway of access tokens (AccessTokenConfig) plus their lifetime: how long
+// a retired signing key must stay published and trusted.
+Seconds keyRetention(const Config& c) {
+  return c.access_ttl + auth::infrastructure::AccessTokenConfig{}.leeway;
+}
+
+// Runs `task` every `interval` on its own thread until destroyed.
+class PeriodicTask {
+ public:
+  PeriodicTask(Seconds interval, std::function<void()> task)
+      : thread_([this, interval, task = std::move(task)] {
+          std::unique_lock lock(mutex_);
+          while (!stop_cv_.wait_for(lock, interval, [this] { return stopping_; })) {
+            lock.unlock();
+            task();
+            lock.lock();
+          }
+        }) {}
+  ~PeriodicTask() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
 }  // namespace
 
 int serve(const Config& c) {
@@ -90,15 +127,35 @@ int serve(const Config& c) {
 
     SystemClock clock;
     SodiumRandomSource random;
-    auto keys = auth::infrastructure::OdbSigningKeyStore(db, *master, random, clock).loadOrCreate();
+    auth::infrastructure::OdbSigningKeyStore key_store(db, *master, random, clock, keyRetention(c));
     auth::infrastructure::Ed25519AccessTokenIssuer tokens_crypto(
-        std::move(keys), {c.issuer, c.audience, c.access_ttl}, random);
+        key_store.loadOrCreate(), {c.issuer, c.audience, c.access_ttl}, random);
+    // Other instances (or `authd rotate-keys`) may rotate: re-read the key set periodically.
+    PeriodicTask key_reload(c.key_reload_interval, [&key_store, &tokens_crypto] {
+      try {
+        const auto before = tokens_crypto.activeKid();
+        tokens_crypto.replaceKeys(key_store.loadOrCreate());
+        if (tokens_crypto.activeKid() != before) {
+          spdlog::info("signing key {} is now active (was {})", tokens_crypto.activeKid(), before);
+        }
+      } catch (const std::exception& e) {
+        spdlog::error("signing keys not reloaded, keeping the current ones: {}", e.what());
+      }
+    });
+    // Symmetric keys live sealed in server_secrets so that rotating the master key keeps them.
+    // Their first values are the ones earlier versions derived from the master key, so an
+    // upgrade keeps every refresh token and pending mail link valid.
+    auth::infrastructure::OdbServerSecretStore secrets(db, *master, random, clock);
+    const auto secret = [&](const char* name, const char* context, std::uint64_t id) {
+      return secrets.loadOrCreate(name, [&] { return master->derive(context, id); });
+    };
     auth::infrastructure::SodiumPasswordHasher argon2(c.argon2_opslimit, c.argon2_memlimit);
     auth::infrastructure::BoundedPasswordHasher hasher(
         argon2, {c.hash_concurrency, c.hash_queue, std::chrono::milliseconds(c.hash_wait_ms)});
-    auth::infrastructure::OdbLoginThrottle login_throttle(db, master->derive("authd_lt", 1));
-    auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher(master->derive("authd_rt", 1),
-                                                                  master->derive("authd_rt", 2));
+    auth::infrastructure::OdbLoginThrottle login_throttle(
+        db, secret("login_identifier_digest", "authd_lt", 1));
+    auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher(
+        secret("refresh_token_digest", "authd_rt", 1), secret("refresh_token_successor", "authd_rt", 2));
     OdbUnitOfWork uow(db);
     users::infrastructure::OdbUserRepository users(db);
     users::infrastructure::OdbAuditLog audit_log(db);
@@ -249,6 +306,52 @@ int migrateStatus(const Config& c) {
     return current ? 0 : 3;
   } catch (const std::exception& e) {
     spdlog::critical("migrate status failed: {}", e.what());
+    return 1;
+  }
+}
+
+int rotateKeys(const Config& c) {
+  try {
+    auto master = masterKey(c);
+    if (!master) return 1;
+    SystemClock clock;
+    SodiumRandomSource random;
+    auto rotation =
+        auth::infrastructure::OdbSigningKeyStore(database(c), *master, random, clock, keyRetention(c))
+            .rotate();
+    spdlog::info("signing key {} is active; {} retired (published for {} s more); {} expired key(s) deleted",
+                 rotation.new_kid, rotation.retired_kid.empty() ? "none" : rotation.retired_kid,
+                 keyRetention(c).count(), rotation.pruned);
+    spdlog::info("running instances switch within AUTH_KEY_RELOAD_INTERVAL ({} s)",
+                 c.key_reload_interval.count());
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::critical("rotate-keys failed: {}", e.what());
+    return 1;
+  }
+}
+
+int rotateMasterKey(const Config& c) {
+  try {
+    auto current = masterKey(c);
+    if (!current) return 1;
+    if (!c.new_master_key) {
+      spdlog::critical("AUTH_NEW_MASTER_KEY is not set: give the new key (32 bytes, base64)");
+      return 1;
+    }
+    auto next = auth::infrastructure::MasterKey::fromBase64(*c.new_master_key);
+    if (!next) {
+      spdlog::critical("AUTH_NEW_MASTER_KEY must be 32 bytes, base64-encoded");
+      return 1;
+    }
+    SodiumRandomSource random;
+    const auto r = auth::infrastructure::rotateMasterKey(database(c), *current, *next, random);
+    spdlog::info("re-sealed {} signing key(s), {} secret(s) and {} unsent mail(s) ({} already under the new key)",
+                 r.signing_keys, r.secrets, r.mails, r.already);
+    spdlog::info("restart every instance with AUTH_MASTER_KEY set to the new key");
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::critical("rotate-master-key failed: {}", e.what());
     return 1;
   }
 }

@@ -85,6 +85,8 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.hash_queue = static_cast<int>(integer(env, "AUTH_HASH_QUEUE", 64, 0, 100000));
   c.hash_wait_ms = static_cast<int>(integer(env, "AUTH_HASH_WAIT_MS", 5000, 1, 600000));
   c.master_key = env("AUTH_MASTER_KEY");
+  c.new_master_key = env("AUTH_NEW_MASTER_KEY");
+  c.key_reload_interval = Seconds(integer(env, "AUTH_KEY_RELOAD_INTERVAL", 60, 1, 3600));
   c.dev_mode = flag(env, "AUTH_DEV_MODE", false);
   c.migrate_on_start = flag(env, "AUTH_MIGRATE_ON_START", false);
   c.trust_proxy = flag(env, "AUTH_TRUST_PROXY", false);

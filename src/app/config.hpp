@@ -31,6 +31,8 @@ struct Config {
   int hash_queue = 64;              // callers waiting for one; more get 503
   int hash_wait_ms = 5000;          // longest wait in that queue
   std::optional<std::string> master_key;  // base64; never logged
+  std::optional<std::string> new_master_key;  // rotate-master-key only; never logged
+  Seconds key_reload_interval{60};  // how often serve re-reads signing keys (rotate-keys)
   bool dev_mode = false;
   bool migrate_on_start = false;
   bool trust_proxy = false;

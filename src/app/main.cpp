@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   auto* grant = cli.add_subcommand("grant-role", "Grant a role to the account with this email");
   grant->add_option("EMAIL", email, "account email")->required();
   grant->add_option("ROLE", role, "role name, e.g. admin")->required();
+  auto* rotate_keys = cli.add_subcommand(
+      "rotate-keys", "Make a new Ed25519 signing key active; the old one stays published until its tokens expire");
+  auto* rotate_master = cli.add_subcommand(
+      "rotate-master-key", "Re-seal every private key and secret from AUTH_MASTER_KEY to AUTH_NEW_MASTER_KEY");
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -24,6 +28,8 @@ int main(int argc, char** argv) {
     if (*status) return authd::app::migrateStatus(config);
     if (*migrate) return authd::app::migrate(config);
     if (*grant) return authd::app::grantRole(config, email, role);
+    if (*rotate_keys) return authd::app::rotateKeys(config);
+    if (*rotate_master) return authd::app::rotateMasterKey(config);
   } catch (const authd::app::ConfigError& e) {
     spdlog::critical("configuration: {}", e.what());
     return 2;

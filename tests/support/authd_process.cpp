@@ -137,8 +137,11 @@ std::string AuthdProcess::log() const {
 namespace authd::testing {
 
 int runAuthd(const std::vector<std::string>& args, const std::string& database_url,
-             std::string* output) {
-  std::string cmd = "AUTH_DATABASE_URL='" + database_url + "' '" + std::string(AUTHD_BINARY) + "'";
+             std::string* output, const std::map<std::string, std::string>& env) {
+  // Test-controlled values only (URLs, base64 keys): single quotes are enough.
+  std::string cmd = "AUTH_DATABASE_URL='" + database_url + "'";
+  for (const auto& [k, v] : env) cmd += " " + k + "='" + v + "'";
+  cmd += " timeout 30 '" + std::string(AUTHD_BINARY) + "'";
   for (const auto& a : args) cmd += " '" + a + "'";
   cmd += " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");

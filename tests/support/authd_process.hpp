@@ -32,9 +32,9 @@ class AuthdProcess {
 
 int freeLoopbackPort();
 
-// Runs `authd ARGS...` to completion with AUTH_DATABASE_URL set; returns its exit code and
-// puts its output in *output when given.
+// Runs `authd ARGS...` to completion (killed after 30 s) with AUTH_DATABASE_URL and `env`
+// set; returns its exit code and puts its output in *output when given.
 int runAuthd(const std::vector<std::string>& args, const std::string& database_url,
-             std::string* output = nullptr);
+             std::string* output = nullptr, const std::map<std::string, std::string>& env = {});
 
 }  // namespace authd::testing

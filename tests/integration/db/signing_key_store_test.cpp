@@ -1,14 +1,21 @@
 #include <gtest/gtest.h>
 
 #include "fakes/fakes.hpp"
+#include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
+#include "features/auth/infrastructure/persistence/odb_server_secret_store.hpp"
 #include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
+#include "shared/infrastructure/odb_unit_of_work.hpp"
 #include "test_database.hpp"
 
 namespace authd::testing {
 namespace {
 
 using auth::infrastructure::MasterKey;
+using auth::infrastructure::OdbServerSecretStore;
 using auth::infrastructure::OdbSigningKeyStore;
+using std::chrono::seconds;
+
+const char* kOtherKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 TEST(SigningKeyStoreTest, CreatesOneActiveKeyAndReloadsIt) {
   TestDatabase database;
@@ -38,6 +45,131 @@ TEST(SigningKeyStoreTest, WrongMasterKeyCannotUnseal) {
   auto other = *MasterKey::fromBase64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
   EXPECT_THROW(OdbSigningKeyStore(database.db(), other, random, clock).loadOrCreate(),
                std::runtime_error);
+}
+
+TEST(SigningKeyStoreTest, RotationPublishesTheRetiredKeyUntilItsTokensHaveExpired) {
+  TestDatabase database;
+  FakeClock clock;
+  FakeRandomSource random;
+  auto master = MasterKey::developmentKey();
+  OdbSigningKeyStore store(database.db(), master, random, clock, seconds(930));
+  const auto first = store.loadOrCreate();
+  ASSERT_EQ(first.size(), 1u);
+  clock.advance(seconds(100));
+  const auto rotation = store.rotate();
+  EXPECT_EQ(rotation.retired_kid, first[0].kid);
+  EXPECT_NE(rotation.new_kid, first[0].kid);
+  EXPECT_EQ(rotation.pruned, 0u);
+
+  auto both = store.loadOrCreate();
+  ASSERT_EQ(both.size(), 2u);
+  for (const auto& k : both) {
+    if (k.kid == rotation.new_kid) {
+      EXPECT_TRUE(k.active);
+      EXPECT_EQ(k.secret_key.size(), 64u);
+    } else {
+      EXPECT_EQ(k.kid, first[0].kid);
+      EXPECT_FALSE(k.active);
+      EXPECT_TRUE(k.secret_key.empty());  // a retired key only verifies
+      EXPECT_EQ(k.retired_at, clock.now());
+    }
+  }
+  clock.advance(seconds(929));
+  EXPECT_EQ(store.loadOrCreate().size(), 2u);  // a token signed just before still verifies
+  clock.advance(seconds(1));
+  const auto later = store.loadOrCreate();
+  ASSERT_EQ(later.size(), 1u);  // every token it signed has expired: it drops out
+  EXPECT_EQ(later[0].kid, rotation.new_kid);
+  // The next rotation deletes the expired row; only the active and the just-retired remain.
+  EXPECT_EQ(store.rotate().pruned, 1u);
+  EXPECT_EQ(database.exec("SELECT 1 FROM signing_keys"), 2u);
+  EXPECT_EQ(database.exec("SELECT 1 FROM signing_keys WHERE status = 'active'"), 1u);
+}
+
+TEST(ServerSecretStoreTest, CreatesOnceThenReturnsTheStoredValueSealed) {
+  TestDatabase database;
+  FakeClock clock;
+  FakeRandomSource random;
+  auto master = MasterKey::developmentKey();
+  OdbServerSecretStore store(database.db(), master, random, clock);
+  int made = 0;
+  const auto make = [&] { ++made; return Bytes(32, 0xAB); };
+  EXPECT_EQ(store.loadOrCreate("refresh_token_digest", make), Bytes(32, 0xAB));
+  EXPECT_EQ(store.loadOrCreate("refresh_token_digest", [] { return Bytes(32, 1); }), Bytes(32, 0xAB));
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(database.exec("SELECT 1 FROM server_secrets WHERE sealed_value LIKE '%q6ur%'"), 0u);
+  auto other = *MasterKey::fromBase64(kOtherKey);
+  EXPECT_THROW(OdbServerSecretStore(database.db(), other, random, clock)
+                   .loadOrCreate("refresh_token_digest", make),
+               std::runtime_error);
+}
+
+TEST(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues) {
+  TestDatabase database;
+  FakeClock clock;
+  FakeRandomSource random;
+  auto old_key = MasterKey::developmentKey();
+  auto new_key = *MasterKey::fromBase64(kOtherKey);
+  OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
+  OdbSigningKeyStore(database.db(), old_key, random, clock).rotate();  // one retired, one active
+  const auto keys_before = OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
+  const auto secret = OdbServerSecretStore(database.db(), old_key, random, clock)
+                          .loadOrCreate("refresh_token_digest", [] { return Bytes(32, 9); });
+  auth::infrastructure::OdbMailOutbox old_outbox(database.db(), old_key, random, clock);
+  OdbUnitOfWork uow(database.db());
+  {
+    auto tx = uow.begin();
+    old_outbox.enqueue({"to@example.com", "Hi", "link SECRET", "<a>SECRET</a>"});
+    tx->commit();
+  }
+
+  const auto r = auth::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random);
+  EXPECT_EQ(r.signing_keys, 2u);
+  EXPECT_EQ(r.secrets, 1u);
+  EXPECT_EQ(r.mails, 1u);
+
+  // Everything opens with the new key, with the same values; nothing opens with the old one.
+  const auto keys_after = OdbSigningKeyStore(database.db(), new_key, random, clock).loadOrCreate();
+  ASSERT_EQ(keys_after.size(), keys_before.size());
+  for (const auto& k : keys_after) {
+    if (k.active) {
+      for (const auto& b : keys_before) {
+        if (b.active) {
+          EXPECT_EQ(k.secret_key, b.secret_key);
+        }
+      }
+    }
+  }
+  EXPECT_EQ(OdbServerSecretStore(database.db(), new_key, random, clock)
+                .loadOrCreate("refresh_token_digest", [] { return Bytes(32, 1); }),
+            secret);
+  EXPECT_THROW(OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate(),
+               std::runtime_error);
+  auth::infrastructure::OdbMailOutbox new_outbox(database.db(), new_key, random, clock);
+  const auto claimed = new_outbox.claim(10, seconds(60));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].mail.text, "link SECRET");
+
+  // A re-run finds everything already done and changes nothing.
+  const auto again = auth::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random);
+  EXPECT_EQ(again.signing_keys + again.secrets + again.mails, 0u);
+  EXPECT_EQ(again.already, 4u);
+}
+
+TEST(MasterKeyRotationTest, ARowSealedByNeitherKeyAbortsTheWholeRotation) {
+  TestDatabase database;
+  FakeClock clock;
+  FakeRandomSource random;
+  auto old_key = MasterKey::developmentKey();
+  auto new_key = *MasterKey::fromBase64(kOtherKey);
+  auto stranger = *MasterKey::fromBase64("ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=");
+  OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
+  OdbServerSecretStore(database.db(), stranger, random, clock)
+      .loadOrCreate("login_identifier_digest", [] { return Bytes(32, 3); });
+  EXPECT_THROW(auth::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random),
+               std::runtime_error);
+  // Rolled back: the signing key still opens with the old key.
+  EXPECT_NO_THROW(OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate());
 }
 
 }  // namespace

@@ -439,6 +439,32 @@ TEST_F(AccessTokenVerifyTest, RejectsUnknownKidForeignKeyAndTampering) {
   EXPECT_FALSE(iss.verify("", clock_.now()).has_value());
 }
 
+TEST_F(AccessTokenVerifyTest, ReplaceKeysSignsWithTheNewKeyAndTrustsExactlyTheNewList) {
+  auto iss = issuer();
+  const auto old_token = iss.issue(*user_, sid_, clock_.now()).token;
+  Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair(pk.data(), sk.data());
+  const auth::infrastructure::SigningKey fresh{"kid-2", pk, sk, true, clock_.now(), std::nullopt};
+  auto retired = keys_[0];
+  retired.active = false;
+  retired.secret_key.clear();
+  retired.retired_at = clock_.now();
+
+  iss.replaceKeys({fresh, retired});
+  EXPECT_EQ(iss.activeKid(), "kid-2");
+  const auto new_token = iss.issue(*user_, sid_, clock_.now()).token;
+  EXPECT_NE(new_token.substr(0, new_token.find('.')), old_token.substr(0, old_token.find('.')));
+  EXPECT_TRUE(iss.verify(new_token, clock_.now()).has_value());
+  EXPECT_TRUE(iss.verify(old_token, clock_.now()).has_value());  // retired, still published
+
+  iss.replaceKeys({fresh});  // the retired key has dropped out
+  EXPECT_FALSE(iss.verify(old_token, clock_.now()).has_value());
+  EXPECT_TRUE(iss.verify(new_token, clock_.now()).has_value());
+  // A list without an active key is refused and changes nothing.
+  EXPECT_THROW(iss.replaceKeys({retired}), std::invalid_argument);
+  EXPECT_EQ(iss.activeKid(), "kid-2");
+}
+
 TEST_F(AccessTokenVerifyTest, RejectsWrongIssuerOrAudience) {
   const auto token = issuer().issue(*user_, sid_, clock_.now()).token;
   EXPECT_FALSE(issuer("https://other").verify(token, clock_.now()).has_value());

@@ -35,25 +35,44 @@ void jsonString(std::string& out, std::string_view s) {
 
 }  // namespace
 
-Ed25519AccessTokenIssuer::Ed25519AccessTokenIssuer(std::vector<SigningKey> keys,
-                                                   AccessTokenConfig config, RandomSource& random)
-    : keys_(std::move(keys)), config_(std::move(config)), random_(random) {
-  for (const auto& k : keys_) {
+std::shared_ptr<const Ed25519AccessTokenIssuer::KeySet> Ed25519AccessTokenIssuer::makeKeySet(
+    std::vector<SigningKey> keys) {
+  auto set = std::make_shared<KeySet>();
+  set->keys = std::move(keys);
+  for (const auto& k : set->keys) {
     if (!k.active) continue;
-    if (active_ != nullptr) throw std::invalid_argument("more than one active signing key");
+    if (set->active != nullptr) throw std::invalid_argument("more than one active signing key");
     if (k.secret_key.size() != crypto_sign_SECRETKEYBYTES ||
         k.public_key.size() != crypto_sign_PUBLICKEYBYTES) {
       throw std::invalid_argument("active signing key has the wrong size");
     }
-    active_ = &k;
+    set->active = &k;
   }
-  if (active_ == nullptr) throw std::invalid_argument("no active signing key");
-  for (const auto& k : keys_) {
+  if (set->active == nullptr) throw std::invalid_argument("no active signing key");
+  for (const auto& k : set->keys) {
+    if (k.public_key.size() != crypto_sign_PUBLICKEYBYTES) {
+      throw std::invalid_argument("signing key has the wrong size");
+    }
     const nlohmann::json header = {{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", k.kid}};
-    headers_.emplace_back(base64UrlEncode(header.dump()), &k);
-    if (&k == active_) encoded_header_ = headers_.back().first;
+    set->headers.emplace_back(base64UrlEncode(header.dump()), &k);
+    if (&k == set->active) set->encoded_header = set->headers.back().first;
   }
+  return set;
 }
+
+Ed25519AccessTokenIssuer::Ed25519AccessTokenIssuer(std::vector<SigningKey> keys,
+                                                   AccessTokenConfig config, RandomSource& random)
+    : set_(makeKeySet(std::move(keys))), config_(std::move(config)), random_(random) {}
+
+void Ed25519AccessTokenIssuer::replaceKeys(std::vector<SigningKey> keys) {
+  std::atomic_store(&set_, makeKeySet(std::move(keys)));
+}
+
+std::shared_ptr<const Ed25519AccessTokenIssuer::KeySet> Ed25519AccessTokenIssuer::current() const {
+  return std::atomic_load(&set_);
+}
+
+std::string Ed25519AccessTokenIssuer::activeKid() const { return current()->active->kid; }
 
 application::IssuedAccessToken Ed25519AccessTokenIssuer::issue(const users::domain::User& user,
                                                                const Uuid& session_id,
@@ -85,12 +104,13 @@ application::IssuedAccessToken Ed25519AccessTokenIssuer::issue(const users::doma
   claims += ",\"username\":";
   jsonString(claims, user.username());
   claims.push_back('}');
-  std::string token = encoded_header_;
+  const auto set = current();
+  std::string token = set->encoded_header;
   token.push_back('.');
   token += base64UrlEncode(claims);
   unsigned char sig[crypto_sign_BYTES];
   crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(token.data()),
-                       token.size(), active_->secret_key.data());
+                       token.size(), set->active->secret_key.data());
   token.push_back('.');
   token += base64UrlEncode(sig, sizeof sig);
   return {std::move(token), config_.ttl};
@@ -98,7 +118,7 @@ application::IssuedAccessToken Ed25519AccessTokenIssuer::issue(const users::doma
 
 std::vector<application::PublicSigningKey> Ed25519AccessTokenIssuer::publicKeys() const {
   std::vector<application::PublicSigningKey> out;
-  for (const auto& k : keys_) {
+  for (const auto& k : current()->keys) {
     out.push_back({k.kid, base64UrlEncode(k.public_key)});
   }
   return out;
@@ -135,8 +155,9 @@ Result<application::AccessClaims> Ed25519AccessTokenIssuer::verify(std::string_v
   // byte for byte. That refuses alg "none", HS256 keyed with the public key, unknown kids and
   // every other header before any key is touched, without parsing JSON.
   const std::string_view header = token.substr(0, d1);
+  const auto set = current();
   const SigningKey* key = nullptr;
-  for (const auto& [encoded, k] : headers_) {
+  for (const auto& [encoded, k] : set->headers) {
     if (header == encoded) key = k;
   }
   if (key == nullptr) return unauthorized("The access token is not an EdDSA token of ours.");

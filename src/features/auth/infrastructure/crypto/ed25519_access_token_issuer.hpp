@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,17 +19,23 @@ struct AccessTokenConfig {
 };
 
 // Compact JWS access tokens, issued and verified: header {"alg":"EdDSA","typ":"at+jwt","kid"}, Ed25519 signature
-// (crypto_sign_detached) over "header.payload". Keys are unsealed once, at construction, and
-// never again per request. Thread-safe (immutable after construction; RandomSource is).
+// (crypto_sign_detached) over "header.payload". Keys arrive unsealed, at construction and at
+// each replaceKeys() (the periodic reload after `authd rotate-keys`), never per request.
+// Thread-safe: each call works on one immutable key set, swapped atomically.
 class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
                                        public application::AccessTokenVerifier {
  public:
   // Exactly one key must be active. Throws std::invalid_argument otherwise.
   Ed25519AccessTokenIssuer(std::vector<SigningKey> keys, AccessTokenConfig config,
                            RandomSource& random);
-  // Holds pointers into its own key list.
   Ed25519AccessTokenIssuer(const Ed25519AccessTokenIssuer&) = delete;
   Ed25519AccessTokenIssuer& operator=(const Ed25519AccessTokenIssuer&) = delete;
+
+  // Signs with the new active key from now on; verifies with exactly the new list (a key
+  // left out is no longer trusted). Same rule as the constructor; on a throw nothing changes.
+  void replaceKeys(std::vector<SigningKey> keys);
+  // The kid new tokens are signed with.
+  std::string activeKid() const;
 
   application::IssuedAccessToken issue(const users::domain::User& user, const Uuid& session_id,
                                        Timestamp now) override;
@@ -38,10 +45,16 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
   Result<application::AccessClaims> verify(std::string_view token, Timestamp now) const override;
 
  private:
-  std::vector<SigningKey> keys_;
-  const SigningKey* active_ = nullptr;
-  std::string encoded_header_;  // of the active key
-  std::vector<std::pair<std::string, const SigningKey*>> headers_;  // every key's exact header
+  struct KeySet {
+    std::vector<SigningKey> keys;
+    const SigningKey* active = nullptr;
+    std::string encoded_header;  // of the active key
+    std::vector<std::pair<std::string, const SigningKey*>> headers;  // every key's exact header
+  };
+  static std::shared_ptr<const KeySet> makeKeySet(std::vector<SigningKey> keys);
+  std::shared_ptr<const KeySet> current() const;
+
+  std::shared_ptr<const KeySet> set_;  // only through std::atomic_load/atomic_store
   AccessTokenConfig config_;
   RandomSource& random_;
 };

@@ -13,6 +13,10 @@ namespace authd::auth::infrastructure {
 namespace {
 
 using records::SigningKeyRecord;
+using Q = odb::query<SigningKeyRecord>;
+
+// Arbitrary constant naming "authd signing keys" among advisory locks.
+constexpr const char* kLock = "SELECT pg_advisory_xact_lock(7236002)";
 
 Bytes decodeStored(const std::string& text) {
   auto b = base64UrlDecode(text);
@@ -20,30 +24,37 @@ Bytes decodeStored(const std::string& text) {
   return *b;
 }
 
+SigningKeyRecord newActiveKey(const MasterKey& master, RandomSource& random, Timestamp now) {
+  Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair(pk.data(), sk.data());
+  Bytes fingerprint(crypto_hash_sha256_BYTES);
+  crypto_hash_sha256(fingerprint.data(), pk.data(), pk.size());
+  SigningKeyRecord r;
+  r.kid = base64UrlEncode(fingerprint.data(), 12);  // RFC 7638-style: derived from the key
+  r.public_key = base64UrlEncode(pk);
+  r.sealed_private_key = base64UrlEncode(master.seal(sk, random));
+  sodium_memzero(sk.data(), sk.size());
+  r.status = "active";
+  r.created_at = toMicros(now);
+  return r;
+}
+
 }  // namespace
 
 std::vector<SigningKey> OdbSigningKeyStore::loadOrCreate() {
   return translateDatabaseFaults([&] {
     odb::transaction tx(db_->begin());
-    // Arbitrary constant naming "authd signing keys" among advisory locks.
-    db_->execute("SELECT pg_advisory_xact_lock(7236002)");
-    auto active = db_->query<SigningKeyRecord>(odb::query<SigningKeyRecord>::status == "active");
+    db_->execute(kLock);
+    const Timestamp now = clock_.now();
+    auto active = db_->query<SigningKeyRecord>(Q::status == "active");
     if (active.begin() == active.end()) {
-      Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
-      crypto_sign_keypair(pk.data(), sk.data());
-      Bytes fingerprint(crypto_hash_sha256_BYTES);
-      crypto_hash_sha256(fingerprint.data(), pk.data(), pk.size());
-      SigningKeyRecord r;
-      r.kid = base64UrlEncode(fingerprint.data(), 12);  // RFC 7638-style: derived from the key
-      r.public_key = base64UrlEncode(pk);
-      r.sealed_private_key = base64UrlEncode(master_.seal(sk, random_));
-      sodium_memzero(sk.data(), sk.size());
-      r.status = "active";
-      r.created_at = toMicros(clock_.now());
+      auto r = newActiveKey(master_, random_, now);
       db_->persist(r);
     }
+    const long long oldest_retired = toMicros(now - retention_);
     std::vector<SigningKey> keys;
-    for (const auto& r : db_->query<SigningKeyRecord>()) {
+    for (const auto& r : db_->query<SigningKeyRecord>(
+             Q::status == "active" || (Q::status == "retired" && Q::retired_at > oldest_retired))) {
       SigningKey k;
       k.kid = r.kid;
       k.public_key = decodeStored(r.public_key);
@@ -61,6 +72,30 @@ std::vector<SigningKey> OdbSigningKeyStore::loadOrCreate() {
     }
     tx.commit();
     return keys;
+  });
+}
+
+OdbSigningKeyStore::Rotation OdbSigningKeyStore::rotate() {
+  return translateDatabaseFaults([&] {
+    odb::transaction tx(db_->begin());
+    db_->execute(kLock);
+    const Timestamp now = clock_.now();
+    Rotation out;
+    std::vector<SigningKeyRecord> active;
+    for (const auto& r : db_->query<SigningKeyRecord>(Q::status == "active")) active.push_back(r);
+    for (auto& r : active) {
+      out.retired_kid = r.kid;
+      r.status = "retired";
+      r.retired_at = toMicros(now);
+      db_->update(r);
+    }
+    auto fresh = newActiveKey(master_, random_, now);
+    out.new_kid = fresh.kid;
+    db_->persist(fresh);
+    out.pruned = db_->erase_query<SigningKeyRecord>(Q::status == "retired" &&
+                                                    Q::retired_at <= toMicros(now - retention_));
+    tx.commit();
+    return out;
   });
 }
 

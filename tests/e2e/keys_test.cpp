@@ -1,0 +1,138 @@
+// Signing-key and master-key rotation, and the master-key rule at start-up, against the real
+// binary and its commands (contract, "Signing keys").
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <set>
+#include <thread>
+
+#include "authd_process.hpp"
+#include "http_client.hpp"
+#include "test_database.hpp"
+
+namespace authd::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kPassword = "correct horse battery";
+constexpr const char* kMasterA = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+constexpr const char* kMasterB = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+
+std::string kidOf(const std::string& jwt) {
+  const std::string header = jwt.substr(0, jwt.find('.'));
+  std::string out(header.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), header.data(),
+                        header.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return "";
+  }
+  out.resize(len);
+  return json::parse(out).at("kid").get<std::string>();
+}
+
+std::set<std::string> jwksKids(HttpClient& http) {
+  std::set<std::string> kids;
+  const json jwks = http.get("/.well-known/jwks.json").json();  // kept: a range-for over a
+  for (const auto& k : jwks.at("keys")) {                       // temporary's member dangles
+    kids.insert(k.at("kid").get<std::string>());
+  }
+  return kids;
+}
+
+// Polls the JWKS until it lists exactly `n` keys (the server reloads every second here).
+std::set<std::string> waitForKeyCount(HttpClient& http, std::size_t n) {
+  std::set<std::string> kids;
+  for (int i = 0; i < 100; ++i) {
+    kids = jwksKids(http);
+    if (kids.size() == n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return kids;
+}
+
+long me(HttpClient& http, const std::string& access) {
+  return http.get("/v1/users/me", {{"Authorization", "Bearer " + access}}).status;
+}
+
+TEST(KeysTest, RotateKeysSignsWithANewKidAndRetiredKeysDropOutAfterTheirTokensExpire) {
+  TestDatabase database(false);
+  AuthdProcess server(database.url(), {{"AUTH_KEY_RELOAD_INTERVAL", "1"}});
+  HttpClient http(server.baseUrl());
+  auto reg = http.postJson("/v1/auth/register",
+                           {{"email", "k@example.com"}, {"username", "keys"}, {"password", kPassword}});
+  ASSERT_EQ(reg.status, 201);
+  const auto old_token = reg.json().at("access_token").get<std::string>();
+  const auto old_kid = kidOf(old_token);
+  ASSERT_EQ(jwksKids(http), std::set<std::string>{old_kid});
+
+  std::string out;
+  ASSERT_EQ(runAuthd({"rotate-keys"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0) << out;
+  const auto kids = waitForKeyCount(http, 2);
+  ASSERT_EQ(kids.size(), 2u) << "the running server did not pick up the new key";
+  EXPECT_EQ(kids.count(old_kid), 1u);  // the retired key is still published
+
+  auto login = http.postJson("/v1/auth/login", {{"email", "k@example.com"}, {"password", kPassword}});
+  ASSERT_EQ(login.status, 200);
+  const auto new_token = login.json().at("access_token").get<std::string>();
+  const auto new_kid = kidOf(new_token);
+  EXPECT_NE(new_kid, old_kid);
+  EXPECT_EQ(kids.count(new_kid), 1u);
+  EXPECT_EQ(me(http, old_token), 200);  // tokens of the retired key still verify
+  EXPECT_EQ(me(http, new_token), 200);
+
+  // Once every token the retired key signed has expired (here: its retirement is moved back
+  // past AUTH_ACCESS_TTL plus leeway), it leaves the JWKS and is no longer trusted.
+  database.exec("UPDATE signing_keys SET retired_at = retired_at - INTERVAL '2 hours' WHERE status = 'retired'");
+  EXPECT_EQ(waitForKeyCount(http, 1), std::set<std::string>{new_kid});
+  EXPECT_EQ(me(http, old_token), 401);
+  EXPECT_EQ(me(http, new_token), 200);
+}
+
+TEST(KeysTest, OutsideDevModeTheServiceRefusesToStartWithoutAValidMasterKey) {
+  TestDatabase database(false);
+  std::string out;
+  EXPECT_EQ(runAuthd({"serve"}, database.url(), &out,
+                     {{"AUTH_DEV_MODE", "0"}, {"AUTH_MIGRATE_ON_START", "1"}, {"AUTH_LISTEN", "127.0.0.1:1"}}),
+            1);
+  EXPECT_NE(out.find("AUTH_MASTER_KEY is not set"), std::string::npos) << out;
+  EXPECT_EQ(runAuthd({"serve"}, database.url(), &out,
+                     {{"AUTH_DEV_MODE", "0"}, {"AUTH_MASTER_KEY", "dG9vIHNob3J0"}, {"AUTH_LISTEN", "127.0.0.1:1"}}),
+            1);
+  EXPECT_NE(out.find("AUTH_MASTER_KEY must be 32 bytes"), std::string::npos) << out;
+  EXPECT_EQ(out.find("dG9vIHNob3J0"), std::string::npos) << "the bad value is not echoed";
+}
+
+TEST(KeysTest, RotateMasterKeyKeepsSigningKeysAndSessions) {
+  TestDatabase database(false);
+  std::string access, refresh;
+  {
+    AuthdProcess before(database.url(), {{"AUTH_DEV_MODE", "0"}, {"AUTH_MASTER_KEY", kMasterA}});
+    HttpClient http(before.baseUrl());
+    auto reg = http.postJson("/v1/auth/register",
+                             {{"email", "m@example.com"}, {"username", "master"}, {"password", kPassword}});
+    ASSERT_EQ(reg.status, 201);
+    access = reg.json().at("access_token").get<std::string>();
+    refresh = reg.json().at("refresh_token").get<std::string>();
+  }
+  std::string out;
+  ASSERT_EQ(runAuthd({"rotate-master-key"}, database.url(), &out,
+                     {{"AUTH_MASTER_KEY", kMasterA}, {"AUTH_NEW_MASTER_KEY", kMasterB}}),
+            0)
+      << out;
+  EXPECT_EQ(out.find(kMasterB), std::string::npos);
+  // The old key no longer opens anything.
+  EXPECT_EQ(runAuthd({"serve"}, database.url(), &out,
+                     {{"AUTH_MASTER_KEY", kMasterA}, {"AUTH_LISTEN", "127.0.0.1:1"}}),
+            1);
+  EXPECT_NE(out.find("cannot be unsealed"), std::string::npos) << out;
+
+  AuthdProcess after(database.url(), {{"AUTH_DEV_MODE", "0"}, {"AUTH_MASTER_KEY", kMasterB}});
+  HttpClient http(after.baseUrl());
+  EXPECT_EQ(me(http, access), 200);  // same signing key
+  EXPECT_EQ(http.postJson("/v1/auth/refresh", {{"refresh_token", refresh}}).status, 200);  // same digest keys
+}
+
+}  // namespace
+}  // namespace authd::testing
