@@ -85,17 +85,6 @@ std::string hexEncode(const Bytes& b) {
   return s;
 }
 
-bool constantTimeEqual(const Bytes& a, const Bytes& b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  volatile std::uint8_t diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff = static_cast<std::uint8_t>(diff | (a[i] ^ b[i]));
-  }
-  return diff == 0;
-}
-
 std::optional<std::size_t> utf8Length(std::string_view s) {
   std::size_t count = 0;
   for (std::size_t i = 0; i < s.size();) {

@@ -25,8 +25,9 @@ std::string hexEncode(const Bytes& b);
 // 0-15 for a hexadecimal digit of either case, -1 otherwise.
 int hexDigitValue(char c);
 
-// Compares two byte strings in time that depends only on their lengths. Used for secrets and
-// digests of secrets so a mismatch position never leaks through timing.
+// Compares two byte strings in time that depends only on their lengths (sodium_memcmp, in
+// constant_time.cpp). Used for secrets and digests of secrets so a mismatch position never
+// leaks through timing.
 bool constantTimeEqual(const Bytes& a, const Bytes& b);
 
 // Number of Unicode code points in valid UTF-8 text; nullopt when the text is not valid UTF-8.
