@@ -130,15 +130,18 @@ TEST(AbuseLimitsTest, BurstOfTwoHundredLoginsStaysWithinTheHashingMemoryBound) {
   EXPECT_GE(unauthorized.load(), kConcurrency);  // the ones that got a slot were answered
   EXPECT_GT(unavailable.load(), 0);              // the rest were refused, not queued forever
   EXPECT_EQ(retry_after_ok.load(), unavailable.load());
+  HttpClient http(server.baseUrl());
+  EXPECT_EQ(http.get("/healthz").status, 200);  // the service still works after the burst
   // The bound we state (docs/security.md): Argon2id memory of the running slots, plus 96 MiB
   // for everything else. Unbounded, 16 threads would hash at once: 1 GiB.
   const long long peak = peakRss(server.pid());
   ASSERT_GT(peak, 0);
+#ifdef AUTHD_SANITIZED
+  // ASan's shadow memory and quarantine make RSS meaningless; the answers above still count.
+  GTEST_SKIP() << "peak RSS is not comparable under AddressSanitizer (" << (peak >> 20) << " MiB)";
+#endif
   std::printf("peak RSS after the burst: %lld MiB\n", peak >> 20);
   EXPECT_LE(peak, kConcurrency * kMemlimit + (96LL << 20)) << "peak RSS " << (peak >> 20) << " MiB";
-  // The service still works after the burst.
-  HttpClient http(server.baseUrl());
-  EXPECT_EQ(http.get("/healthz").status, 200);
 }
 
 TEST(AbuseLimitsTest, LoginRehashesAPasswordStoredWithWeakerParameters) {

@@ -87,6 +87,13 @@ Result<void> checkSize(const Pistache::Rest::Request& req) {
   return ok();
 }
 
+std::string dump(const nlohmann::json& j) {
+  // Stored strings (user agents) may be invalid UTF-8: replace, never throw.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 Result<nlohmann::json> parseJsonObject(const std::string& body) {
   // Parse without exceptions; nlohmann also rejects invalid UTF-8 here.
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
@@ -95,13 +102,6 @@ Result<nlohmann::json> parseJsonObject(const std::string& body) {
   }
   return j;
 }
-
-std::string dump(const nlohmann::json& j) {
-  // Stored strings (user agents) may be invalid UTF-8: replace, never throw.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-}  // namespace
 
 std::optional<std::map<std::string, std::string>> parseForm(const std::string& body) {
   std::map<std::string, std::string> out;

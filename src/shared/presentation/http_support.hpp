@@ -40,6 +40,9 @@ Result<nlohmann::json> jsonObjectBody(const Pistache::Rest::Request& request);
 // turned into a JSON object of strings.
 Result<nlohmann::json> jsonOrFormBody(const Pistache::Rest::Request& request);
 
+// `body` as a JSON object; 400 invalid_json when it does not parse to one (or is not UTF-8).
+Result<nlohmann::json> parseJsonObject(const std::string& body);
+
 // Decodes an application/x-www-form-urlencoded body; nullopt when it is malformed.
 std::optional<std::map<std::string, std::string>> parseForm(const std::string& body);
 
