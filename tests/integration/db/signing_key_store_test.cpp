@@ -104,12 +104,16 @@ TEST(ServerSecretStoreTest, CreatesOnceThenReturnsTheStoredValueSealed) {
                std::runtime_error);
 }
 
-TEST(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues) {
+class MasterKeyRotationTest : public ::testing::Test {
+ protected:
   TestDatabase database;
   FakeClock clock;
   FakeRandomSource random;
-  auto old_key = MasterKey::developmentKey();
-  auto new_key = *MasterKey::fromBase64(kOtherKey);
+  MasterKey old_key = MasterKey::developmentKey();
+  MasterKey new_key = *MasterKey::fromBase64(kOtherKey);
+};
+
+TEST_F(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues) {
   OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
   OdbSigningKeyStore(database.db(), old_key, random, clock).rotate();  // one retired, one active
   const auto keys_before = OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
@@ -156,12 +160,7 @@ TEST(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues) {
   EXPECT_EQ(again.already, 4u);
 }
 
-TEST(MasterKeyRotationTest, ARowSealedByNeitherKeyAbortsTheWholeRotation) {
-  TestDatabase database;
-  FakeClock clock;
-  FakeRandomSource random;
-  auto old_key = MasterKey::developmentKey();
-  auto new_key = *MasterKey::fromBase64(kOtherKey);
+TEST_F(MasterKeyRotationTest, ARowSealedByNeitherKeyAbortsTheWholeRotation) {
   auto stranger = *MasterKey::fromBase64("ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=");
   OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
   OdbServerSecretStore(database.db(), stranger, random, clock)

@@ -330,6 +330,35 @@ TEST(ConfigTest, ReadsDefaultsAndOverrides) {
   EXPECT_EQ(c.db_pool_size, static_cast<std::size_t>(2 * c.threads));
 }
 
+TEST(ConfigTest, AbuseLimitsAndKeySettingsHaveTheContractDefaultsAndCanBeChanged) {
+  const auto defaults = app::loadConfig(envOf({{"AUTH_DATABASE_URL", "postgresql://x/y"}}));
+  EXPECT_EQ(defaults.login_max_fails, 5);
+  EXPECT_EQ(defaults.login_window, Seconds(900));
+  EXPECT_EQ(defaults.rate_limit_per_ip, 60);
+  EXPECT_EQ(defaults.hash_concurrency, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  EXPECT_EQ(defaults.sessions.idle_ttl, Seconds(1209600));
+  EXPECT_EQ(defaults.key_reload_interval, Seconds(60));
+  const auto c = app::loadConfig(envOf({{"AUTH_DATABASE_URL", "postgresql://x/y"},
+                                        {"AUTH_LOGIN_MAX_FAILS", "0"},
+                                        {"AUTH_LOGIN_WINDOW", "60"},
+                                        {"AUTH_RATE_LIMIT_PER_IP", "0"},
+                                        {"AUTH_HASH_CONCURRENCY", "3"},
+                                        {"AUTH_HASH_QUEUE", "7"}}));
+  EXPECT_EQ(c.login_max_fails, 0);
+  EXPECT_EQ(c.login_window, Seconds(60));
+  EXPECT_EQ(c.rate_limit_per_ip, 0);
+  EXPECT_EQ(c.hash_concurrency, 3);
+  EXPECT_EQ(c.hash_queue, 7);
+  for (const char* bad : {"AUTH_HASH_CONCURRENCY", "AUTH_LOGIN_WINDOW", "AUTH_RATE_LIMIT_PER_IP"}) {
+    try {
+      app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {bad, "-1"}}));
+      ADD_FAILURE() << bad << " accepted -1";
+    } catch (const app::ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(bad), std::string::npos);
+    }
+  }
+}
+
 TEST(ConfigTest, BadValuesNameTheVariable) {
   try {
     app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_ACCESS_TTL", "soon"}}));

@@ -39,6 +39,32 @@ bool reseal(std::string& field, const MasterKey& from, const MasterKey& to, Rand
   throw std::runtime_error(what + " opens with neither the current nor the new master key");
 }
 
+// Re-seals one sealed column of every matching row of a table, inside the caller's transaction.
+struct Rekey {
+  odb::pgsql::database& db;
+  const MasterKey& from;
+  const MasterKey& to;
+  RandomSource& random;
+  std::size_t& already;  // rows that already opened with `to`
+
+  template <typename Record>
+  std::size_t rows(const odb::query<Record>& q, std::string Record::*sealed,
+                   std::string Record::*label, const char* what) const {
+    std::vector<Record> matched;  // read first, then update: one statement at a time
+    for (const auto& r : db.query<Record>(q)) matched.push_back(r);
+    std::size_t done = 0;
+    for (auto& r : matched) {
+      if (!reseal(r.*sealed, from, to, random, std::string(what) + " " + r.*label)) {
+        ++already;
+        continue;
+      }
+      db.update(r);
+      ++done;
+    }
+    return done;
+  }
+};
+
 }  // namespace
 
 Bytes OdbServerSecretStore::loadOrCreate(const std::string& name,
@@ -72,38 +98,15 @@ MasterKeyRotation rotateMasterKey(const std::shared_ptr<odb::pgsql::database>& d
     odb::transaction tx(db->begin());
     db->execute(kLock);
     MasterKeyRotation out;
-    std::vector<SigningKeyRecord> keys;
-    for (const auto& r : db->query<SigningKeyRecord>()) keys.push_back(r);
-    for (auto& r : keys) {
-      if (!reseal(r.sealed_private_key, from, to, random, "signing key " + r.kid)) {
-        ++out.already;
-        continue;
-      }
-      db->update(r);
-      ++out.signing_keys;
-    }
-    std::vector<ServerSecretRecord> secrets;
-    for (const auto& r : db->query<ServerSecretRecord>()) secrets.push_back(r);
-    for (auto& r : secrets) {
-      if (!reseal(r.sealed_value, from, to, random, "server secret " + r.name)) {
-        ++out.already;
-        continue;
-      }
-      db->update(r);
-      ++out.secrets;
-    }
+    const Rekey rekey{*db, from, to, random, out.already};
+    out.signing_keys = rekey.rows<SigningKeyRecord>({}, &SigningKeyRecord::sealed_private_key,
+                                                    &SigningKeyRecord::kid, "signing key");
+    out.secrets = rekey.rows<ServerSecretRecord>({}, &ServerSecretRecord::sealed_value,
+                                                 &ServerSecretRecord::name, "server secret");
     // Unsent mail only: sent and failed rows keep no content.
-    using MQ = odb::query<MailOutboxRecord>;
-    std::vector<MailOutboxRecord> mails;
-    for (const auto& r : db->query<MailOutboxRecord>(MQ::sealed_content != "")) mails.push_back(r);
-    for (auto& r : mails) {
-      if (!reseal(r.sealed_content, from, to, random, "outbox mail " + r.id)) {
-        ++out.already;
-        continue;
-      }
-      db->update(r);
-      ++out.mails;
-    }
+    out.mails = rekey.rows<MailOutboxRecord>(odb::query<MailOutboxRecord>::sealed_content != "",
+                                             &MailOutboxRecord::sealed_content,
+                                             &MailOutboxRecord::id, "outbox mail");
     tx.commit();
     return out;
   });
