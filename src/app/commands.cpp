@@ -1,6 +1,7 @@
 // Composition root: the only place that constructs adapters and wires them into use cases.
 #include "app/commands.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -131,7 +132,7 @@ int serve(const Config& c) {
     auth::infrastructure::Ed25519AccessTokenIssuer tokens_crypto(
         key_store.loadOrCreate(), {c.issuer, c.audience, c.access_ttl}, random);
     // Other instances (or `authd rotate-keys`) may rotate: re-read the key set periodically.
-    PeriodicTask key_reload(c.key_reload_interval, [&key_store, &tokens_crypto] {
+    const auto reload_keys = [&key_store, &tokens_crypto] {
       try {
         const auto before = tokens_crypto.activeKid();
         tokens_crypto.replaceKeys(key_store.loadOrCreate());
@@ -141,6 +142,18 @@ int serve(const Config& c) {
       } catch (const std::exception& e) {
         spdlog::error("signing keys not reloaded, keeping the current ones: {}", e.what());
       }
+    };
+    PeriodicTask key_reload(c.key_reload_interval, reload_keys);
+    // A token with a kid we do not hold may come from an instance that already rotated:
+    // reload at once instead of waiting for the period. Made-up kids cost at most one key
+    // read every two seconds.
+    std::atomic<std::int64_t> last_forced_reload{0};
+    tokens_crypto.setKeyRefresher([&last_forced_reload, reload_keys] {
+      const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch()).count();
+      std::int64_t last = last_forced_reload.load();
+      if (now - last < 2 || !last_forced_reload.compare_exchange_strong(last, now)) return;
+      reload_keys();
     });
     // Symmetric keys live sealed in server_secrets so that rotating the master key keeps them.
     // Their first values are the ones earlier versions derived from the master key, so an

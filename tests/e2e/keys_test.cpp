@@ -90,6 +90,25 @@ TEST(KeysTest, RotateKeysSignsWithANewKidAndRetiredKeysDropOutAfterTheirTokensEx
   EXPECT_EQ(me(http, new_token), 200);
 }
 
+TEST(KeysTest, AnInstanceTrustsAKeyAnotherInstanceJustStartedSigningWith) {
+  TestDatabase database(false);
+  // Periodic reloads far away: only the reload on an unknown kid can explain success.
+  AuthdProcess b(database.url(), {{"AUTH_KEY_RELOAD_INTERVAL", "3600"}});
+  HttpClient http_b(b.baseUrl());
+  const auto old_kids = jwksKids(http_b);
+  std::string out;
+  ASSERT_EQ(runAuthd({"rotate-keys"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0) << out;
+  AuthdProcess a(database.url(), {{"AUTH_KEY_RELOAD_INTERVAL", "3600"}});  // starts on the new key
+  HttpClient http_a(a.baseUrl());
+  auto reg = http_a.postJson("/v1/auth/register",
+                             {{"email", "two@example.com"}, {"username", "twoinst"}, {"password", kPassword}});
+  ASSERT_EQ(reg.status, 201);
+  const auto token = reg.json().at("access_token").get<std::string>();
+  EXPECT_EQ(old_kids.count(kidOf(token)), 0u);
+  EXPECT_EQ(me(http_b, token), 200);  // B reloaded on the unknown kid, within this request
+  EXPECT_EQ(jwksKids(http_b).count(kidOf(token)), 1u);
+}
+
 TEST(KeysTest, OutsideDevModeTheServiceRefusesToStartWithoutAValidMasterKey) {
   TestDatabase database(false);
   std::string out;

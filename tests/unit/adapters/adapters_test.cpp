@@ -494,6 +494,41 @@ TEST_F(AccessTokenVerifyTest, ReplaceKeysSignsWithTheNewKeyAndTrustsExactlyTheNe
   EXPECT_EQ(iss.activeKid(), "kid-2");
 }
 
+TEST_F(AccessTokenVerifyTest, UnknownKidOfOurHeaderShapeAsksForAReloadOnce) {
+  // Another instance has rotated: its token names a kid this issuer has not loaded yet.
+  Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair(pk.data(), sk.data());
+  const auth::infrastructure::SigningKey rotated{"kid-9", pk, sk, true, clock_.now(), std::nullopt};
+  auto elsewhere = issuer();
+  elsewhere.replaceKeys({rotated});
+  const auto token = elsewhere.issue(*user_, sid_, clock_.now()).token;
+
+  auto here = issuer();
+  int reloads = 0;
+  here.setKeyRefresher([&] {
+    ++reloads;
+    auto retired = keys_[0];
+    retired.active = false;
+    here.replaceKeys({rotated, retired});
+  });
+  EXPECT_TRUE(here.verify(token, clock_.now()).has_value());
+  EXPECT_EQ(reloads, 1);
+  EXPECT_TRUE(here.verify(token, clock_.now()).has_value());
+  EXPECT_EQ(reloads, 1);  // now known: no further reload
+  // Headers of any other shape never trigger one (alg none, extra members, garbage).
+  const auto claims = claimsOf(token);
+  EXPECT_FALSE(here.verify(forge({{"alg", "none"}, {"kid", "kid-x"}, {"typ", "at+jwt"}}, claims, sk),
+                           clock_.now()).has_value());
+  EXPECT_FALSE(here.verify(forge({{"alg", "EdDSA"}, {"kid", "kid-x"}, {"typ", "at+jwt"}, {"x", 1}},
+                                 claims, sk), clock_.now()).has_value());
+  EXPECT_FALSE(here.verify("garbage.x.y", clock_.now()).has_value());
+  EXPECT_EQ(reloads, 1);
+  // A well-shaped unknown kid asks again (the caller rate-limits) and still fails.
+  EXPECT_FALSE(here.verify(forge({{"alg", "EdDSA"}, {"kid", "kid-x"}, {"typ", "at+jwt"}}, claims, sk),
+                           clock_.now()).has_value());
+  EXPECT_EQ(reloads, 2);
+}
+
 TEST_F(AccessTokenVerifyTest, RejectsWrongIssuerOrAudience) {
   const auto token = issuer().issue(*user_, sid_, clock_.now()).token;
   EXPECT_FALSE(issuer("https://other").verify(token, clock_.now()).has_value());

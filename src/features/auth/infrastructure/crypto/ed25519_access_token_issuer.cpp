@@ -141,7 +141,25 @@ std::optional<nlohmann::json> jsonSegment(std::string_view segment) {
   return j;
 }
 
+// True when `encoded` is the header authd writes ({"alg":"EdDSA","kid":...,"typ":"at+jwt"},
+// byte for byte) for some kid: only such a header is worth a key reload.
+bool hasOurHeaderShape(std::string_view encoded) {
+  const auto header = jsonSegment(encoded);
+  if (!header || header->size() != 3 || !header->contains("kid") || !header->at("kid").is_string()) {
+    return false;
+  }
+  const nlohmann::json expected = {{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", header->at("kid")}};
+  return base64UrlEncode(expected.dump()) == encoded;
+}
+
 }  // namespace
+
+const SigningKey* Ed25519AccessTokenIssuer::keyFor(const KeySet& set, std::string_view encoded_header) {
+  for (const auto& [encoded, k] : set.headers) {
+    if (encoded_header == encoded) return k;
+  }
+  return nullptr;
+}
 
 Result<application::AccessClaims> Ed25519AccessTokenIssuer::verify(std::string_view token,
                                                                    Timestamp now) const {
@@ -155,10 +173,12 @@ Result<application::AccessClaims> Ed25519AccessTokenIssuer::verify(std::string_v
   // byte for byte. That refuses alg "none", HS256 keyed with the public key, unknown kids and
   // every other header before any key is touched, without parsing JSON.
   const std::string_view header = token.substr(0, d1);
-  const auto set = current();
-  const SigningKey* key = nullptr;
-  for (const auto& [encoded, k] : set->headers) {
-    if (header == encoded) key = k;
+  auto set = current();
+  const SigningKey* key = keyFor(*set, header);
+  if (key == nullptr && refresher_ && hasOurHeaderShape(header)) {
+    refresher_();
+    set = current();
+    key = keyFor(*set, header);
   }
   if (key == nullptr) return unauthorized("The access token is not an EdDSA token of ours.");
   const auto sig = base64UrlDecode(token.substr(d2 + 1));

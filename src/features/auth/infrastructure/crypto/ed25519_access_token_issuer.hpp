@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
   void replaceKeys(std::vector<SigningKey> keys);
   // The kid new tokens are signed with.
   std::string activeKid() const;
+  // Called (on the verifying thread) when a token carries exactly authd's header shape but a
+  // kid this issuer does not hold -- another instance may have rotated. It may replaceKeys();
+  // verification then looks once more. The callback rate-limits itself. Set before serving.
+  void setKeyRefresher(std::function<void()> refresh) { refresher_ = std::move(refresh); }
 
   application::IssuedAccessToken issue(const users::domain::User& user, const Uuid& session_id,
                                        Timestamp now) override;
@@ -54,7 +59,10 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
   static std::shared_ptr<const KeySet> makeKeySet(std::vector<SigningKey> keys);
   std::shared_ptr<const KeySet> current() const;
 
+  static const SigningKey* keyFor(const KeySet& set, std::string_view encoded_header);
+
   std::shared_ptr<const KeySet> set_;  // only through std::atomic_load/atomic_store
+  std::function<void()> refresher_;
   AccessTokenConfig config_;
   RandomSource& random_;
 };
