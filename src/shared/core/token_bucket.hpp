@@ -14,6 +14,7 @@ namespace authd {
 // Memory is bounded: past `max_keys` keys in a shard, keys whose bucket has refilled are
 // forgotten (a forgotten key starts full again, which is what it would have had anyway), and
 // if none has, the shard is cleared rather than grown. Thread-safe (sharded locks).
+// Written here because Debian packages no C++ rate limiter; a token bucket is a few lines.
 class TokenBucketLimiter {
  public:
   using Clock = std::chrono::steady_clock;
