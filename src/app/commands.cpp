@@ -163,8 +163,11 @@ int serve(const Config& c) {
       return secrets.loadOrCreate(name, [&] { return master->derive(context, id); });
     };
     auth::infrastructure::SodiumPasswordHasher argon2(c.argon2_opslimit, c.argon2_memlimit);
+    // Hashing routes run on a pool of 2 x AUTH_HASH_CONCURRENCY threads (so their database
+    // work overlaps the hashing) with AUTH_HASH_QUEUE requests waiting; the hasher itself
+    // admits AUTH_HASH_CONCURRENCY at once, which is what bounds Argon2id's memory.
     auth::infrastructure::BoundedPasswordHasher hasher(
-        argon2, {c.hash_concurrency, c.hash_queue, std::chrono::milliseconds(c.hash_wait_ms)});
+        argon2, {c.hash_concurrency, c.hash_concurrency, std::chrono::milliseconds(c.hash_wait_ms)});
     auth::infrastructure::OdbLoginThrottle login_throttle(
         db, secret("login_identifier_digest", "authd_lt", 1));
     auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher(
@@ -235,11 +238,15 @@ int serve(const Config& c) {
     if (c.rate_limit_per_ip > 0) {
       state.client_limiter = std::make_unique<TokenBucketLimiter>(c.rate_limit_per_ip);
     }
+    state.hashing_pool = std::make_unique<http::WorkPool>(2 * c.hash_concurrency, c.hash_queue);
+    state.hashing_max_wait = std::chrono::milliseconds(c.hash_wait_ms);
+    state.metrics.addGauge("authd_hashing_requests_queued", "Requests waiting for a hashing thread.",
+                           [&state] { return static_cast<double>(state.hashing_pool->queued()); });
     state.metrics.addGauge("authd_password_hashes_running", "Argon2id computations running now.",
                            [&hasher] { return static_cast<double>(hasher.running()); });
     state.metrics.addGauge("authd_password_hashes_waiting", "Requests queued for an Argon2id slot.",
                            [&hasher] { return static_cast<double>(hasher.waiting()); });
-    state.metrics.addGauge("authd_password_hashes_rejected", "Requests refused with 503: hashing queue full.",
+    state.metrics.addGauge("authd_password_hashes_rejected", "Requests refused with 503 by the hasher's own bound.",
                            [&hasher] { return static_cast<double>(hasher.rejected()); });
     state.metrics.addGauge("authd_db_pool_in_use", "Pooled database connections held by open transactions.",
                            [&uow] { return static_cast<double>(uow.inUse()); });
@@ -283,6 +290,10 @@ int serve(const Config& c) {
     while (state.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    // Hashing work still queued (only after the 10 s) answers 503 now, while the endpoint can
+    // still send (later hashing requests are refused on their I/O thread); then the listener
+    // and the reactor close.
+    state.hashing_pool->stop();
     endpoint.shutdown();
     if (mail_worker) mail_worker->stop();  // mail not yet sent stays in the outbox
     spdlog::info("stopped");

@@ -144,6 +144,41 @@ TEST(AbuseLimitsTest, BurstOfTwoHundredLoginsStaysWithinTheHashingMemoryBound) {
   EXPECT_LE(peak, kConcurrency * kMemlimit + (96LL << 20)) << "peak RSS " << (peak >> 20) << " MiB";
 }
 
+TEST(AbuseLimitsTest, OtherRoutesAnswerWhileEveryHashingThreadIsBusy) {
+  TestDatabase database(false);
+  // Two I/O threads and slow hashing (256 MiB, 4 passes: most of a second each). If logins
+  // ran on the I/O threads, two of them would hold both, and the health check would be
+  // answered only after the first login.
+  AuthdProcess server(database.url(), {{"AUTH_THREADS", "2"},
+                                       {"AUTH_ARGON2_OPSLIMIT", "4"},
+                                       {"AUTH_ARGON2_MEMLIMIT", "268435456"},
+                                       {"AUTH_HASH_CONCURRENCY", "1"},
+                                       {"AUTH_LOGIN_MAX_FAILS", "0"}});
+  std::atomic<int> finished{0};
+  std::vector<std::thread> logins;
+  for (int i = 0; i < 3; ++i) {
+    logins.emplace_back([&, i] {
+      HttpClient http(server.baseUrl());
+      EXPECT_EQ(login(http, "slow" + std::to_string(i) + "@example.com", "not the password").status, 401);
+      ++finished;
+    });
+  }
+  // As soon as the first Argon2id computation runs (seen in /metrics) ...
+  HttpClient http(server.baseUrl());
+  bool hashing = false;
+  for (int i = 0; i < 400 && !hashing; ++i) {
+    hashing = http.get("/metrics").body.find("authd_password_hashes_running 1") != std::string::npos;
+    if (!hashing) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(hashing);
+  // ... other routes answer at once, before any login has finished.
+  EXPECT_EQ(http.get("/healthz").status, 200);
+  EXPECT_EQ(http.get("/.well-known/jwks.json").status, 200);
+  EXPECT_EQ(finished.load(), 0) << "the health check waited for a login";
+  for (auto& t : logins) t.join();
+  EXPECT_EQ(finished.load(), 3);
+}
+
 TEST(AbuseLimitsTest, LoginRehashesAPasswordStoredWithWeakerParameters) {
   TestDatabase database(false);
   {

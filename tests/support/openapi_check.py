@@ -11,11 +11,14 @@ import sys
 root = pathlib.Path(sys.argv[1])
 code = set()
 limited = set()  # routes behind the per-address token bucket: they must document 429
+# routes.post("/path", [flags,] handler): flags are http::k... names joined with |.
+route_call = re.compile(r'routes\.(get|post|put|patch|del)\(\s*"([^"]+)"\s*,\s*'
+                        r'((?:http::)?k\w+(?:\s*\|\s*(?:http::)?k\w+)*\s*,)?')
 for f in (root / "src").rglob("*.cpp"):
-    for method, path in re.findall(r'routes\.(get|post|postLimited|put|patch|del)\(\s*"([^"]+)"', f.read_text()):
-        op = ({"del": "delete", "postLimited": "post"}.get(method, method), re.sub(r":(\w+)", r"{\1}", path))
+    for method, path, flags in route_call.findall(f.read_text()):
+        op = ("delete" if method == "del" else method, re.sub(r":(\w+)", r"{\1}", path))
         code.add(op)
-        if method == "postLimited":
+        if "kPerClientLimit" in flags:
             limited.add(op)
 
 spec = set()

@@ -1,6 +1,7 @@
 #include "shared/presentation/route_table.hpp"
 
 #include <chrono>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -46,65 +47,98 @@ void logAccess(bool json, const RequestContext& ctx, const char* method, const s
   }
 }
 
+// The guard proper: request id, per-client limit, draining, the handler, exceptions to problem
+// documents, metrics and the access log. Runs on an I/O thread, or on the hashing pool.
+void serveGuarded(ServerState& state, const std::string& route, const Handler& handler,
+                  bool limited, const Pistache::Rest::Request& req,
+                  Pistache::Http::ResponseWriter& response,
+                  std::chrono::steady_clock::time_point started) {
+  RequestContext ctx;
+  ctx.request_id = "-";
+  try {
+    ctx = contextOf(req, state.options);
+    setHeader(response, "X-Request-Id", ctx.request_id);
+    TokenBucketLimiter::Decision allowed;
+    if (limited && state.client_limiter) {
+      allowed = state.client_limiter->take(ctx.client_ip, std::chrono::steady_clock::now());
+    }
+    if (state.draining.load()) {
+      setHeader(response, "Connection", "close");
+      sendProblem(response, Error{ErrorCode::Unavailable, "The server is shutting down.", {}});
+    } else if (!allowed.allowed) {
+      Error e{ErrorCode::RateLimited, "Too many requests from this address; slow down.", {}};
+      e.retry_after = allowed.retry_after_s;
+      sendProblem(response, e);
+    } else {
+      handler(req, response, ctx);
+    }
+  } catch (const OverloadedError& e) {
+    spdlog::warn("request_id={} overloaded: {}", ctx.request_id, e.what());
+    Error busy{ErrorCode::Unavailable, "The server is busy; retry shortly.", {}};
+    busy.retry_after = 1;
+    sendProblem(response, busy);
+  } catch (const UnavailableError& e) {
+    spdlog::error("request_id={} unavailable: {}", ctx.request_id, e.what());
+    sendProblem(response, Error{ErrorCode::Unavailable, "The database is unreachable.", {}});
+  } catch (const std::exception& e) {
+    // Logged with the request id; the client gets no detail (no SQL, no what()).
+    spdlog::error("request_id={} internal error: {}", ctx.request_id, e.what());
+    sendProblem(response, Error{ErrorCode::Internal,
+                                "Unexpected error; quote request id " + ctx.request_id + ".", {}});
+  } catch (...) {
+    spdlog::error("request_id={} internal error: unknown exception", ctx.request_id);
+    sendProblem(response, Error{ErrorCode::Internal, "Unexpected error.", {}});
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const int status = static_cast<int>(response.getResponseCode());
+  const char* method = Pistache::Http::methodString(req.method());
+  state.metrics.observeRequest(route, method, status, seconds);
+  logAccess(state.json_logs, ctx, method, route, status, seconds);
+  state.in_flight.fetch_sub(1);
+}
+
 }  // namespace
 
 Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler handler,
-                                                   bool limited) {
+                                                   unsigned flags) {
   ServerState* state = &state_;
-  return [state, route = std::move(route), handler = std::move(handler), limited](
+  const bool limited = (flags & kPerClientLimit) != 0;
+  const bool hashing = (flags & kHashing) != 0;
+  return [state, route = std::move(route), handler = std::move(handler), limited, hashing](
              const Pistache::Rest::Request& req, Pistache::Http::ResponseWriter response) {
     const auto started = std::chrono::steady_clock::now();
     state->in_flight.fetch_add(1);
-    RequestContext ctx;
-    ctx.request_id = "-";
-    try {
-      ctx = contextOf(req, state->options);
-      setHeader(response, "X-Request-Id", ctx.request_id);
-      TokenBucketLimiter::Decision allowed;
-      if (limited && state->client_limiter) {
-        allowed = state->client_limiter->take(ctx.client_ip, std::chrono::steady_clock::now());
+    if (hashing && state->hashing_pool) {
+      // Pistache lets a ResponseWriter finish on another thread; the request is copied
+      // because Pistache owns it only for this call.
+      auto request = std::make_shared<const Pistache::Rest::Request>(req);
+      auto writer = std::make_shared<Pistache::Http::ResponseWriter>(std::move(response));
+      const auto busy = [](const char* why) {
+        return [why](const Pistache::Rest::Request&, Pistache::Http::ResponseWriter&,
+                     const RequestContext&) { throw OverloadedError(why); };
+      };
+      const bool queued = state->hashing_pool->trySubmit([=] {
+        if (std::chrono::steady_clock::now() - started > state->hashing_max_wait) {
+          serveGuarded(*state, route, busy("waited too long for a hashing thread"), false,
+                       *request, *writer, started);
+        } else {
+          serveGuarded(*state, route, handler, limited, *request, *writer, started);
+        }
+      });
+      if (!queued) {
+        serveGuarded(*state, route, busy("the hashing queue is full"), false, req, *writer, started);
       }
-      if (state->draining.load()) {
-        setHeader(response, "Connection", "close");
-        sendProblem(response, Error{ErrorCode::Unavailable, "The server is shutting down.", {}});
-      } else if (!allowed.allowed) {
-        Error e{ErrorCode::RateLimited, "Too many requests from this address; slow down.", {}};
-        e.retry_after = allowed.retry_after_s;
-        sendProblem(response, e);
-      } else {
-        handler(req, response, ctx);
-      }
-    } catch (const OverloadedError& e) {
-      spdlog::warn("request_id={} overloaded: {}", ctx.request_id, e.what());
-      Error busy{ErrorCode::Unavailable, "The server is busy; retry shortly.", {}};
-      busy.retry_after = 1;
-      sendProblem(response, busy);
-    } catch (const UnavailableError& e) {
-      spdlog::error("request_id={} unavailable: {}", ctx.request_id, e.what());
-      sendProblem(response, Error{ErrorCode::Unavailable, "The database is unreachable.", {}});
-    } catch (const std::exception& e) {
-      // Logged with the request id; the client gets no detail (no SQL, no what()).
-      spdlog::error("request_id={} internal error: {}", ctx.request_id, e.what());
-      sendProblem(response, Error{ErrorCode::Internal,
-                                  "Unexpected error; quote request id " + ctx.request_id + ".", {}});
-    } catch (...) {
-      spdlog::error("request_id={} internal error: unknown exception", ctx.request_id);
-      sendProblem(response, Error{ErrorCode::Internal, "Unexpected error.", {}});
+    } else {
+      serveGuarded(*state, route, handler, limited, req, response, started);
     }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const int status = static_cast<int>(response.getResponseCode());
-    const char* method = Pistache::Http::methodString(req.method());
-    state->metrics.observeRequest(route, method, status, seconds);
-    logAccess(state->json_logs, ctx, method, route, status, seconds);
-    state->in_flight.fetch_sub(1);
     return Pistache::Rest::Route::Result::Ok;
   };
 }
 
-void RouteTable::add(Method method, const std::string& path, Handler h, bool limited) {
+void RouteTable::add(Method method, const std::string& path, Handler h, unsigned flags) {
   paths_[path].insert(method);
-  addRoute(router_, method, path, guarded(path, std::move(h), limited));
+  addRoute(router_, method, path, guarded(path, std::move(h), flags));
 }
 
 void RouteTable::finish() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
@@ -11,6 +12,7 @@
 #include "shared/core/token_bucket.hpp"
 #include "shared/presentation/http_support.hpp"
 #include "shared/presentation/metrics.hpp"
+#include "shared/presentation/work_pool.hpp"
 
 namespace authd::http {
 
@@ -21,8 +23,19 @@ struct ServerState {
   bool json_logs = false;
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};  // set on SIGTERM: new requests get 503
-  // Per-client-address limit of the routes added with postLimited(); null: no limit.
+  // Per-client-address limit of the routes flagged kPerClientLimit; null: no limit.
   std::unique_ptr<TokenBucketLimiter> client_limiter;
+  // Where routes flagged kHashing run; null: on the I/O threads. Last member: destroyed
+  // (queued work finished, threads joined) before everything its tasks use.
+  std::unique_ptr<WorkPool> hashing_pool;
+  std::chrono::milliseconds hashing_max_wait{5000};  // queued longer: 503 instead of running
+};
+
+// How a route runs; combine with |.
+enum RouteFlags : unsigned {
+  kPerClientLimit = 1u << 0,  // spends the client address's token bucket first (429 when empty)
+  kHashing = 1u << 1,         // runs Argon2id: served on the hashing pool, so the I/O threads
+                              // keep answering other routes; a full pool answers 503
 };
 
 // Registers routes on a Pistache router, each wrapped in the one guard (request id, client
@@ -35,20 +48,22 @@ class RouteTable {
 
   void get(const std::string& path, Handler h) { add(Pistache::Http::Method::Get, path, std::move(h)); }
   void post(const std::string& path, Handler h) { add(Pistache::Http::Method::Post, path, std::move(h)); }
-  // A POST that spends the client address's token bucket first (429 rate_limited when empty).
-  void postLimited(const std::string& path, Handler h) {
-    add(Pistache::Http::Method::Post, path, std::move(h), true);
+  void post(const std::string& path, unsigned flags, Handler h) {
+    add(Pistache::Http::Method::Post, path, std::move(h), flags);
   }
   void put(const std::string& path, Handler h) { add(Pistache::Http::Method::Put, path, std::move(h)); }
   void patch(const std::string& path, Handler h) { add(Pistache::Http::Method::Patch, path, std::move(h)); }
   void del(const std::string& path, Handler h) { add(Pistache::Http::Method::Delete, path, std::move(h)); }
+  void del(const std::string& path, unsigned flags, Handler h) {
+    add(Pistache::Http::Method::Delete, path, std::move(h), flags);
+  }
   void finish();
 
   ServerState& state() { return state_; }
 
  private:
-  void add(Pistache::Http::Method method, const std::string& path, Handler h, bool limited = false);
-  Pistache::Rest::Route::Handler guarded(std::string route, Handler h, bool limited = false);
+  void add(Pistache::Http::Method method, const std::string& path, Handler h, unsigned flags = 0);
+  Pistache::Rest::Route::Handler guarded(std::string route, Handler h, unsigned flags = 0);
 
   Pistache::Rest::Router& router_;
   ServerState& state_;

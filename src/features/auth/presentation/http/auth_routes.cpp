@@ -65,7 +65,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
                    users::presentation::Authenticator authenticate) {
   http::Metrics* metrics = &routes.state().metrics;
 
-  routes.postLimited("/v1/auth/register", [uc](const Request& req, ResponseWriter& res,
+  routes.post("/v1/auth/register", http::kPerClientLimit | http::kHashing, [uc](const Request& req, ResponseWriter& res,
                                         const RequestContext& ctx) {
     auto body = http::jsonObjectBody(req);
     if (!body) return http::sendProblem(res, body.error());
@@ -87,7 +87,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     answerGrant(res, uc.register_user.execute(in), 201);
   });
 
-  routes.postLimited("/v1/auth/login", [uc, metrics](const Request& req, ResponseWriter& res,
+  routes.post("/v1/auth/login", http::kPerClientLimit | http::kHashing, [uc, metrics](const Request& req, ResponseWriter& res,
                                               const RequestContext& ctx) {
     auto body = http::jsonObjectBody(req);
     if (!body) return http::sendProblem(res, body.error());
@@ -108,7 +108,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     answerGrant(res, result, 200);
   });
 
-  routes.postLimited("/v1/auth/refresh", [uc, metrics](const Request& req, ResponseWriter& res,
+  routes.post("/v1/auth/refresh", http::kPerClientLimit, [uc, metrics](const Request& req, ResponseWriter& res,
                                                 const RequestContext& ctx) {
     auto token = requiredField(req, res, "refresh_token");
     if (!token) return;
@@ -210,7 +210,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     });
   });
 
-  routes.post("/v1/users/me/password", [uc, authenticate](const Request& req, ResponseWriter& res,
+  routes.post("/v1/users/me/password", http::kHashing, [uc, authenticate](const Request& req, ResponseWriter& res,
                                                           const RequestContext& ctx) {
     withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
       auto body = http::jsonObjectBody(req);
@@ -226,7 +226,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     });
   });
 
-  routes.del("/v1/users/me", [uc, authenticate](const Request& req, ResponseWriter& res,
+  routes.del("/v1/users/me", http::kHashing, [uc, authenticate](const Request& req, ResponseWriter& res,
                                                 const RequestContext& ctx) {
     withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
       auto password = requiredField(req, res, "password");
@@ -253,7 +253,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     http::sendJson(res, 200, users::presentation::userJson(*user));
   });
 
-  routes.postLimited("/v1/auth/password-reset/request", [uc](const Request& req, ResponseWriter& res,
+  routes.post("/v1/auth/password-reset/request", http::kPerClientLimit, [uc](const Request& req, ResponseWriter& res,
                                                       const RequestContext&) {
     auto email = requiredField(req, res, "email");
     if (!email) return;
@@ -262,7 +262,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
                  [&] { res.send(Pistache::Http::Code::Accepted); });
   });
 
-  routes.post("/v1/auth/password-reset/confirm", [uc](const Request& req, ResponseWriter& res,
+  routes.post("/v1/auth/password-reset/confirm", http::kHashing, [uc](const Request& req, ResponseWriter& res,
                                                       const RequestContext& ctx) {
     auto body = http::jsonObjectBody(req);
     if (!body) return http::sendProblem(res, body.error());
