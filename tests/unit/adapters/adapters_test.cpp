@@ -564,6 +564,24 @@ TEST_F(AccessTokenVerifyTest, UnknownKidOfOurHeaderShapeAsksForAReloadOnce) {
   EXPECT_EQ(reloads, 2);
 }
 
+TEST_F(AccessTokenVerifyTest, TimeClaimsMustBeIntegersInRange) {
+  // Regression (fuzzer access_token): "iat": 1.7e50 reached a float-to-int64 cast with
+  // undefined behaviour. Our own header and a valid signature, so only the claims decide.
+  auto iss = issuer();
+  const auto good = claimsOf(iss.issue(*user_, sid_, clock_.now()).token);
+  const nlohmann::json header = {{"alg", "EdDSA"}, {"kid", "kid-1"}, {"typ", "at+jwt"}};
+  ASSERT_TRUE(iss.verify(forge(header, good, keys_[0].secret_key), clock_.now()).has_value());
+  for (const char* claim : {"iat", "exp", "nbf"}) {
+    for (const nlohmann::json& bad : {nlohmann::json(1.744e50), nlohmann::json(good.at(claim).get<double>()),
+                                      nlohmann::json("1700000000"), nlohmann::json(1ULL << 63)}) {
+      auto claims = good;
+      claims[claim] = bad;
+      EXPECT_FALSE(iss.verify(forge(header, claims, keys_[0].secret_key), clock_.now()).has_value())
+          << claim << " = " << bad.dump();
+    }
+  }
+}
+
 TEST_F(AccessTokenVerifyTest, RejectsWrongIssuerOrAudience) {
   const auto token = issuer().issue(*user_, sid_, clock_.now()).token;
   EXPECT_FALSE(issuer("https://other").verify(token, clock_.now()).has_value());

@@ -141,6 +141,24 @@ std::optional<nlohmann::json> jsonSegment(std::string_view segment) {
   return j;
 }
 
+// A time claim as authd writes it: a JSON integer of Unix seconds that fits comfortably in
+// int64 (so the leeway arithmetic cannot overflow). Anything else -- a float, a string, 1e50,
+// which nlohmann would cast with undefined behaviour (found by the access_token fuzzer) --
+// makes the token malformed.
+std::optional<std::int64_t> numericDate(const nlohmann::json& claims, const char* name) {
+  const auto it = claims.find(name);
+  if (it == claims.end() || !it->is_number_integer()) return std::nullopt;
+  constexpr std::int64_t kLimit = std::int64_t{1} << 40;  // about 34,000 years either way
+  if (it->is_number_unsigned()) {
+    const auto v = it->get<std::uint64_t>();
+    if (v > static_cast<std::uint64_t>(kLimit)) return std::nullopt;
+    return static_cast<std::int64_t>(v);
+  }
+  const auto v = it->get<std::int64_t>();
+  if (v > kLimit || v < -kLimit) return std::nullopt;
+  return v;
+}
+
 // True when `encoded` is the header authd writes ({"alg":"EdDSA","kid":...,"typ":"at+jwt"},
 // byte for byte) for some kid: only such a header is worth a key reload.
 bool hasOurHeaderShape(std::string_view encoded) {
@@ -193,16 +211,19 @@ Result<application::AccessClaims> Ed25519AccessTokenIssuer::verify(std::string_v
     application::AccessClaims out;
     out.issuer = claims->at("iss").get<std::string>();
     out.audience = claims->at("aud").get<std::string>();
-    out.issued_at = claims->at("iat").get<std::int64_t>();
-    out.expires_at = claims->at("exp").get<std::int64_t>();
-    const auto nbf = claims->at("nbf").get<std::int64_t>();
+    const auto iat = numericDate(*claims, "iat");
+    const auto exp = numericDate(*claims, "exp");
+    const auto nbf = numericDate(*claims, "nbf");
+    if (!iat || !exp || !nbf) return unauthorized("The access token is malformed.");
+    out.issued_at = *iat;
+    out.expires_at = *exp;
     const auto sub = Uuid::parse(claims->at("sub").get<std::string>());
     const auto sid = Uuid::parse(claims->at("sid").get<std::string>());
     if (out.issuer != config_.issuer || out.audience != config_.audience) {
       return unauthorized("The access token is for another issuer or audience.");
     }
     const auto t = toUnixSeconds(now);
-    if (t >= out.expires_at + config_.leeway.count() || t < nbf - config_.leeway.count()) {
+    if (t >= out.expires_at + config_.leeway.count() || t < *nbf - config_.leeway.count()) {
       return unauthorized("The access token has expired or is not valid yet.");
     }
     if (!sub || !sid) return unauthorized("The access token is malformed.");
