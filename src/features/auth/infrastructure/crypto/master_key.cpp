@@ -5,6 +5,8 @@
 
 #include <sodium.h>
 
+#include "shared/core/encoding.hpp"
+
 namespace authd::auth::infrastructure {
 
 MasterKey::MasterKey(const unsigned char* key) {
@@ -52,6 +54,16 @@ Bytes MasterKey::seal(const Bytes& plain, RandomSource& random) const {
   std::copy(nonce.begin(), nonce.end(), out.begin());
   crypto_secretbox_easy(out.data() + nonce.size(), plain.data(), plain.size(), nonce.data(), key_);
   return out;
+}
+
+std::string MasterKey::sealToText(const Bytes& plain, RandomSource& random) const {
+  return base64UrlEncode(seal(plain, random));
+}
+
+std::optional<Bytes> MasterKey::openText(std::string_view sealed) const {
+  const auto bytes = base64UrlDecode(sealed);
+  if (!bytes) return std::nullopt;
+  return open(*bytes);
 }
 
 std::optional<Bytes> MasterKey::open(const Bytes& sealed) const {

@@ -30,6 +30,10 @@ class MasterKey {
   Bytes seal(const Bytes& plain, RandomSource& random) const;
   // nullopt when `sealed` was not sealed by this key or was altered.
   std::optional<Bytes> open(const Bytes& sealed) const;
+  // The same as text, as every table stores it: base64url (no padding) of seal()'s output.
+  std::string sealToText(const Bytes& plain, RandomSource& random) const;
+  // nullopt for text that is not base64url or does not open with this key.
+  std::optional<Bytes> openText(std::string_view sealed) const;
   // A 32-byte subkey for `context` (exactly 8 characters) and `id` (crypto_kdf).
   Bytes derive(const char context[8], std::uint64_t id) const;
 

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "account_token_record-odb.hxx"
-#include "shared/core/encoding.hpp"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
 
 namespace authd::auth::infrastructure {
@@ -23,7 +22,7 @@ void OdbMailOutbox::enqueue(const application::Mail& mail) {
     MailOutboxRecord r;
     r.id = Uuid::v7(now, random_).toString();
     r.recipient = mail.to;
-    r.sealed_content = base64UrlEncode(key_.seal(Bytes(plain.begin(), plain.end()), random_));
+    r.sealed_content = key_.sealToText(Bytes(plain.begin(), plain.end()), random_);
     r.created_at = toMicros(now);
     r.next_attempt_at = toMicros(now);
     db_->persist(r);
@@ -50,8 +49,7 @@ std::vector<OdbMailOutbox::Claimed> OdbMailOutbox::claim(std::size_t limit, Seco
       c.id = r.id;
       c.attempts = r.attempts;
       c.mail.to = r.recipient;
-      auto sealed = base64UrlDecode(r.sealed_content);
-      auto plain = sealed ? key_.open(*sealed) : std::nullopt;
+      auto plain = key_.openText(r.sealed_content);
       if (!plain) {
         // Sealed under another master key (or damaged): it can never be sent.
         r.failed_at = now;

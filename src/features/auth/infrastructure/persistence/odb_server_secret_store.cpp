@@ -7,8 +7,8 @@
 
 #include "account_token_record-odb.hxx"
 #include "server_secret_record-odb.hxx"
-#include "shared/core/encoding.hpp"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
+#include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
 #include "signing_key_record-odb.hxx"
 
 namespace authd::auth::infrastructure {
@@ -18,24 +18,15 @@ using records::MailOutboxRecord;
 using records::ServerSecretRecord;
 using records::SigningKeyRecord;
 
-// The signing-key lock: secrets and keys change together under one lock.
-constexpr const char* kLock = "SELECT pg_advisory_xact_lock(7236002)";
-
-std::optional<Bytes> openStored(const MasterKey& key, const std::string& text) {
-  auto sealed = base64UrlDecode(text);
-  if (!sealed) return std::nullopt;
-  return key.open(*sealed);
-}
-
 // Re-seals `field` from `from` to `to`; false when it already opens with `to`.
 bool reseal(std::string& field, const MasterKey& from, const MasterKey& to, RandomSource& random,
             const std::string& what) {
-  if (auto plain = openStored(from, field)) {
-    field = base64UrlEncode(to.seal(*plain, random));
+  if (auto plain = from.openText(field)) {
+    field = to.sealToText(*plain, random);
     sodium_memzero(plain->data(), plain->size());
     return true;
   }
-  if (openStored(to, field)) return false;
+  if (to.openText(field)) return false;
   throw std::runtime_error(what + " opens with neither the current nor the new master key");
 }
 
@@ -71,19 +62,19 @@ Bytes OdbServerSecretStore::loadOrCreate(const std::string& name,
                                          const std::function<Bytes()>& initial) {
   return translateDatabaseFaults([&] {
     odb::transaction tx(db_->begin());
-    db_->execute(kLock);
+    db_->execute(kKeyMaterialLock);
     auto stored = db_->find<ServerSecretRecord>(name);
     if (!stored) {
       Bytes value = initial();
       ServerSecretRecord r;
       r.name = name;
-      r.sealed_value = base64UrlEncode(master_.seal(value, random_));
+      r.sealed_value = master_.sealToText(value, random_);
       r.created_at = toMicros(clock_.now());
       db_->persist(r);
       tx.commit();
       return value;
     }
-    auto value = openStored(master_, stored->sealed_value);
+    auto value = master_.openText(stored->sealed_value);
     if (!value) {
       throw std::runtime_error("server secret '" + name + "' cannot be unsealed: wrong AUTH_MASTER_KEY?");
     }
@@ -96,7 +87,7 @@ MasterKeyRotation rotateMasterKey(const std::shared_ptr<odb::pgsql::database>& d
                                   const MasterKey& from, const MasterKey& to, RandomSource& random) {
   return translateDatabaseFaults([&] {
     odb::transaction tx(db->begin());
-    db->execute(kLock);
+    db->execute(kKeyMaterialLock);
     MasterKeyRotation out;
     const Rekey rekey{*db, from, to, random, out.already};
     out.signing_keys = rekey.rows<SigningKeyRecord>({}, &SigningKeyRecord::sealed_private_key,

@@ -15,8 +15,6 @@ namespace {
 using records::SigningKeyRecord;
 using Q = odb::query<SigningKeyRecord>;
 
-// Arbitrary constant naming "authd signing keys" among advisory locks.
-constexpr const char* kLock = "SELECT pg_advisory_xact_lock(7236002)";
 
 Bytes decodeStored(const std::string& text) {
   auto b = base64UrlDecode(text);
@@ -32,7 +30,7 @@ SigningKeyRecord newActiveKey(const MasterKey& master, RandomSource& random, Tim
   SigningKeyRecord r;
   r.kid = base64UrlEncode(fingerprint.data(), 12);  // RFC 7638-style: derived from the key
   r.public_key = base64UrlEncode(pk);
-  r.sealed_private_key = base64UrlEncode(master.seal(sk, random));
+  r.sealed_private_key = master.sealToText(sk, random);
   sodium_memzero(sk.data(), sk.size());
   r.status = "active";
   r.created_at = toMicros(now);
@@ -44,7 +42,7 @@ SigningKeyRecord newActiveKey(const MasterKey& master, RandomSource& random, Tim
 std::vector<SigningKey> OdbSigningKeyStore::loadOrCreate() {
   return translateDatabaseFaults([&] {
     odb::transaction tx(db_->begin());
-    db_->execute(kLock);
+    db_->execute(kKeyMaterialLock);
     const Timestamp now = clock_.now();
     auto active = db_->query<SigningKeyRecord>(Q::status == "active");
     if (active.begin() == active.end()) {
@@ -62,7 +60,7 @@ std::vector<SigningKey> OdbSigningKeyStore::loadOrCreate() {
       k.created_at = fromMicros(r.created_at);
       if (!r.retired_at.null()) k.retired_at = fromMicros(r.retired_at.get());
       if (k.active) {
-        auto sk = master_.open(decodeStored(r.sealed_private_key));
+        auto sk = master_.openText(r.sealed_private_key);
         if (!sk) {
           throw std::runtime_error("the active signing key cannot be unsealed: wrong AUTH_MASTER_KEY?");
         }
@@ -78,7 +76,7 @@ std::vector<SigningKey> OdbSigningKeyStore::loadOrCreate() {
 OdbSigningKeyStore::Rotation OdbSigningKeyStore::rotate() {
   return translateDatabaseFaults([&] {
     odb::transaction tx(db_->begin());
-    db_->execute(kLock);
+    db_->execute(kKeyMaterialLock);
     const Timestamp now = clock_.now();
     Rotation out;
     std::vector<SigningKeyRecord> active;

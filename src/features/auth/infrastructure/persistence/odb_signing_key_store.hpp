@@ -12,6 +12,11 @@
 
 namespace authd::auth::infrastructure {
 
+// Taken (transaction-scoped) by everything that creates or re-seals key material -- signing
+// keys, server secrets, master-key rotation -- so instances and operators never interleave.
+// The number is arbitrary: it names "authd key material" among advisory locks.
+inline constexpr const char* kKeyMaterialLock = "SELECT pg_advisory_xact_lock(7236002)";
+
 // Signing keys in the signing_keys table, private halves sealed by the master key.
 // A start-up and operator component, not a request-path repository: each call runs its own
 // short transaction under one advisory lock, so instances and operators agree on one key.
