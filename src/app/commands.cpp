@@ -40,6 +40,7 @@
 #include "shared/infrastructure/sodium_random_source.hpp"
 #include "shared/infrastructure/system_clock.hpp"
 #include "shared/presentation/health_routes.hpp"
+#include "shared/presentation/http_handler.hpp"
 #include "shared/presentation/route_table.hpp"
 
 namespace authd::app {
@@ -233,7 +234,8 @@ int serve(const Config& c) {
     MigrationRunner readiness(db, bundledMigrations());
 
     http::ServerState state;
-    state.options = http::HttpOptions{c.trust_proxy};
+    state.options = http::HttpOptions{c.trust_proxy, c.trusted_proxies};
+    state.is_unavailable = [](const std::exception& e) { return isDatabaseUnavailable(e); };
     state.json_logs = c.log_format == "json";
     if (c.rate_limit_per_ip > 0) {
       state.client_limiter = std::make_unique<TokenBucketLimiter>(c.rate_limit_per_ip);
@@ -267,15 +269,27 @@ int serve(const Config& c) {
     http::addHealthRoutes(routes, [&readiness] { return readiness.isCurrent(); });
     routes.finish();
 
+    http::EdgeOptions edge_options;
+    edge_options.limits.max_request_bytes = c.http_max_request_bytes;
+    edge_options.header_timeout = std::chrono::seconds(c.http_header_timeout_s);
+    edge_options.body_timeout = std::chrono::seconds(c.http_body_timeout_s);
+    auto edge = std::make_shared<http::EdgeShared>(edge_options, state, routes.allowLookup());
     Pistache::Http::Endpoint endpoint(
         Pistache::Address(c.listen_host, Pistache::Port(c.listen_port)));
+    const auto backstop = std::chrono::seconds(c.http_header_timeout_s + c.http_body_timeout_s + 5);
     endpoint.init(Pistache::Http::Endpoint::options()
                       .threads(c.threads)
                       .flags(Pistache::Tcp::Options::ReuseAddr)
-                      // Pistache's default of 4 KiB (headers included) is far below the
-                      // contract's 64 KiB bodies; allow more so our handler answers 413 itself.
-                      .maxRequestSize(1 << 20));
-    endpoint.setHandler(router.handler());
+                      // Pistache's parser gets only the framer's canonical requests, each at
+                      // most this large (its default of 4 KiB would refuse 64 KiB bodies).
+                      .maxRequestSize(c.http_max_request_bytes)
+                      // Pistache closes a connection idle this long after its last input; its
+                      // own header and body limits (which answer in plain text) are set past
+                      // ours and never fire: HttpHandler keeps every connection "idle" to it.
+                      .keepaliveTimeout(std::chrono::seconds(c.http_header_timeout_s))
+                      .headerTimeout(backstop)
+                      .bodyTimeout(backstop));
+    endpoint.setHandler(std::make_shared<http::HttpHandler>(router, edge));
     endpoint.serveThreaded();
     spdlog::info("authd listening on {}:{} ({} threads, dev mode {})", c.listen_host,
                  c.listen_port, c.threads, c.dev_mode ? "on" : "off");
@@ -294,6 +308,7 @@ int serve(const Config& c) {
     // still send (later hashing requests are refused on their I/O thread); then the listener
     // and the reactor close.
     state.hashing_pool->stop();
+    edge->stop();
     endpoint.shutdown();
     if (mail_worker) mail_worker->stop();  // mail not yet sent stays in the outbox
     spdlog::info("stopped");

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <limits>
 #include <thread>
+#include <utility>
 
 namespace authd::app {
 namespace {
@@ -90,6 +91,22 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.dev_mode = flag(env, "AUTH_DEV_MODE", false);
   c.migrate_on_start = flag(env, "AUTH_MIGRATE_ON_START", false);
   c.trust_proxy = flag(env, "AUTH_TRUST_PROXY", false);
+  auto trusted = http::parseCidrList(text(env, "AUTH_TRUSTED_PROXIES", "127.0.0.0/8,::1/128"));
+  if (!trusted) {
+    throw ConfigError("AUTH_TRUSTED_PROXIES must be a comma-separated list of IP networks (CIDR)");
+  }
+  c.trusted_proxies = std::move(*trusted);
+  // Pistache's idle limit runs from a connection's last input, so a request waiting up to
+  // AUTH_HASH_WAIT_MS for a hashing thread (then hashing) must not outlast it.
+  const long long min_header_s = (c.hash_wait_ms + 999) / 1000 + 5;
+  c.http_header_timeout_s =
+      static_cast<int>(integer(env, "AUTH_HTTP_HEADER_TIMEOUT", min_header_s, 1, 3600));
+  if (c.http_header_timeout_s * 1000LL < c.hash_wait_ms + 5000LL) {
+    throw ConfigError("AUTH_HTTP_HEADER_TIMEOUT must exceed AUTH_HASH_WAIT_MS by at least 5 s");
+  }
+  c.http_body_timeout_s = static_cast<int>(integer(env, "AUTH_HTTP_BODY_TIMEOUT", 10, 1, 3600));
+  c.http_max_request_bytes = static_cast<std::size_t>(
+      integer(env, "AUTH_HTTP_MAX_REQUEST_BYTES", 1 << 20, 80 * 1024, 64LL << 20));
   c.smtp_url = text(env, "AUTH_SMTP_URL", "");
   if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 && c.smtp_url.rfind("smtps://", 0) != 0) {
     throw ConfigError("AUTH_SMTP_URL must start with smtp:// or smtps://");

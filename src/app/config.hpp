@@ -5,8 +5,10 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "features/users/domain/session.hpp"
+#include "shared/presentation/client_address.hpp"
 
 namespace authd::app {
 
@@ -36,6 +38,10 @@ struct Config {
   bool dev_mode = false;
   bool migrate_on_start = false;
   bool trust_proxy = false;
+  std::vector<http::Cidr> trusted_proxies;  // AUTH_TRUSTED_PROXIES (default loopback)
+  int http_header_timeout_s = 10;           // AUTH_HASH_WAIT_MS + 5 s by default
+  int http_body_timeout_s = 10;
+  std::size_t http_max_request_bytes = 1 << 20;
   std::string smtp_url;              // empty: no SMTP (dev mode logs mail instead)
   bool smtp_starttls = false;
   std::string smtp_username;

@@ -1,5 +1,7 @@
 #include "shared/core/encoding.hpp"
 
+#include <algorithm>
+
 namespace authd {
 namespace {
 
@@ -85,46 +87,91 @@ std::string hexEncode(const Bytes& b) {
   return s;
 }
 
+namespace {
+
+// Length in bytes of the valid UTF-8 sequence at s[i], or 0 when it is invalid (truncated,
+// overlong, a surrogate or past U+10FFFF). *cp receives the code point.
+std::size_t utf8SequenceAt(std::string_view s, std::size_t i, std::uint32_t* cp) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n;
+  std::uint32_t v;
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  } else if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    v = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    v = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    v = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (cc & 0x3F);
+  }
+  // Reject overlong forms, surrogates and values past U+10FFFF.
+  if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
+      (v >= 0xD800 && v <= 0xDFFF)) {
+    return 0;
+  }
+  *cp = v;
+  return n;
+}
+
+bool isControl(std::uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
+}  // namespace
+
 std::optional<std::size_t> utf8Length(std::string_view s) {
   std::size_t count = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n;
+  for (std::size_t i = 0; i < s.size(); ++count) {
     std::uint32_t cp;
-    if (c < 0x80) {
-      n = 1;
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 4;
-      cp = c & 0x07;
-    } else {
-      return std::nullopt;
-    }
-    if (i + n > s.size()) {
-      return std::nullopt;
-    }
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        return std::nullopt;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Reject overlong forms, surrogates and values past U+10FFFF.
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return std::nullopt;
-    }
+    const std::size_t n = utf8SequenceAt(s, i, &cp);
+    if (n == 0) return std::nullopt;
     i += n;
-    ++count;
   }
   return count;
+}
+
+bool hasControlCharacters(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < s.size()) {
+      const auto n = static_cast<unsigned char>(s[i + 1]);
+      if (n >= 0x80 && n <= 0x9F) return true;
+    }
+  }
+  return false;
+}
+
+bool isCleanText(std::string_view s) { return utf8Length(s) && !hasControlCharacters(s); }
+
+std::string repairText(std::string_view s, std::size_t max_bytes) {
+  static constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  out.reserve(std::min(s.size(), max_bytes));
+  for (std::size_t i = 0; i < s.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t n = utf8SequenceAt(s, i, &cp);
+    const bool keep = n != 0 && !isControl(cp);
+    const std::size_t add = keep ? n : 3;
+    if (out.size() + add > max_bytes) break;  // never cut inside a character
+    if (keep) {
+      out.append(s.substr(i, n));
+    } else {
+      out.append(kReplacement, 3);
+    }
+    i += n == 0 ? 1 : n;
+  }
+  return out;
 }
 
 }  // namespace authd

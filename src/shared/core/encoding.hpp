@@ -33,4 +33,16 @@ bool constantTimeEqual(const Bytes& a, const Bytes& b);
 // Number of Unicode code points in valid UTF-8 text; nullopt when the text is not valid UTF-8.
 std::optional<std::size_t> utf8Length(std::string_view text);
 
+// True when `text` holds a C0 control (NUL included), DEL or a C1 control (U+0080..U+009F).
+// Bytes that are not valid UTF-8 are judged as bytes.
+bool hasControlCharacters(std::string_view text);
+
+// Valid UTF-8 without control characters: what may reach storage from a client field.
+bool isCleanText(std::string_view text);
+
+// `text` made safe to store: each invalid UTF-8 byte and each control character becomes
+// U+FFFD, and the result is cut to at most `max_bytes` on a character boundary. For values the
+// client controls but we must keep (User-Agent), where rejecting would lose the audit row.
+std::string repairText(std::string_view text, std::size_t max_bytes);
+
 }  // namespace authd

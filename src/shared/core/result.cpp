@@ -5,6 +5,9 @@ namespace authd {
 const char* toString(ErrorCode code) {
   switch (code) {
     case ErrorCode::InvalidJson: return "invalid_json";
+    case ErrorCode::BadRequest: return "bad_request";
+    case ErrorCode::RequestTimeout: return "request_timeout";
+    case ErrorCode::HeadersTooLarge: return "headers_too_large";
     case ErrorCode::InvalidCredentials: return "invalid_credentials";
     case ErrorCode::Unauthorized: return "unauthorized";
     case ErrorCode::RefreshTokenInvalid: return "refresh_token_invalid";

@@ -17,6 +17,9 @@ namespace authd {
 // Mirrors the `code` values of the HTTP contract, plus internal ones the edge maps to 500/503.
 enum class ErrorCode {
   InvalidJson,
+  BadRequest,      // malformed request line or headers (the HTTP layer)
+  RequestTimeout,  // head or body not received in time (the HTTP layer)
+  HeadersTooLarge,
   InvalidCredentials,
   Unauthorized,
   RefreshTokenInvalid,

@@ -80,7 +80,7 @@ const std::vector<Migration>& bundledMigrations() {
 
 Result<std::vector<int>> MigrationRunner::apply() {
   return translateDatabaseFaults([&]() -> Result<std::vector<int>> {
-    odb::transaction tx(db_->begin());
+    DbTransaction tx(*db_);
     db_->execute(kLockSql);
     db_->execute(kBootstrapSql);
     const auto applied = loadApplied(*db_);
@@ -115,7 +115,7 @@ Result<std::vector<int>> MigrationRunner::apply() {
 
 std::vector<MigrationRunner::Entry> MigrationRunner::status() {
   return translateDatabaseFaults([&] {
-    odb::transaction tx(db_->begin());
+    DbTransaction tx(*db_);
     std::map<int, SchemaMigrationRecord> applied;
     // Before the first migration the table does not exist: everything is pending.
     const auto exists = db_->execute(

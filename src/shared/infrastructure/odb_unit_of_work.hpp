@@ -6,12 +6,13 @@
 #include <odb/pgsql/database.hxx>
 
 #include "shared/core/unit_of_work.hpp"
+#include "shared/infrastructure/db_transaction.hpp"
 
 namespace authd {
 
-// UnitOfWork over ODB: one odb::transaction per begin(), current on the calling thread, so
+// UnitOfWork over ODB: one DbTransaction per begin(), current on the calling thread, so
 // repositories using the same database join it. A failure to get a connection throws
-// UnavailableError.
+// UnavailableError; a transaction abandoned by an exception drops its connection.
 class OdbUnitOfWork final : public UnitOfWork {
  public:
   explicit OdbUnitOfWork(std::shared_ptr<odb::pgsql::database> db) : db_(std::move(db)) {}
@@ -24,8 +25,8 @@ class OdbUnitOfWork final : public UnitOfWork {
   std::atomic<int> in_use_{0};
 };
 
-// Runs `fn`, turning ODB's recoverable faults (connection lost, timeouts) into
-// UnavailableError for the HTTP edge.
+// Runs `fn`, turning faults that mean the database is unreachable (isDatabaseUnavailable)
+// into UnavailableError for the HTTP edge; other exceptions pass unchanged.
 template <typename Fn>
 auto translateDatabaseFaults(Fn&& fn) -> decltype(fn());
 

@@ -15,7 +15,9 @@ const Mime::MediaType& jsonMime() {
   return m;
 }
 
-const Mime::MediaType& problemMime() {
+}  // namespace
+
+const Mime::MediaType& problemMediaType() {
   static const Mime::MediaType m = Mime::MediaType::fromString("application/problem+json");
   return m;
 }
@@ -32,20 +34,7 @@ std::string newRequestId() {
   return buf;
 }
 
-std::string clientAddress(const Pistache::Rest::Request& req, const HttpOptions& options) {
-  if (options.trust_proxy) {
-    if (auto xff = req.headers().tryGetRaw("X-Forwarded-For")) {
-      // The left-most entry is the original client as reported by the first proxy.
-      std::string v = xff->value();
-      const auto comma = v.find(',');
-      if (comma != std::string::npos) v.resize(comma);
-      const auto b = v.find_first_not_of(' ');
-      const auto e = v.find_last_not_of(' ');
-      if (b != std::string::npos) return v.substr(b, std::min<std::size_t>(e - b + 1, 64));
-    }
-  }
-  return req.address().host();
-}
+namespace {
 
 class NamedHeader final : public Pistache::Http::Header::Header {
  public:
@@ -139,10 +128,13 @@ RequestContext contextOf(const Pistache::Rest::Request& req, const HttpOptions& 
   } else {
     ctx.request_id = newRequestId();
   }
-  ctx.client_ip = clientAddress(req, options);
-  if (auto ua = req.headers().tryGet<Pistache::Http::Header::UserAgent>()) {
-    ctx.user_agent = ua->agent().substr(0, 512);
+  std::optional<std::string> forwarded;
+  if (options.trust_proxy) {
+    if (auto xff = req.headers().tryGetRaw("X-Forwarded-For")) forwarded = xff->value();
   }
+  ctx.client_ip = clientAddress(req.address().host(), forwarded, options.trust_proxy,
+                                options.trusted_proxies);
+  if (auto ua = req.headers().tryGetRaw("User-Agent")) ctx.user_agent = repairText(ua->value(), 512);
   return ctx;
 }
 
@@ -182,10 +174,26 @@ Result<std::string> bearerToken(const Pistache::Rest::Request& req) {
   return fail(ErrorCode::Unauthorized, "Send a bearer access token.");
 }
 
-std::optional<std::string> queryParam(const Pistache::Rest::Request& req, const char* name) {
-  auto v = req.query().get(name);
-  if (!v) return std::nullopt;
-  return *v;
+Result<QueryValues> queryParams(const Pistache::Rest::Request& req,
+                                std::initializer_list<const char*> names) {
+  QueryValues out;
+  std::vector<FieldError> errors;
+  for (const char* name : names) {
+    auto raw = req.query().get(name);
+    if (!raw) {
+      out[name] = std::nullopt;
+      continue;
+    }
+    auto value = percentDecode(*raw);
+    if (!value || !isCleanText(*value)) {
+      errors.push_back({name, "invalid_format",
+                        std::string(name) + " must be percent-encoded UTF-8 text without control characters."});
+      continue;
+    }
+    out[name] = std::move(*value);
+  }
+  if (!errors.empty()) return validationFailed(std::move(errors));
+  return out;
 }
 
 nlohmann::json stringOrNull(const std::optional<std::string>& value) {
@@ -221,7 +229,7 @@ void sendProblem(Pistache::Http::ResponseWriter& response, const Error& error) {
   }
   if (error.code == ErrorCode::Unauthorized) setHeader(response, "WWW-Authenticate", "Bearer");
   response.send(static_cast<Pistache::Http::Code>(statusFor(error.code)), dump(problemJson(error)),
-                problemMime());
+                problemMediaType());
 }
 
 }  // namespace authd::http

@@ -6,12 +6,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <pistache/http.h>
 #include <pistache/router.h>
 
 #include "shared/core/result.hpp"
+#include "shared/presentation/client_address.hpp"
 
 namespace authd::http {
 
@@ -24,7 +26,8 @@ struct RequestContext {
 };
 
 struct HttpOptions {
-  bool trust_proxy = false;  // take the client address from X-Forwarded-For
+  bool trust_proxy = false;        // take the client address from X-Forwarded-For ...
+  std::vector<Cidr> trusted_proxies;  // ... when the peer is one of these (clientAddress)
 };
 
 // A route handler. It may throw: the route guard (RouteTable) turns exceptions into 500/503.
@@ -49,8 +52,13 @@ std::optional<std::map<std::string, std::string>> parseForm(const std::string& b
 // The token of an "Authorization: Bearer <token>" header; Unauthorized when absent or not Bearer.
 Result<std::string> bearerToken(const Pistache::Rest::Request& request);
 
-// The value of query parameter `name`, if present.
-std::optional<std::string> queryParam(const Pistache::Rest::Request& request, const char* name);
+using QueryValues = std::map<std::string, std::optional<std::string>>;
+
+// The named query parameters, percent-decoded ('+' is a space), absent ones as nullopt.
+// 422 invalid_format for each parameter whose value is malformed percent-encoding, invalid
+// UTF-8 or holds a control character (NUL included): such bytes never reach a use case.
+Result<QueryValues> queryParams(const Pistache::Rest::Request& request,
+                                std::initializer_list<const char*> names);
 
 // `value` as a JSON string, or null when absent.
 nlohmann::json stringOrNull(const std::optional<std::string>& value);
@@ -77,10 +85,18 @@ void answer(Pistache::Http::ResponseWriter& response, const Status& status, OnSu
   }
 }
 
+// A fresh request id (a random UUID); unique, not secret.
+std::string newRequestId();
+
+// application/problem+json
+const Pistache::Http::Mime::MediaType& problemMediaType();
+
 // True when `id` may be echoed as X-Request-Id.
 bool isAcceptableRequestId(const std::string& id);
 
-// The request id, client address and user agent of a request.
+// The request id, client address (clientAddress) and user agent of a request. The user agent
+// is repaired (repairText, 512 bytes): it reaches sessions and audit rows, and a client's
+// odd bytes must never fail the write that records them.
 RequestContext contextOf(const Pistache::Rest::Request& request, const HttpOptions& options);
 
 }  // namespace authd::http

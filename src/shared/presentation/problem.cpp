@@ -4,7 +4,10 @@ namespace authd::http {
 
 int statusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::InvalidJson: return 400;
+    case ErrorCode::InvalidJson:
+    case ErrorCode::BadRequest: return 400;
+    case ErrorCode::RequestTimeout: return 408;
+    case ErrorCode::HeadersTooLarge: return 431;
     case ErrorCode::InvalidCredentials:
     case ErrorCode::Unauthorized:
     case ErrorCode::RefreshTokenInvalid:
@@ -29,6 +32,9 @@ int statusFor(ErrorCode code) {
 const char* titleFor(ErrorCode code) {
   switch (code) {
     case ErrorCode::InvalidJson: return "Malformed JSON";
+    case ErrorCode::BadRequest: return "Bad request";
+    case ErrorCode::RequestTimeout: return "Request timeout";
+    case ErrorCode::HeadersTooLarge: return "Request headers too large";
     case ErrorCode::InvalidCredentials: return "Invalid credentials";
     case ErrorCode::Unauthorized: return "Unauthorized";
     case ErrorCode::RefreshTokenInvalid: return "Invalid refresh token";

@@ -1,5 +1,6 @@
 #include "shared/presentation/route_table.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -82,9 +83,14 @@ void serveGuarded(ServerState& state, const std::string& route, const Handler& h
     sendProblem(response, Error{ErrorCode::Unavailable, "The database is unreachable.", {}});
   } catch (const std::exception& e) {
     // Logged with the request id; the client gets no detail (no SQL, no what()).
-    spdlog::error("request_id={} internal error: {}", ctx.request_id, e.what());
-    sendProblem(response, Error{ErrorCode::Internal,
-                                "Unexpected error; quote request id " + ctx.request_id + ".", {}});
+    if (state.is_unavailable && state.is_unavailable(e)) {
+      spdlog::error("request_id={} unavailable: {}", ctx.request_id, e.what());
+      sendProblem(response, Error{ErrorCode::Unavailable, "The database is unreachable.", {}});
+    } else {
+      spdlog::error("request_id={} internal error: {}", ctx.request_id, e.what());
+      sendProblem(response, Error{ErrorCode::Internal,
+                                  "Unexpected error; quote request id " + ctx.request_id + ".", {}});
+    }
   } catch (...) {
     spdlog::error("request_id={} internal error: unknown exception", ctx.request_id);
     sendProblem(response, Error{ErrorCode::Internal, "Unexpected error.", {}});
@@ -92,13 +98,17 @@ void serveGuarded(ServerState& state, const std::string& route, const Handler& h
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const int status = static_cast<int>(response.getResponseCode());
-  const char* method = Pistache::Http::methodString(req.method());
-  state.metrics.observeRequest(route, method, status, seconds);
-  logAccess(state.json_logs, ctx, method, route, status, seconds);
+  recordAnswer(state, ctx, Pistache::Http::methodString(req.method()), route, status, seconds);
   state.in_flight.fetch_sub(1);
 }
 
 }  // namespace
+
+void recordAnswer(ServerState& state, const RequestContext& ctx, const char* method,
+                  const std::string& route, int status, double seconds) {
+  state.metrics.observeRequest(route, method, status, seconds);
+  logAccess(state.json_logs, ctx, method, route, status, seconds);
+}
 
 Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler handler,
                                                    unsigned flags) {
@@ -141,12 +151,47 @@ void RouteTable::add(Method method, const std::string& path, Handler h, unsigned
   addRoute(router_, method, path, guarded(path, std::move(h), flags));
 }
 
+namespace {
+
+// Pistache's path syntax as RouteTable uses it: literal segments and ":name" parameters.
+bool pathMatches(std::string_view pattern, std::string_view path) {
+  while (true) {
+    if (pattern.empty() || path.empty()) return pattern.empty() && path.empty();
+    if (pattern.front() != '/' || path.front() != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    const auto pe = std::min(pattern.find('/'), pattern.size());
+    const auto ce = std::min(path.find('/'), path.size());
+    const auto seg = pattern.substr(0, pe), got = path.substr(0, ce);
+    if (!seg.empty() && seg.front() == ':') {
+      if (got.empty()) return false;
+    } else if (seg != got) {
+      return false;
+    }
+    pattern.remove_prefix(pe);
+    path.remove_prefix(ce);
+  }
+}
+
+}  // namespace
+
+std::function<std::string(std::string_view)> RouteTable::allowLookup() const {
+  std::vector<std::pair<std::string, std::string>> table(allow_.begin(), allow_.end());
+  return [table = std::move(table)](std::string_view path) -> std::string {
+    for (const auto& [pattern, allow] : table) {
+      if (pathMatches(pattern, path)) return allow;
+    }
+    return {};
+  };
+}
+
 void RouteTable::finish() {
   for (const auto& [path, methods] : paths_) {
     std::string allow;
     for (Method m : kMethods) {
       if (methods.count(m)) allow += std::string(allow.empty() ? "" : ", ") + Pistache::Http::methodString(m);
     }
+    allow_[path] = allow;
     for (Method m : kMethods) {
       if (methods.count(m)) continue;
       addRoute(router_, m, path,

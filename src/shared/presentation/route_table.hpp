@@ -2,10 +2,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <pistache/router.h>
 
@@ -29,6 +32,10 @@ struct ServerState {
   // (queued work finished, threads joined) before everything its tasks use.
   std::unique_ptr<WorkPool> hashing_pool;
   std::chrono::milliseconds hashing_max_wait{5000};  // queued longer: 503 instead of running
+  // Tells a fault of an unreachable dependency (the database going away) from a bug: the
+  // guard answers the first 503 `unavailable` with Retry-After, the second 500. Set by the
+  // composition root (presentation sees no ODB); unset, every other exception is a 500.
+  std::function<bool(const std::exception&)> is_unavailable;
 };
 
 // How a route runs; combine with |.
@@ -58,6 +65,9 @@ class RouteTable {
     add(Pistache::Http::Method::Delete, path, std::move(h), flags);
   }
   void finish();
+  // The Allow header value for a request path ("GET, POST"), or "" when no route matches it.
+  // The function holds its own copy of the table. Call after finish().
+  std::function<std::string(std::string_view path)> allowLookup() const;
 
   ServerState& state() { return state_; }
 
@@ -68,6 +78,12 @@ class RouteTable {
   Pistache::Rest::Router& router_;
   ServerState& state_;
   std::map<std::string, std::set<Pistache::Http::Method>> paths_;
+  std::map<std::string, std::string> allow_;  // path pattern -> Allow value
 };
+
+// Records one answer: the request metrics and one access-log line (never a body, header value
+// or token). The route guard calls it for every routed request, the HTTP layer for its own.
+void recordAnswer(ServerState& state, const RequestContext& ctx, const char* method,
+                  const std::string& route, int status, double seconds);
 
 }  // namespace authd::http

@@ -23,6 +23,7 @@
 #include "shared/core/errors.hpp"
 #include "shared/infrastructure/database.hpp"
 #include "shared/presentation/http_support.hpp"
+#include "shared/presentation/json_fields.hpp"
 #include "shared/presentation/metrics.hpp"
 #include "shared/presentation/problem.hpp"
 #include "shared/presentation/work_pool.hpp"
@@ -404,6 +405,51 @@ TEST(ConfigTest, BadValuesNameTheVariable) {
   EXPECT_THROW(app::loadConfig(envOf({})), app::ConfigError);
   EXPECT_THROW(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_LISTEN", "nope"}})),
                app::ConfigError);
+}
+
+TEST(ConfigTest, HttpLimitsDefaultFromTheHashWaitAndMustOutlastIt) {
+  const auto defaults = app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}}));
+  EXPECT_EQ(defaults.http_header_timeout_s, 10);  // AUTH_HASH_WAIT_MS 5000 + 5 s
+  EXPECT_EQ(defaults.http_body_timeout_s, 10);
+  EXPECT_EQ(defaults.http_max_request_bytes, 1u << 20);
+  ASSERT_EQ(defaults.trusted_proxies.size(), 2u);
+  EXPECT_TRUE(defaults.trusted_proxies[0].contains("127.0.0.1"));
+  EXPECT_TRUE(defaults.trusted_proxies[1].contains("::1"));
+  const auto slow = app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_HASH_WAIT_MS", "7500"}}));
+  EXPECT_EQ(slow.http_header_timeout_s, 13);
+  try {
+    app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_HASH_WAIT_MS", "6000"},
+                           {"AUTH_HTTP_HEADER_TIMEOUT", "10"}}));
+    FAIL() << "accepted a header timeout shorter than the hash wait plus 5 s";
+  } catch (const app::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("AUTH_HTTP_HEADER_TIMEOUT"), std::string::npos);
+  }
+  EXPECT_THROW(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_TRUSTED_PROXIES", "10.0.0.0/99"}})),
+               app::ConfigError);
+  EXPECT_THROW(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_HTTP_MAX_REQUEST_BYTES", "1000"}})),
+               app::ConfigError);
+}
+
+TEST(JsonFieldsTest, StringsWithControlsOrInvalidUtf8AreInvalidFormatButSecretsPassAsGiven) {
+  const nlohmann::json body = {{"username", std::string("ad\0a", 4)},
+                               {"email", "ok@example.com"},
+                               {"display_name", "line\nbreak"},
+                               {"form", "\xff"},  // only a form body can carry this
+                               {"password", std::string("pa\0ss\x01", 7)}};
+  http::JsonFields f(body);
+  EXPECT_FALSE(f.requiredString("username"));
+  EXPECT_EQ(f.requiredString("email"), "ok@example.com");
+  EXPECT_FALSE(f.optionalString("display_name"));
+  EXPECT_FALSE(f.optionalString("form"));
+  EXPECT_EQ(f.requiredSecret("password"), std::string("pa\0ss\x01", 7));
+  EXPECT_FALSE(f.requiredSecret("missing"));
+  ASSERT_EQ(f.errors().size(), 4u);
+  EXPECT_EQ(f.errors()[0], (FieldError{"username", "invalid_format",
+                                       "username must be UTF-8 text without control characters."}));
+  EXPECT_EQ(f.errors()[1].field, "display_name");
+  EXPECT_EQ(f.errors()[1].code, "invalid_format");
+  EXPECT_EQ(f.errors()[2].field, "form");
+  EXPECT_EQ(f.errors()[3].code, "required");
 }
 
 TEST(DatabaseConfigTest, AddsTimeoutAndUtcToUrisAndKeywordStrings) {

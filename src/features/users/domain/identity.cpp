@@ -17,18 +17,6 @@ tl::unexpected<Error> bad(std::string_view field, const char* code, std::string 
   return validationFailed({FieldError{std::string(field), code, std::move(message)}});
 }
 
-// True for C0/C1 controls and DEL in UTF-8 text (C1 controls are U+0080..U+009F, 0xC2 0x80-0x9F).
-bool hasControlCharacters(std::string_view s) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7F) return true;
-    if (c == 0xC2 && i + 1 < s.size()) {
-      const auto n = static_cast<unsigned char>(s[i + 1]);
-      if (n >= 0x80 && n <= 0x9F) return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 

@@ -31,7 +31,7 @@ void OdbMailOutbox::enqueue(const application::Mail& mail) {
 
 std::vector<OdbMailOutbox::Claimed> OdbMailOutbox::claim(std::size_t limit, Seconds lease) {
   return translateDatabaseFaults([&] {
-    odb::transaction tx(db_->begin());
+    DbTransaction tx(*db_);
     const long long now = toMicros(clock_.now());
     std::vector<MailOutboxRecord> due;
     for (const auto& r : db_->query<MailOutboxRecord>(
@@ -70,7 +70,7 @@ std::vector<OdbMailOutbox::Claimed> OdbMailOutbox::claim(std::size_t limit, Seco
 
 void OdbMailOutbox::markSent(const std::string& id) {
   translateDatabaseFaults([&] {
-    odb::transaction tx(db_->begin());
+    DbTransaction tx(*db_);
     auto r = db_->load<MailOutboxRecord>(id);
     r->sent_at = toMicros(clock_.now());
     r->sealed_content = "";  // the link inside is single-use and now delivered: keep no copy
@@ -83,7 +83,7 @@ void OdbMailOutbox::markSent(const std::string& id) {
 void OdbMailOutbox::markFailed(const std::string& id, const std::string& error,
                                std::optional<Timestamp> retry_at) {
   translateDatabaseFaults([&] {
-    odb::transaction tx(db_->begin());
+    DbTransaction tx(*db_);
     auto r = db_->load<MailOutboxRecord>(id);
     r->last_error = error.substr(0, 500);
     if (retry_at) {

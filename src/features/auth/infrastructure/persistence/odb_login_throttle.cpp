@@ -1,11 +1,12 @@
 #include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
 
-#include <stdexcept>
-
 #include <sodium.h>
+
+#include <stdexcept>
 
 #include "login_failure_record-odb.hxx"
 #include "shared/core/encoding.hpp"
+#include "shared/infrastructure/odb_unit_of_work.hpp"
 
 namespace authd::auth::infrastructure {
 namespace {
@@ -33,33 +34,42 @@ std::string OdbLoginThrottle::digestOf(std::string_view identifier) const {
 
 application::LoginThrottle::Count OdbLoginThrottle::countAttempt(std::string_view identifier,
                                                                  Timestamp now, Seconds window) {
-  const long long now_us = toMicros(now);
-  const long long cutoff_us = now_us - std::chrono::duration_cast<std::chrono::microseconds>(window).count();
-  if (calls_.fetch_add(1) % kSweepEvery == 0) {
-    db_->erase_query<LoginFailureRecord>(odb::query<LoginFailureRecord>::window_started_at <= cutoff_us);
-  }
-  // One upsert: insert the first attempt, count one more in the current window, or start a
-  // new window when the stored one has expired (SET sees the old row throughout). It takes
-  // the row lock, so concurrent attempts queue here and each reads back its own count.
-  // ODB 2.4 cannot run an INSERT ... RETURNING as a native query (it prefixes WHERE), hence
-  // execute(): every value spliced in is ours -- a hex digest and integers -- never input.
-  const std::string digest = digestOf(identifier);
-  const auto ts = [](long long us) {
-    return "(TIMESTAMPTZ 'epoch' + " + std::to_string(us) + " * INTERVAL '1 microsecond')";
-  };
-  db_->execute(
-      "INSERT INTO login_failures AS f (identifier_digest, attempts, window_started_at) VALUES ('" +
-      digest + "', 1, " + ts(now_us) + ") ON CONFLICT (identifier_digest) DO UPDATE SET "
-      "attempts = CASE WHEN f.window_started_at <= " + ts(cutoff_us) +
-      " THEN 1 ELSE f.attempts + 1 END, window_started_at = CASE WHEN f.window_started_at <= " +
-      ts(cutoff_us) + " THEN EXCLUDED.window_started_at ELSE f.window_started_at END");
-  const auto row = db_->load<LoginFailureRecord>(digest);
-  return {row->attempts, fromMicros(row->window_started_at)};
+  return translateDatabaseFaults([&]() -> Count {
+    const long long now_us = toMicros(now);
+    const long long cutoff_us =
+        now_us - std::chrono::duration_cast<std::chrono::microseconds>(window).count();
+    if (calls_.fetch_add(1) % kSweepEvery == 0) {
+      db_->erase_query<LoginFailureRecord>(odb::query<LoginFailureRecord>::window_started_at <=
+                                           cutoff_us);
+    }
+    // One upsert: insert the first attempt, count one more in the current window, or start a
+    // new window when the stored one has expired (SET sees the old row throughout). It takes
+    // the row lock, so concurrent attempts queue here and each reads back its own count.
+    // ODB 2.4 cannot run an INSERT ... RETURNING as a native query (it prefixes WHERE), hence
+    // execute(): every value spliced in is ours -- a hex digest and integers -- never input.
+    const std::string digest = digestOf(identifier);
+    const auto ts = [](long long us) {
+      return "(TIMESTAMPTZ 'epoch' + " + std::to_string(us) + " * INTERVAL '1 microsecond')";
+    };
+    db_->execute(
+        "INSERT INTO login_failures AS f (identifier_digest, attempts, window_started_at) VALUES "
+        "('" +
+        digest + "', 1, " + ts(now_us) +
+        ") ON CONFLICT (identifier_digest) DO UPDATE SET "
+        "attempts = CASE WHEN f.window_started_at <= " +
+        ts(cutoff_us) +
+        " THEN 1 ELSE f.attempts + 1 END, window_started_at = CASE WHEN f.window_started_at <= " +
+        ts(cutoff_us) + " THEN EXCLUDED.window_started_at ELSE f.window_started_at END");
+    const auto row = db_->load<LoginFailureRecord>(digest);
+    return {row->attempts, fromMicros(row->window_started_at)};
+  });
 }
 
 void OdbLoginThrottle::reset(std::string_view identifier) {
-  db_->erase_query<LoginFailureRecord>(odb::query<LoginFailureRecord>::identifier_digest ==
-                                       digestOf(identifier));
+  translateDatabaseFaults([&] {
+    db_->erase_query<LoginFailureRecord>(odb::query<LoginFailureRecord>::identifier_digest ==
+                                         digestOf(identifier));
+  });
 }
 
 }  // namespace authd::auth::infrastructure

@@ -61,7 +61,7 @@ struct Rekey {
 Bytes OdbServerSecretStore::loadOrCreate(const std::string& name,
                                          const std::function<Bytes()>& initial) {
   return translateDatabaseFaults([&] {
-    odb::transaction tx(db_->begin());
+    DbTransaction tx(*db_);
     db_->execute(kKeyMaterialLock);
     auto stored = db_->find<ServerSecretRecord>(name);
     if (!stored) {
@@ -86,7 +86,7 @@ Bytes OdbServerSecretStore::loadOrCreate(const std::string& name,
 MasterKeyRotation rotateMasterKey(const std::shared_ptr<odb::pgsql::database>& db,
                                   const MasterKey& from, const MasterKey& to, RandomSource& random) {
   return translateDatabaseFaults([&] {
-    odb::transaction tx(db->begin());
+    DbTransaction tx(*db);
     db->execute(kKeyMaterialLock);
     MasterKeyRotation out;
     const Rekey rekey{*db, from, to, random, out.already};

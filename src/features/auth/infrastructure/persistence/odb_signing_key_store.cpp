@@ -41,7 +41,7 @@ SigningKeyRecord newActiveKey(const MasterKey& master, RandomSource& random, Tim
 
 std::vector<SigningKey> OdbSigningKeyStore::loadOrCreate() {
   return translateDatabaseFaults([&] {
-    odb::transaction tx(db_->begin());
+    DbTransaction tx(*db_);
     db_->execute(kKeyMaterialLock);
     const Timestamp now = clock_.now();
     auto active = db_->query<SigningKeyRecord>(Q::status == "active");
@@ -75,7 +75,7 @@ std::vector<SigningKey> OdbSigningKeyStore::loadOrCreate() {
 
 OdbSigningKeyStore::Rotation OdbSigningKeyStore::rotate() {
   return translateDatabaseFaults([&] {
-    odb::transaction tx(db_->begin());
+    DbTransaction tx(*db_);
     db_->execute(kKeyMaterialLock);
     const Timestamp now = clock_.now();
     Rotation out;

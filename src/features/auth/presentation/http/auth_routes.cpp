@@ -33,16 +33,17 @@ void answerGrant(ResponseWriter& response, const Result<application::TokenGrant>
 
 ClientInfo clientOf(const RequestContext& ctx) { return {ctx.user_agent, ctx.client_ip}; }
 
-// Reads one required string field of a JSON body, answering 415/413/400/422 itself.
+// Reads one required string field of a JSON body, answering 415/413/400/422 itself. A secret
+// (a password) is taken as given; any other field must be clean text.
 std::optional<std::string> requiredField(const Request& req, ResponseWriter& res, const char* name,
-                                         bool allow_form = false) {
+                                         bool allow_form = false, bool secret = false) {
   auto body = allow_form ? http::jsonOrFormBody(req) : http::jsonObjectBody(req);
   if (!body) {
     http::sendProblem(res, body.error());
     return std::nullopt;
   }
   http::JsonFields f(*body);
-  auto value = f.requiredString(name);
+  auto value = secret ? f.requiredSecret(name) : f.requiredString(name);
   if (!value) http::sendProblem(res, validationError(f.errors()));
   return value;
 }
@@ -73,7 +74,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     application::RegisterUser::Input in;
     in.email = f.requiredString("email").value_or("");
     in.username = f.requiredString("username").value_or("");
-    in.password = f.requiredString("password").value_or("");
+    in.password = f.requiredSecret("password").value_or("");
     in.display_name = f.optionalString("display_name");
     in.client = clientOf(ctx);
     if (!f.errors().empty()) {
@@ -95,7 +96,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     application::LoginUser::Input in;
     in.email = f.optionalString("email");
     in.username = f.optionalString("username");
-    const auto password = f.requiredString("password");
+    const auto password = f.requiredSecret("password");
     if (f.errors().empty() && !in.email && !in.username) {
       return http::sendProblem(res,
                                validationError({{"email", "required", "Give an email or a username."}}));
@@ -193,8 +194,10 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
   routes.get("/v1/auth/events", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                    const RequestContext&) {
     withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
-      auto result = uc.list_events.execute(caller.user.id(), http::queryParam(req, "limit"),
-                                           http::queryParam(req, "cursor"));
+      auto query = http::queryParams(req, {"limit", "cursor"});
+      if (!query) return http::sendProblem(res, query.error());
+      auto result =
+          uc.list_events.execute(caller.user.id(), (*query)["limit"], (*query)["cursor"]);
       if (!result) return http::sendProblem(res, result.error());
       nlohmann::json events = nlohmann::json::array();
       for (const auto& e : result->events) {
@@ -216,8 +219,8 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
       auto body = http::jsonObjectBody(req);
       if (!body) return http::sendProblem(res, body.error());
       http::JsonFields f(*body);
-      auto current = f.requiredString("current_password");
-      auto next = f.requiredString("new_password");
+      auto current = f.requiredSecret("current_password");
+      auto next = f.requiredSecret("new_password");
       if (!f.errors().empty()) return http::sendProblem(res, validationError(f.errors()));
       http::answer(res,
                    uc.change_password.execute(
@@ -229,7 +232,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
   routes.del("/v1/users/me", http::kHashing, [uc, authenticate](const Request& req, ResponseWriter& res,
                                                 const RequestContext& ctx) {
     withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
-      auto password = requiredField(req, res, "password");
+      auto password = requiredField(req, res, "password", /*allow_form=*/false, /*secret=*/true);
       if (!password) return;
       http::answer(res, uc.delete_account.execute(caller.user.id(), *password, clientOf(ctx)),
                    [&] { http::sendNoContent(res); });
@@ -268,7 +271,7 @@ void addAuthRoutes(http::RouteTable& routes, AuthUseCases uc,
     if (!body) return http::sendProblem(res, body.error());
     http::JsonFields f(*body);
     auto token = f.requiredString("token");
-    auto password = f.requiredString("new_password");
+    auto password = f.requiredSecret("new_password");
     if (!f.errors().empty()) return http::sendProblem(res, validationError(f.errors()));
     http::answer(res, uc.confirm_reset.execute(*token, *password, clientOf(ctx)),
                  [&] { http::sendNoContent(res); });

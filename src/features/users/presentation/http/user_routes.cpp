@@ -61,8 +61,9 @@ void addUserRoutes(http::RouteTable& routes, UserUseCases uc, Authenticator auth
   routes.get("/v1/admin/users", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                    const RequestContext&) {
     withCaller(authenticate, req, res, kAdmin, [&](const Caller&) {
-      auto result = uc.list_users.execute(
-          {http::queryParam(req, "limit"), http::queryParam(req, "cursor"), http::queryParam(req, "q")});
+      auto query = http::queryParams(req, {"limit", "cursor", "q"});
+      if (!query) return http::sendProblem(res, query.error());
+      auto result = uc.list_users.execute({(*query)["limit"], (*query)["cursor"], (*query)["q"]});
       if (!result) return http::sendProblem(res, result.error());
       nlohmann::json users = nlohmann::json::array();
       for (const auto& u : result->users) users.push_back(userJson(u));

@@ -1,0 +1,82 @@
+// No database error outlives its request: connections a fault may have poisoned are dropped,
+// dead pooled connections are replaced (shared/infrastructure/db_transaction.hpp).
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <string>
+
+#include "features/users/infrastructure/persistence/odb_user_repository.hpp"
+#include "shared/core/errors.hpp"
+#include "shared/infrastructure/database.hpp"
+#include "shared/infrastructure/odb_unit_of_work.hpp"
+#include "test_database.hpp"
+
+namespace authd::testing {
+namespace {
+
+using users::infrastructure::OdbUserRepository;
+
+// The backend process id of the pool's one connection.
+int pooledBackendPid(odb::pgsql::database& db) {
+  odb::pgsql::connection_ptr c(db.connection());
+  return PQbackendPID(c->handle());
+}
+
+class FaultContainmentTest : public ::testing::Test {
+ protected:
+  TestDatabase database_;
+  // A pool of one connection: whatever a fault leaves on it, the next call meets.
+  std::shared_ptr<odb::pgsql::database> db_ = openDatabase({database_.url(), 1, 5});
+  OdbUnitOfWork uow_{db_};
+  OdbUserRepository users_{db_};
+
+  bool lookupWorks() {
+    auto tx = uow_.begin();
+    const bool absent = !users_.findByEmail("nobody@example.com").has_value();
+    tx->commit();
+    return absent;
+  }
+};
+
+TEST_F(FaultContainmentTest, AFailedCachedQueryDoesNotPoisonTheConnectionForLaterCalls) {
+  ASSERT_TRUE(lookupWorks());  // prepares the query on the connection
+  // PostgreSQL refuses NUL and invalid UTF-8 (22021) inside the prepared statement. Before the
+  // fix the statement stayed prepared on the server while ODB forgot it: every later lookup
+  // failed with 42P05 until a restart.
+  for (const std::string& bad : {std::string("a\0b@example.com", 15), std::string("\xff@x.y")}) {
+    auto tx = uow_.begin();
+    EXPECT_ANY_THROW(users_.findByEmail(bad));
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(lookupWorks()) << "call " << i;
+}
+
+TEST_F(FaultContainmentTest, ADeadPooledConnectionIsReplacedAtBeginWithoutAnError) {
+  ASSERT_TRUE(lookupWorks());
+  const int pid = pooledBackendPid(*db_);
+  ASSERT_EQ(database_.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")"), 1u);
+  EXPECT_TRUE(lookupWorks());  // BEGIN failed, retried once on a fresh connection
+  EXPECT_TRUE(lookupWorks());
+  EXPECT_NE(pooledBackendPid(*db_), pid);
+}
+
+TEST_F(FaultContainmentTest, AConnectionLostMidTransactionIsUnavailableAndTheNextCallWorks) {
+  ASSERT_TRUE(lookupWorks());
+  const int pid = pooledBackendPid(*db_);
+  {
+    auto tx = uow_.begin();
+    ASSERT_FALSE(users_.findByEmail("before@example.com"));
+    database_.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+    // Not retried: the statement was sent, so the caller answers 503 and the client decides.
+    EXPECT_THROW(users_.findByEmail("after@example.com"), UnavailableError);
+  }
+  EXPECT_TRUE(lookupWorks());
+}
+
+TEST_F(FaultContainmentTest, ADatabaseThatRefusesConnectionsIsUnavailable) {
+  auto nowhere = openDatabase({"postgresql://postgres@127.0.0.1:1/none", 1, 2});
+  OdbUnitOfWork uow(nowhere);
+  EXPECT_THROW(uow.begin(), UnavailableError);
+}
+
+}  // namespace
+}  // namespace authd::testing
