@@ -283,10 +283,12 @@ int serve(const Config& c) {
                       // Pistache's parser gets only the framer's canonical requests, each at
                       // most this large (its default of 4 KiB would refuse 64 KiB bodies).
                       .maxRequestSize(c.http_max_request_bytes)
-                      // Pistache closes a connection idle this long after its last input; its
-                      // own header and body limits (which answer in plain text) are set past
-                      // ours and never fire: HttpHandler keeps every connection "idle" to it.
-                      .keepaliveTimeout(std::chrono::seconds(c.http_header_timeout_s))
+                      // Pistache closes a connection idle this long after its last input
+                      // (silently, so it must come after our own 408s); its own header and
+                      // body limits (which answer in plain text) never fire: HttpHandler keeps
+                      // every connection "idle" to it.
+                      .keepaliveTimeout(std::chrono::seconds(
+                          std::max(c.http_header_timeout_s, c.http_body_timeout_s) + 2))
                       .headerTimeout(backstop)
                       .bodyTimeout(backstop));
     endpoint.setHandler(std::make_shared<http::HttpHandler>(router, edge));

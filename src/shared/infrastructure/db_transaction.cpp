@@ -1,12 +1,36 @@
 #include "shared/infrastructure/db_transaction.hpp"
 
+#include <string>
+
+#include <libpq-fe.h>
 #include <odb/exceptions.hxx>
 #include <odb/pgsql/exceptions.hxx>
-#include <string>
 
 #include "shared/core/errors.hpp"
 
 namespace authd {
+namespace {
+
+// libpq's own view: after the server went away, ODB sometimes fails in ways it does not map
+// (a std::logic_error from a null SQLSTATE), but the connection then reports CONNECTION_BAD.
+bool lost(odb::pgsql::connection& c) { return PQstatus(c.handle()) == CONNECTION_BAD; }
+
+odb::pgsql::connection* currentConnection() noexcept {
+  try {
+    if (!odb::transaction::has_current()) return nullptr;
+    return &static_cast<odb::pgsql::connection&>(odb::transaction::current().connection());
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+// What a fault met on `c` means: marks `c` failed and says whether the database is away.
+bool unavailableAfterFault(odb::pgsql::connection* c, const std::exception& e) {
+  if (c != nullptr) c->mark_failed();
+  return isDatabaseUnavailable(e) || (c != nullptr && lost(*c));
+}
+
+}  // namespace
 
 bool isDatabaseUnavailable(const std::exception& e) {
   if (dynamic_cast<const odb::recoverable*>(&e) != nullptr) return true;
@@ -19,11 +43,23 @@ bool isDatabaseUnavailable(const std::exception& e) {
 }
 
 void markCurrentConnectionFailed() noexcept {
+  if (auto* c = currentConnection()) c->mark_failed();
+}
+
+void rethrowDatabaseFault() {
   try {
-    if (!odb::transaction::has_current()) return;
-    static_cast<odb::pgsql::connection&>(odb::transaction::current().connection()).mark_failed();
+    throw;
+  } catch (const UnavailableError&) {
+    markCurrentConnectionFailed();
+    throw;
+  } catch (const std::exception& e) {
+    if (unavailableAfterFault(currentConnection(), e)) {
+      throw UnavailableError(std::string("database unavailable: ") + e.what());
+    }
+    throw;
   } catch (...) {
-    // No current transaction after all: nothing to mark.
+    markCurrentConnectionFailed();
+    throw;
   }
 }
 
@@ -31,14 +67,10 @@ DbTransaction::DbTransaction(odb::pgsql::database& db)
     : uncaught_at_start_(std::uncaught_exceptions()) {
   try {
     if (open(db.connection())) return;
-  } catch (const odb::exception& e) {
-    // No pooled connection could be had: the database is unreachable or refuses us.
-    throw UnavailableError(std::string("database unavailable: ") + e.what());
-  }
-  try {
     // The pooled connection was dead: once more on a fresh one, outside the pool.
     if (open(odb::pgsql::connection_ptr(new odb::pgsql::connection(db)))) return;
   } catch (const odb::exception& e) {
+    // No connection could be had: the database is unreachable or refuses us.
     throw UnavailableError(std::string("database unavailable: ") + e.what());
   }
   throw UnavailableError("database unavailable: BEGIN failed on a fresh connection");
@@ -49,9 +81,8 @@ bool DbTransaction::open(const odb::pgsql::connection_ptr& connection) {
     tx_.reset(connection->begin());  // sends BEGIN
     connection_ = connection;
     return true;
-  } catch (const odb::exception& e) {
-    connection->mark_failed();
-    if (!isDatabaseUnavailable(e)) throw;
+  } catch (const std::exception& e) {
+    if (!unavailableAfterFault(connection.get(), e)) throw;
     return false;
   }
 }
@@ -71,8 +102,7 @@ void DbTransaction::commit() {
   try {
     tx_.commit();
   } catch (const std::exception& e) {
-    connection_->mark_failed();
-    if (isDatabaseUnavailable(e)) {
+    if (unavailableAfterFault(connection_.get(), e)) {
       throw UnavailableError(std::string("database lost during commit: ") + e.what());
     }
     throw;

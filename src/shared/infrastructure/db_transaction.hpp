@@ -48,10 +48,14 @@ class DbTransaction {
 };
 
 // Marks the connection of the calling thread's current ODB transaction (if any) failed, so the
-// pool closes it when the transaction ends. For an ODB exception met inside a transaction that
-// the caller may catch and carry on from: translateDatabaseFaults calls it for every repository
-// call, so a failed statement's connection never returns to the pool. Never throws.
+// pool closes it when the transaction ends. Never throws.
 void markCurrentConnectionFailed() noexcept;
+
+// For a catch block around database calls, which a caller may catch and carry on from: marks
+// the current transaction's connection failed (a failed statement's connection never returns
+// to the pool) and rethrows the fault as UnavailableError when the database is away
+// (isDatabaseUnavailable, or libpq reports the connection lost), unchanged otherwise.
+[[noreturn]] void rethrowDatabaseFault();
 
 // True for a fault that means the database is unreachable or going away rather than a bug or
 // bad data: ODB's recoverable exceptions (connection lost, timeout, deadlock) and SQLSTATE

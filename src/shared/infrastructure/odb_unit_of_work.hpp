@@ -25,8 +25,9 @@ class OdbUnitOfWork final : public UnitOfWork {
   std::atomic<int> in_use_{0};
 };
 
-// Runs `fn`, turning faults that mean the database is unreachable (isDatabaseUnavailable)
-// into UnavailableError for the HTTP edge; other exceptions pass unchanged.
+// Runs `fn` (one repository call), turning faults that mean the database is unreachable into
+// UnavailableError for the HTTP edge; other exceptions pass unchanged. Either way the current
+// connection is not reused (rethrowDatabaseFault).
 template <typename Fn>
 auto translateDatabaseFaults(Fn&& fn) -> decltype(fn());
 
