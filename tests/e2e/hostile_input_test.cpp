@@ -1,0 +1,327 @@
+// Hostile input against the real binary (issue 10): every request below is something an
+// attacker can send; each must get a clear problem document with an X-Request-Id (never a 500,
+// never silence), and afterwards register, login, refresh and /readyz must still work.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "authd_process.hpp"
+#include "http_client.hpp"
+#include "raw_http.hpp"
+#include "test_database.hpp"
+
+namespace authd::testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kPassword = "correct horse battery staple";
+
+struct Case {
+  std::string name;
+  std::string wire;  // sent as is on a fresh connection
+  int status;        // the answer expected
+  std::string code;  // its problem code; empty for a success
+};
+
+std::string post(const std::string& path, const std::string& body, const std::string& headers = {},
+                 const std::string& type = "application/json") {
+  return rawRequest("POST", path, "Content-Type: " + type + "\r\n" + headers, &body);
+}
+
+std::string nul(const std::string& a, const std::string& b) { return a + std::string(1, '\0') + b; }
+
+std::string deepArray(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+std::string chunked(const std::string& path, const std::vector<std::string>& chunks) {
+  std::string out = "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n";
+  for (const auto& c : chunks) {
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", c.size());
+    out += std::string(size) + "\r\n" + c + "\r\n";
+  }
+  return out + "0\r\n\r\n";
+}
+
+class HostileInputTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    database_ = new TestDatabase(false);
+    server_ = new AuthdProcess(database_->url(), {{"AUTH_RATE_LIMIT_PER_IP", "0"},
+                                                  {"AUTH_HASH_WAIT_MS", "1000"},
+                                                  {"AUTH_HTTP_HEADER_TIMEOUT", "6"},
+                                                  {"AUTH_HTTP_BODY_TIMEOUT", "2"}});
+    HttpClient http(server_->baseUrl());
+    auto reg = http.postJson("/v1/auth/register", {{"email", "boss@example.com"}, {"username", "boss"},
+                                                   {"password", kPassword}});
+    if (reg.status != 201) throw std::runtime_error("setup register failed: " + reg.body);
+    std::string out;
+    if (runAuthd({"grant-role", "boss@example.com", "admin"}, database_->url(), &out) != 0) {
+      throw std::runtime_error("grant-role failed: " + out);
+    }
+    auto login = http.postJson("/v1/auth/login", {{"username", "boss"}, {"password", kPassword}});
+    admin_token_ = new std::string(login.json().at("access_token").get<std::string>());
+  }
+  static void TearDownTestSuite() {
+    delete admin_token_;
+    delete server_;
+    delete database_;
+  }
+
+  static RawResponse send(const std::string& wire, std::chrono::milliseconds wait = 5s) {
+    RawConnection c(server_->port());
+    c.send(wire);
+    return c.read(wait);
+  }
+
+  // What every answer to hostile input must be: a problem document with a request id.
+  static void expectProblem(const RawResponse& r, int status, const std::string& code) {
+    ASSERT_EQ(r.status, status) << r.body;
+    EXPECT_FALSE(r.header("x-request-id").empty());
+    if (status >= 400) {
+      EXPECT_EQ(r.header("content-type"), "application/problem+json");
+      const auto j = json::parse(r.body);
+      EXPECT_EQ(j.at("code"), code);
+      EXPECT_EQ(j.at("status"), status);
+    }
+  }
+
+  // register, login, refresh and /readyz, as a new user each time.
+  static void expectServiceWorks() {
+    static std::atomic<int> n{0};
+    const std::string name = "probe" + std::to_string(n++);
+    HttpClient http(server_->baseUrl());
+    auto reg = http.postJson("/v1/auth/register",
+                             {{"email", name + "@example.com"}, {"username", name}, {"password", kPassword}});
+    ASSERT_EQ(reg.status, 201) << reg.body;
+    auto login = http.postJson("/v1/auth/login", {{"username", name}, {"password", kPassword}});
+    ASSERT_EQ(login.status, 200) << login.body;
+    auto refresh = http.postJson("/v1/auth/refresh", {{"refresh_token", login.json().at("refresh_token")}});
+    ASSERT_EQ(refresh.status, 200) << refresh.body;
+    ASSERT_EQ(http.get("/readyz").status, 200);
+  }
+
+  static std::string bearer() { return "Authorization: Bearer " + *admin_token_ + "\r\n"; }
+  static std::string patchMe(const std::string& body) {
+    return rawRequest("PATCH", "/v1/users/me", "Content-Type: application/json\r\n" + bearer(), &body);
+  }
+
+  static TestDatabase* database_;
+  static AuthdProcess* server_;
+  static std::string* admin_token_;
+};
+
+TestDatabase* HostileInputTest::database_ = nullptr;
+AuthdProcess* HostileInputTest::server_ = nullptr;
+std::string* HostileInputTest::admin_token_ = nullptr;
+
+TEST_F(HostileInputTest, EveryHostileRequestGetsAProblemDocumentAndTheServiceKeepsServing) {
+  const std::string login_ok = json{{"username", "boss"}, {"password", kPassword}}.dump();
+  const std::string big(1 << 20, 'x');
+  const std::vector<Case> cases = {
+      // NUL, controls and invalid UTF-8 in every JSON string field that reaches storage.
+      {"login username NUL", post("/v1/auth/login", R"({"username":"bo\u0000ss","password":"x"})"), 422, "validation_failed"},
+      {"login email NUL", post("/v1/auth/login", R"({"email":"b\u0000@example.com","password":"x"})"), 422, "validation_failed"},
+      {"login email control", post("/v1/auth/login", R"({"email":"b\u001b@example.com","password":"x"})"), 422, "validation_failed"},
+      {"login password NUL is compared", post("/v1/auth/login", R"({"username":"boss","password":"a\u0000b"})"), 401, "invalid_credentials"},
+      {"register email NUL", post("/v1/auth/register", R"({"email":"n\u0000@example.com","username":"nul1","password":"a fine passphrase"})"), 422, "validation_failed"},
+      {"register username DEL", post("/v1/auth/register", R"({"email":"n1@example.com","username":"nu\u007fl","password":"a fine passphrase"})"), 422, "validation_failed"},
+      {"register display_name NUL", post("/v1/auth/register", R"({"email":"n2@example.com","username":"nul2","password":"a fine passphrase","display_name":"x\u0000"})"), 422, "validation_failed"},
+      {"register display_name C1", post("/v1/auth/register", R"({"email":"n3@example.com","username":"nul3","password":"a fine passphrase","display_name":"x\u0085"})"), 422, "validation_failed"},
+      {"refresh token NUL", post("/v1/auth/refresh", R"({"refresh_token":"a\u0000b"})"), 422, "validation_failed"},
+      {"logout token NUL", post("/v1/auth/logout", R"({"refresh_token":"\u0000"})"), 422, "validation_failed"},
+      {"revoke token NUL", post("/v1/auth/revoke", R"({"token":"\u0000"})"), 422, "validation_failed"},
+      {"revoke form NUL", post("/v1/auth/revoke", "token=a%00b", "", "application/x-www-form-urlencoded"), 422, "validation_failed"},
+      {"revoke form invalid UTF-8", post("/v1/auth/revoke", "token=%FF%FE", "", "application/x-www-form-urlencoded"), 422, "validation_failed"},
+      {"revoke form bad escape", post("/v1/auth/revoke", "token=%G0", "", "application/x-www-form-urlencoded"), 400, "invalid_json"},
+      {"introspect token NUL", post("/v1/auth/introspect", R"({"token":"x\u0000"})"), 422, "validation_failed"},
+      {"verify-email token NUL", post("/v1/auth/verify-email", R"({"token":"\u0000"})"), 422, "validation_failed"},
+      {"reset request email NUL", post("/v1/auth/password-reset/request", R"({"email":"boss@example.com\u0000"})"), 422, "validation_failed"},
+      {"reset confirm token NUL", post("/v1/auth/password-reset/confirm", R"({"token":"\u0000","new_password":"a fine passphrase"})"), 422, "validation_failed"},
+      {"patch display_name NUL", patchMe(R"({"display_name":"\u0000"})"), 422, "validation_failed"},
+      {"patch username NUL", patchMe(R"({"username":"a\u0000"})"), 422, "validation_failed"},
+      // Bodies that are not JSON text.
+      {"raw invalid UTF-8 in JSON", post("/v1/auth/login", "{\"username\":\"\xff\xfe\",\"password\":\"x\"}"), 400, "invalid_json"},
+      {"raw NUL in JSON", post("/v1/auth/login", nul("{\"username\":\"a", "\",\"password\":\"x\"}")), 400, "invalid_json"},
+      {"deep array body", post("/v1/auth/login", deepArray(30000)), 400, "invalid_json"},
+      {"deep value in a field", post("/v1/auth/login", "{\"username\":" + deepArray(30000) + ",\"password\":\"x\"}"), 422, "validation_failed"},
+      {"huge number", post("/v1/auth/login", R"({"username":1e999999,"password":"x"})"), 400, "invalid_json"},
+      {"long number", post("/v1/auth/login", "{\"username\":" + std::string(40, '9') + ",\"password\":\"x\"}"), 422, "validation_failed"},
+      {"wrong types", post("/v1/auth/register", R"({"email":{},"username":[],"password":7})"), 422, "validation_failed"},
+      {"not an object", post("/v1/auth/login", R"("just a string")"), 400, "invalid_json"},
+      {"truncated JSON", post("/v1/auth/login", R"({"username":)"), 400, "invalid_json"},
+      // Query strings and paths.
+      {"events limit NUL", rawRequest("GET", "/v1/auth/events?limit=%00", bearer()), 422, "validation_failed"},
+      {"events cursor invalid UTF-8", rawRequest("GET", "/v1/auth/events?cursor=%FF", bearer()), 422, "validation_failed"},
+      {"admin q NUL", rawRequest("GET", "/v1/admin/users?q=bo%00", bearer()), 422, "validation_failed"},
+      {"admin q bad escape", rawRequest("GET", "/v1/admin/users?q=%zz", bearer()), 422, "validation_failed"},
+      {"admin q control", rawRequest("GET", "/v1/admin/users?q=%1B", bearer()), 422, "validation_failed"},
+      {"admin user id escapes", rawRequest("GET", "/v1/admin/users/%00%FF", bearer()), 404, "not_found"},
+      {"session id escapes", rawRequest("DELETE", "/v1/auth/sessions/%FF%FE", bearer()), 404, "not_found"},
+      {"raw byte in path", rawRequest("GET", "/v1/users/\xff", ""), 400, "bad_request"},
+      {"dot segments", rawRequest("GET", "/v1/auth/../../etc/passwd", ""), 404, "not_found"},
+      // Header values.
+      {"user agent NUL", rawRequest("GET", "/healthz", nul("User-Agent: a", "b\r\n")), 400, "bad_request"},
+      {"authorization control", rawRequest("GET", "/v1/users/me", "Authorization: Bearer \x01\r\n"), 400, "bad_request"},
+      {"authorization invalid UTF-8", rawRequest("GET", "/v1/users/me", "Authorization: Bearer \xff\xfe\r\n"), 401, "unauthorized"},
+      {"request id too long", rawRequest("GET", "/v1/nothing", "X-Request-Id: " + std::string(300, 'r') + "\r\n"), 404, "not_found"},
+      {"forged forwarded-for ignored", post("/v1/auth/login", login_ok, "X-Forwarded-For: '; DROP TABLE users; --\r\n"), 200, ""},
+      // Methods.
+      {"TRACE on a route", rawRequest("TRACE", "/v1/auth/login", ""), 405, "method_not_allowed"},
+      {"made-up method", rawRequest("FOO", "/healthz", ""), 405, "method_not_allowed"},
+      {"made-up method, no route", rawRequest("BREW", "/coffee", ""), 404, "not_found"},
+      {"CONNECT", "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request"},
+      {"wrong method on a route", rawRequest("PUT", "/v1/auth/login", ""), 405, "method_not_allowed"},
+      // Content types.
+      {"jsonx", post("/v1/auth/login", login_ok, "", "application/jsonx"), 415, "unsupported_media_type"},
+      {"malformed type", post("/v1/auth/login", login_ok, "", ";;;="), 415, "unsupported_media_type"},
+      {"unterminated parameter", post("/v1/auth/login", login_ok, "", "application/json; charset=\"utf"), 200, ""},
+      {"text/plain", post("/v1/auth/login", login_ok, "", "text/plain"), 415, "unsupported_media_type"},
+      {"no content type", rawRequest("POST", "/v1/auth/login", "", &login_ok), 415, "unsupported_media_type"},
+      // Sizes and framing.
+      {"1 MiB body", post("/v1/auth/login", big), 413, "payload_too_large"},
+      {"announced 70 KiB, never sent", rawRequest("POST", "/v1/auth/login", "Content-Type: application/json\r\nContent-Length: 71680\r\n"), 413, "payload_too_large"},
+      {"chunked 70 KiB", chunked("/v1/auth/login", std::vector<std::string>(70, std::string(1024, ' '))), 413, "payload_too_large"},
+      {"chunked small login", chunked("/v1/auth/login", {login_ok.substr(0, 10), login_ok.substr(10)}), 200, ""},
+      {"length and chunked together", "POST /v1/auth/login HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "bad_request"},
+      {"bad chunk size", "POST /v1/auth/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "bad_request"},
+      {"gzip transfer coding", "POST /v1/auth/login HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400, "bad_request"},
+      {"bad content length", "POST /v1/auth/login HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400, "bad_request"},
+      {"two content lengths", "POST /v1/auth/login HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400, "bad_request"},
+      {"20 KiB of headers", rawRequest("GET", "/healthz", "X-Filler: " + std::string(20000, 'h') + "\r\n"), 431, "headers_too_large"},
+      // Request lines.
+      {"garbage line", "GARBAGE\r\n\r\n", 400, "bad_request"},
+      {"HTTP/2.0", "GET /healthz HTTP/2.0\r\n\r\n", 400, "bad_request"},
+      {"binary junk", std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15), 400, "bad_request"},
+      {"folded header", "GET /healthz HTTP/1.1\r\nX-A: a\r\n b\r\n\r\n", 400, "bad_request"},
+  };
+  ASSERT_GE(cases.size(), 50u);
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    expectProblem(send(c.wire), c.status, c.code);
+    expectServiceWorks();
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST_F(HostileInputTest, ALoginWithAHostileIdentifierIsNotCountedAsAFailure) {
+  const auto before = database_->exec("SELECT 1 FROM login_failures");
+  for (int i = 0; i < 10; ++i) {
+    expectProblem(send(post("/v1/auth/login", R"({"email":"boss@example.com\u0000","password":"x"})")),
+                  422, "validation_failed");
+  }
+  EXPECT_EQ(database_->exec("SELECT 1 FROM login_failures"), before);
+  expectServiceWorks();
+}
+
+TEST_F(HostileInputTest, AnInvalidUserAgentIsRepairedIntoTheSessionAndTheReplayStillRevokes) {
+  const std::string agent = "evil\xff\xfe agent";
+  auto login = send(post("/v1/auth/login", json{{"username", "boss"}, {"password", kPassword}}.dump(),
+                         "User-Agent: " + agent + "\r\n"));
+  ASSERT_EQ(login.status, 200) << login.body;
+  const auto first = login.json().at("refresh_token").get<std::string>();
+  const auto access = login.json().at("access_token").get<std::string>();
+  auto sessions = send(rawRequest("GET", "/v1/auth/sessions", "Authorization: Bearer " + access + "\r\n"));
+  ASSERT_EQ(sessions.status, 200);
+  bool found = false;
+  const json listed = sessions.json();
+  for (const auto& s : listed.at("sessions")) {
+    if (s.at("current").get<bool>()) {
+      EXPECT_EQ(s.at("user_agent"), "evil\xef\xbf\xbd\xef\xbf\xbd agent");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << sessions.body;
+  // Reuse detection writes an audit row carrying the same user agent: it must commit.
+  const auto refresh = [&](const std::string& token) {
+    return send(post("/v1/auth/refresh", json{{"refresh_token", token}}.dump(), "User-Agent: " + agent + "\r\n"));
+  };
+  auto second = refresh(first);
+  ASSERT_EQ(second.status, 200) << second.body;
+  auto third = refresh(second.json().at("refresh_token").get<std::string>());
+  ASSERT_EQ(third.status, 200) << third.body;
+  expectProblem(refresh(first), 401, "refresh_token_reused");
+  expectProblem(refresh(third.json().at("refresh_token").get<std::string>()), 401, "refresh_token_invalid");
+}
+
+TEST_F(HostileInputTest, PartialRequestsAreTimedOutWith408AndClosed) {
+  {
+    RawConnection c(server_->port());
+    c.send("POST /v1/auth/login HTTP/1.1\r\nHost: x\r\n");  // request line, then silence
+    const auto r = c.read(10s);
+    expectProblem(r, 408, "request_timeout");
+    EXPECT_EQ(r.header("connection"), "close");
+    EXPECT_TRUE(c.closedWithin(3s));
+  }
+  {
+    RawConnection c(server_->port());
+    c.send("POST /v1/auth/login HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"user");
+    expectProblem(c.read(6s), 408, "request_timeout");  // the 2 s body limit
+    EXPECT_TRUE(c.closedWithin(3s));
+  }
+  expectServiceWorks();
+}
+
+TEST_F(HostileInputTest, KeepAliveServesTwoRequestsOnOneSocketWithoutAConnectionHeader) {
+  RawConnection c(server_->port());
+  ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto first = c.read();
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(first.header("connection"), "");
+  ASSERT_TRUE(c.send("GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(c.read().status, 200);
+  // Pipelined: both answered, in order.
+  ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\n\r\nGET /nothing HTTP/1.1\r\n\r\n"));
+  EXPECT_EQ(c.read().status, 200);
+  EXPECT_EQ(c.read().status, 404);
+  // Asked to close: it says so.
+  ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n"));
+  const auto last = c.read();
+  EXPECT_EQ(last.status, 200);
+  EXPECT_EQ(last.header("connection"), "Close");
+}
+
+TEST_F(HostileInputTest, ConcurrentHostileRequestsLeaveNothingBehind) {
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        const auto r = send(i % 2 == 0
+                                ? post("/v1/auth/login", R"({"username":"bo\u0000ss","password":"x"})")
+                                : post("/v1/auth/refresh", "{\"refresh_token\":\"\xff\"}"));
+        if (r.status != (i % 2 == 0 ? 422 : 400)) ++wrong;
+      }
+      (void)t;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  expectServiceWorks();
+}
+
+TEST(HostileProxyTest, ForgedForwardedForNeitherPicksTheBucketNorReachesTheAuditRows) {
+  TestDatabase database(false);
+  AuthdProcess server(database.url(), {{"AUTH_TRUST_PROXY", "1"}, {"AUTH_RATE_LIMIT_PER_IP", "2"}});
+  const auto login = [&](const std::string& forwarded) {
+    RawConnection c(server.port());
+    c.send(post("/v1/auth/login", R"({"email":"x@example.com","password":"whatever1"})",
+                "X-Forwarded-For: " + forwarded + "\r\n"));
+    return c.read();
+  };
+  // Text instead of an address: the peer's address is used, so every forged value shares one
+  // bucket (2 per minute here) and cannot mint fresh ones.
+  EXPECT_EQ(login("not-an-ip-1").status, 401);
+  EXPECT_EQ(login("'; DROP TABLE users; --").status, 401);
+  EXPECT_EQ(login("<script>").status, 429);
+  // A real address behind the trusted loopback proxy gets its own bucket.
+  EXPECT_EQ(login("203.0.113.7").status, 401);
+  EXPECT_EQ(database.exec("SELECT 1 FROM auth_events WHERE ip NOT IN ('127.0.0.1', '203.0.113.7')"), 0u);
+}
+
+}  // namespace
+}  // namespace authd::testing
