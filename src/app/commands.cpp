@@ -235,7 +235,9 @@ int serve(const Config& c) {
 
     http::ServerState state;
     state.options = http::HttpOptions{c.trust_proxy, c.trusted_proxies};
-    state.is_unavailable = [](const std::exception& e) { return isDatabaseUnavailable(e); };
+    state.is_unavailable = [](const std::exception& e) {
+      return isDatabaseUnavailable(e) || takeConnectionLost();
+    };
     state.json_logs = c.log_format == "json";
     if (c.rate_limit_per_ip > 0) {
       state.client_limiter = std::make_unique<TokenBucketLimiter>(c.rate_limit_per_ip);
@@ -310,7 +312,6 @@ int serve(const Config& c) {
     // still send (later hashing requests are refused on their I/O thread); then the listener
     // and the reactor close.
     state.hashing_pool->stop();
-    edge->stop();
     endpoint.shutdown();
     if (mail_worker) mail_worker->stop();  // mail not yet sent stays in the outbox
     spdlog::info("stopped");

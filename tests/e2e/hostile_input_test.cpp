@@ -278,11 +278,41 @@ TEST_F(HostileInputTest, KeepAliveServesTwoRequestsOnOneSocketWithoutAConnection
   ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\n\r\nGET /nothing HTTP/1.1\r\n\r\n"));
   EXPECT_EQ(c.read().status, 200);
   EXPECT_EQ(c.read().status, 404);
-  // Asked to close: it says so.
-  ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n"));
+  // A login (answered from the hashing pool) pipelined before a health check: still in order.
+  const std::string login = json{{"username", "boss"}, {"password", kPassword}}.dump();
+  ASSERT_TRUE(c.send(post("/v1/auth/login", login) + "GET /nothing HTTP/1.1\r\n\r\n"));
+  const auto first_answer = c.read();
+  EXPECT_EQ(first_answer.status, 200) << first_answer.body;
+  EXPECT_EQ(c.read().status, 404);
+  // Asked to close: it says so, and reads no further request.
+  ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\nGET /nothing HTTP/1.1\r\n\r\n"));
   const auto last = c.read();
   EXPECT_EQ(last.status, 200);
   EXPECT_EQ(last.header("connection"), "Close");
+  EXPECT_EQ(c.read(1s).status, 0);
+}
+
+TEST_F(HostileInputTest, BulkPipeliningWithoutReadingClosesTheConnection) {
+  RawConnection c(server_->port());
+  std::string burst;
+  for (int i = 0; i < 500; ++i) burst += "GET /.well-known/jwks.json HTTP/1.1\r\n\r\n";
+  c.send(burst);
+  EXPECT_TRUE(c.closedWithin(5s));
+  // A few pipelined requests are fine.
+  RawConnection d(server_->port());
+  d.send("GET /healthz HTTP/1.1\r\n\r\nGET /healthz HTTP/1.1\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(d.read().status, 200);
+  expectServiceWorks();
+}
+
+TEST_F(HostileInputTest, HeadIsRefusedWithoutABodyAndTheConnectionCloses) {
+  RawConnection c(server_->port());
+  ASSERT_TRUE(c.send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto r = c.read();
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.header("allow"), "GET");
+  EXPECT_EQ(r.header("content-length"), "0");
+  EXPECT_TRUE(c.closedWithin(2s));
 }
 
 TEST_F(HostileInputTest, ConcurrentHostileRequestsLeaveNothingBehind) {

@@ -15,6 +15,8 @@ namespace {
 // (a std::logic_error from a null SQLSTATE), but the connection then reports CONNECTION_BAD.
 bool lost(odb::pgsql::connection& c) { return PQstatus(c.handle()) == CONNECTION_BAD; }
 
+thread_local bool t_connection_lost = false;  // see takeConnectionLost
+
 odb::pgsql::connection* currentConnection() noexcept {
   try {
     if (!odb::transaction::has_current()) return nullptr;
@@ -42,6 +44,12 @@ bool isDatabaseUnavailable(const std::exception& e) {
   return false;
 }
 
+bool takeConnectionLost() noexcept {
+  const bool was = t_connection_lost;
+  t_connection_lost = false;
+  return was;
+}
+
 void markCurrentConnectionFailed() noexcept {
   if (auto* c = currentConnection()) c->mark_failed();
 }
@@ -53,7 +61,7 @@ void rethrowDatabaseFault() {
     markCurrentConnectionFailed();
     throw;
   } catch (const std::exception& e) {
-    if (unavailableAfterFault(currentConnection(), e)) {
+    if (unavailableAfterFault(currentConnection(), e) || takeConnectionLost()) {
       throw UnavailableError(std::string("database unavailable: ") + e.what());
     }
     throw;
@@ -65,11 +73,12 @@ void rethrowDatabaseFault() {
 
 DbTransaction::DbTransaction(odb::pgsql::database& db)
     : uncaught_at_start_(std::uncaught_exceptions()) {
+  t_connection_lost = false;
   try {
     if (open(db.connection())) return;
     // The pooled connection was dead: once more on a fresh one, outside the pool.
     if (open(odb::pgsql::connection_ptr(new odb::pgsql::connection(db)))) return;
-  } catch (const odb::exception& e) {
+  } catch (const std::exception& e) {
     // No connection could be had: the database is unreachable or refuses us.
     throw UnavailableError(std::string("database unavailable: ") + e.what());
   }
@@ -89,7 +98,10 @@ bool DbTransaction::open(const odb::pgsql::connection_ptr& connection) {
 
 DbTransaction::~DbTransaction() {
   if (tx_.finalized()) return;
-  if (std::uncaught_exceptions() > uncaught_at_start_ && connection_) connection_->mark_failed();
+  if (std::uncaught_exceptions() > uncaught_at_start_ && connection_) {
+    connection_->mark_failed();
+    if (lost(*connection_)) t_connection_lost = true;
+  }
   try {
     tx_.rollback();
   } catch (...) {

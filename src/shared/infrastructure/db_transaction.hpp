@@ -57,6 +57,12 @@ void markCurrentConnectionFailed() noexcept;
 // (isDatabaseUnavailable, or libpq reports the connection lost), unchanged otherwise.
 [[noreturn]] void rethrowDatabaseFault();
 
+// True, once, when a DbTransaction on this thread was abandoned by an exception on a connection
+// libpq reports lost: the exception itself may not say so (ODB can fail with a std::logic_error
+// from a null SQLSTATE), and the transaction that knew is gone by the time it is caught.
+// Cleared by taking it and when the thread begins a new transaction.
+bool takeConnectionLost() noexcept;
+
 // True for a fault that means the database is unreachable or going away rather than a bug or
 // bad data: ODB's recoverable exceptions (connection lost, timeout, deadlock) and SQLSTATE
 // classes 08 (connection), 53 (insufficient resources), 57P01-57P03 (shutdown, cannot connect

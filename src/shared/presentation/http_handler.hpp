@@ -4,18 +4,14 @@
 // `Connection: Close` to every answer of a request that had no Connection header).
 #pragma once
 
-#include <pistache/http.h>
-#include <pistache/router.h>
-
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
-#include <unordered_map>
+
+#include <pistache/http.h>
+#include <pistache/router.h>
 
 #include "shared/presentation/request_framer.hpp"
 
@@ -26,47 +22,32 @@ struct ServerState;
 struct EdgeOptions {
   FramerLimits limits;
   // A request whose head (from its first byte) or body (from the end of its head) takes longer
-  // gets 408 and the connection closes. Also the idle keep-alive limit: Pistache closes a
-  // connection this long after its last input, so the header timeout must outlast the longest
-  // a request can wait for a hashing thread (checked at start-up).
+  // gets 408 and the connection closes.
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds body_timeout{10000};
 };
 
-// What every per-thread clone of the handler shares: options, the server state (metrics, log
-// format), the Allow lookup, and the timeout sweeper. Thread-safe.
+// What every per-thread clone of the handler shares. Immutable after construction.
 class EdgeShared {
  public:
   EdgeShared(EdgeOptions options, ServerState& state,
-             std::function<std::string(std::string_view path)> allow_for);
-  ~EdgeShared();
-  EdgeShared(const EdgeShared&) = delete;
-  EdgeShared& operator=(const EdgeShared&) = delete;
-
-  // Stops the sweeper; call before the endpoint shuts down. Idempotent.
-  void stop();
+             std::function<std::string(std::string_view path)> allow_for)
+      : options_(options), state_(state), allow_for_(std::move(allow_for)) {}
 
   const EdgeOptions& options() const { return options_; }
-  ServerState& state() { return state_; }
+  ServerState& state() const { return state_; }
   std::string allowFor(std::string_view path) const { return allow_for_(path); }
 
-  // Connections with an unfinished request, checked every 200 ms against their deadline.
-  void watch(const std::shared_ptr<Pistache::Tcp::Peer>& peer);
-  void unwatch(const Pistache::Tcp::Peer* peer);
-
  private:
-  void sweep();
-
   EdgeOptions options_;
   ServerState& state_;
   std::function<std::string(std::string_view)> allow_for_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::unordered_map<const Pistache::Tcp::Peer*, std::weak_ptr<Pistache::Tcp::Peer>> watched_;
-  std::thread sweeper_;  // last: starts after the members it uses
 };
 
+// Frames each connection's input, dispatches one request at a time per connection (a
+// pipelined request waits, buffered and bounded, until the one before it is answered, so
+// answers keep their order and a client that never reads cannot make answers pile up), and
+// enforces the header and body deadlines with timers on the connection's own reactor thread.
 class HttpHandler final : public Pistache::Rest::Private::RouterHandler {
  public:
   HTTP_PROTOTYPE(HttpHandler)
@@ -75,12 +56,26 @@ class HttpHandler final : public Pistache::Rest::Private::RouterHandler {
 
   void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
 
+  // Called once a dispatched request has been answered (RouteTable's guard does, on whatever
+  // thread answered): the connection may take its next request. Thread-safe.
+  static void requestAnswered(const std::shared_ptr<Pistache::Tcp::Peer>& peer);
+
+  struct PeerState;  // per connection, in the .cpp
+
  private:
+
   void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
   void onInput(const char* buffer, size_t len,
                const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
 
-  void dispatch(const Framed& framed, const std::shared_ptr<Pistache::Tcp::Peer>& peer);
+  void process(const std::shared_ptr<Pistache::Tcp::Peer>& peer, PeerState& st);
+  void dispatch(const Framed& framed, const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                PeerState& st);
+  // Starts, moves or stops the deadline of the connection's unfinished request.
+  void updateDeadline(const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                      const std::shared_ptr<PeerState>& st);
+  void armDeadline(const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                   const std::shared_ptr<PeerState>& st, std::chrono::milliseconds after);
 
   std::shared_ptr<EdgeShared> shared_;
 };

@@ -36,8 +36,9 @@ std::string_view trimOws(std::string_view s) {
 }
 
 // The methods some route answers (RouteTable registers all of them on every known path).
+// HEAD is not one: its answer must have no body, which Pistache's router cannot know.
 bool isServedMethod(std::string_view m) {
-  return m == "GET" || m == "HEAD" || m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" ||
+  return m == "GET" || m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" ||
          m == "OPTIONS";
 }
 
@@ -113,7 +114,11 @@ Framed RequestFramer::next() {
     while (pos_ < buffer_.size() && (buffer_[pos_] == '\r' || buffer_[pos_] == '\n')) ++pos_;
     buffer_.erase(0, pos_);
     pos_ = 0;
-    if (buffer_.empty()) return {};
+    if (buffer_.empty()) {
+      // An idle connection keeps no large buffer an earlier request needed.
+      if (buffer_.capacity() > limits_.max_head_bytes) buffer_.shrink_to_fit();
+      return {};
+    }
     phase_ = Phase::Head;
     current_ = Framed{};
     head_out_.clear();
@@ -123,6 +128,7 @@ Framed RequestFramer::next() {
     expect_continue_ = false;
     continue_sent_ = false;
     scanned_ = 0;
+    trailers_at_ = 0;
   }
   if (phase_ == Phase::Head) {
     // Resume the search for the blank line where the last one stopped: a client sending one
@@ -280,7 +286,11 @@ Framed RequestFramer::readBody() {
       break;
     }
     const std::string_view line(buffer_.data() + pos_, line_end - pos_);
-    if (line.size() > kMaxChunkLine) return reject(ErrorCode::BadRequest, "Malformed chunk.");
+    // No bare CR, LF or other control in a chunk line: a proxy in front that framed it
+    // differently would desynchronise from us.
+    if (line.size() > kMaxChunkLine || !isFieldValue(line)) {
+      return reject(ErrorCode::BadRequest, "Malformed chunk.");
+    }
     std::size_t size = 0, digits = 0;
     for (; digits < line.size(); ++digits) {
       const char c = line[digits];
@@ -302,8 +312,9 @@ Framed RequestFramer::readBody() {
     }
     const std::size_t data = line_end + 2;
     if (size == 0) {
-      // The last chunk, then trailer fields (ignored) up to an empty line.
-      std::size_t at = data;
+      // The last chunk, then trailer fields (checked like headers, then dropped) up to an empty
+      // line. The scan resumes where it stopped, and the trailers are bounded like a head.
+      std::size_t at = trailers_at_ != 0 ? trailers_at_ : data;
       while (true) {
         const auto end = buffer_.find("\r\n", at);
         if (end == std::string::npos) break;
@@ -311,7 +322,17 @@ Framed RequestFramer::readBody() {
           pos_ = end + 2;
           return complete();
         }
+        const std::string_view field(buffer_.data() + at, end - at);
+        const auto colon = field.find(':');
+        if (colon == std::string_view::npos || !isToken(field.substr(0, colon)) ||
+            !isFieldValue(field)) {
+          return reject(ErrorCode::BadRequest, "Malformed trailer field.");
+        }
         at = end + 2;
+      }
+      trailers_at_ = at;
+      if (buffer_.size() - data > limits_.max_head_bytes) {
+        return reject(ErrorCode::HeadersTooLarge, "The trailer fields are too large.");
       }
       break;
     }

@@ -31,7 +31,7 @@ struct Framed {
     NeedMore,       // no complete request yet
     Continue,       // the head asked for `Expect: 100-continue`: answer 100, then feed on
     Request,        // `canonical` holds one complete request
-    UnknownMethod,  // a well-formed request whose method authd serves on no route (405/404)
+    UnknownMethod,  // a well-formed request whose method no route serves, HEAD included (405/404)
     Reject,         // a malformed or oversized request: answer `error`, then close
   };
   Kind kind = Kind::NeedMore;
@@ -57,6 +57,8 @@ class RequestFramer {
   bool midRequest() const { return phase_ != Phase::Idle; }
   // True once the head of the unfinished request is complete (its body is arriving).
   bool inBody() const { return phase_ == Phase::Body; }
+  // Bytes fed and not yet handed out as requests.
+  std::size_t buffered() const { return buffer_.size() - pos_; }
 
  private:
   enum class Phase { Idle, Head, Body, Dead };
@@ -71,6 +73,7 @@ class RequestFramer {
   std::string buffer_;
   std::size_t pos_ = 0;      // first unconsumed byte of buffer_ (requests start at 0)
   std::size_t scanned_ = 0;  // how far the search for the end of the head has looked
+  std::size_t trailers_at_ = 0;  // where the trailer scan resumes (0: not in the trailers)
 
   // The request being framed.
   Framed current_;

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "shared/core/errors.hpp"
+#include "shared/presentation/http_handler.hpp"
 
 namespace authd::http {
 namespace {
@@ -100,6 +101,7 @@ void serveGuarded(ServerState& state, const std::string& route, const Handler& h
   const int status = static_cast<int>(response.getResponseCode());
   recordAnswer(state, ctx, Pistache::Http::methodString(req.method()), route, status, seconds);
   state.in_flight.fetch_sub(1);
+  HttpHandler::requestAnswered(response.getPeer());  // the connection may take its next request
 }
 
 }  // namespace

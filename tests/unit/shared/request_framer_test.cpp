@@ -164,6 +164,37 @@ TEST(RequestFramerTest, MethodsNoRouteServesAreReportedForAllow) {
   EXPECT_EQ(out.path, "/v1/auth/login");
   EXPECT_EQ(out.request_id, "r1");
   EXPECT_EQ(frame("FOO / HTTP/1.1\r\n\r\n").kind, Kind::UnknownMethod);
+  // A HEAD answer must have no body, which the routes cannot know: not served either.
+  EXPECT_EQ(frame("HEAD /healthz HTTP/1.1\r\n\r\n").kind, Kind::UnknownMethod);
+}
+
+TEST(RequestFramerTest, ChunkLinesAndTrailersHoldNoBareLineBreaksOrControls) {
+  const std::string head = "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+  expectReject(frame(head + "5;\nxx\r\nhello\r\n0\r\n\r\n"), ErrorCode::BadRequest);
+  expectReject(frame(head + "5;a=\x01\r\nhello\r\n0\r\n\r\n"), ErrorCode::BadRequest);
+  expectReject(frame(head + "0\r\nX: a\nGET /x HTTP/1.1\r\n\r\n"), ErrorCode::BadRequest);
+  expectReject(frame(head + "0\r\nnot a field\r\n\r\n"), ErrorCode::BadRequest);
+  EXPECT_EQ(frame(head + "5;name=value\r\nhello\r\n0\r\nX-T: 1\r\n\r\n").kind, Kind::Request);
+}
+
+TEST(RequestFramerTest, TrailersArriveLineByLineAndAreBoundedLikeAHead) {
+  RequestFramer f;
+  f.feed("POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
+  EXPECT_EQ(f.next().kind, Kind::NeedMore);
+  for (int i = 0; i < 100; ++i) {
+    f.feed("X-T: 1\r\n");
+    ASSERT_EQ(f.next().kind, Kind::NeedMore);
+  }
+  f.feed("\r\n");
+  EXPECT_EQ(f.next().kind, Kind::Request);
+  RequestFramer g;
+  g.feed("POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
+  Framed out;
+  for (int i = 0; i < 2000 && out.kind == Kind::NeedMore; ++i) {
+    g.feed("X-T: 1234567890\r\n");
+    out = g.next();
+  }
+  expectReject(out, ErrorCode::HeadersTooLarge);
 }
 
 TEST(RequestFramerTest, AnyOtherContentTypeBecomesOneThatRoutesRefuse) {
