@@ -119,7 +119,19 @@ void HttpHandler::onInput(const char* buffer, size_t len, const std::shared_ptr<
   if (!st) return;
   std::lock_guard lock(st->mu);
   if (st->closing) return;
-  st->framer.feed(std::string_view(buffer, len));
+  try {
+    handleInput(std::string_view(buffer, len), peer, st);
+  } catch (const std::exception& e) {
+    // Nothing may escape into Pistache, which would answer 500 with what() in plain text.
+    spdlog::error("HTTP input handling failed: {}", e.what());
+    st->closing = true;
+    ::shutdown(peer->fd(), SHUT_RDWR);
+  }
+}
+
+void HttpHandler::handleInput(std::string_view bytes, const std::shared_ptr<Peer>& peer,
+                              const std::shared_ptr<PeerState>& st) {
+  st->framer.feed(bytes);
   if (st->busy && st->framer.buffered() > shared_->options().limits.max_request_bytes) {
     // A client that keeps sending while its previous answer is pending: it gets no more.
     st->closing = true;
@@ -271,12 +283,16 @@ void HttpHandler::armDeadline(const std::shared_ptr<Peer>& peer,
         std::lock_guard lock(s->mu);
         if (s->closing || !s->armed || s->generation != generation) return;
         s->armed = false;
-        Framed framed;
-        answerAndClose(*shared, *s, transport, s->handler, p,
-                       Error{ErrorCode::RequestTimeout,
-                             s->in_body ? "The request body did not arrive in time."
-                                        : "The request headers did not arrive in time."},
-                       framed);
+        try {
+          answerAndClose(*shared, *s, transport, s->handler, p,
+                         Error{ErrorCode::RequestTimeout,
+                               s->in_body ? "The request body did not arrive in time."
+                                          : "The request headers did not arrive in time."},
+                         Framed{});
+        } catch (const std::exception& e) {
+          spdlog::error("request timeout answer failed: {}", e.what());
+          ::shutdown(p->fd(), SHUT_RDWR);
+        }
       },
       [fd](std::exception_ptr) { ::close(fd); });
 }

@@ -68,6 +68,8 @@ class HttpHandler final : public Pistache::Rest::Private::RouterHandler {
   void onInput(const char* buffer, size_t len,
                const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
 
+  void handleInput(std::string_view bytes, const std::shared_ptr<Pistache::Tcp::Peer>& peer,
+                   const std::shared_ptr<PeerState>& st);
   void process(const std::shared_ptr<Pistache::Tcp::Peer>& peer, PeerState& st);
   void dispatch(const Framed& framed, const std::shared_ptr<Pistache::Tcp::Peer>& peer,
                 PeerState& st);
