@@ -65,6 +65,10 @@ class RequestFramer {
 
   Framed parseHead(std::size_t head_end);
   Framed readBody();
+  Framed readTrailers(std::size_t start);
+  // Where the current line ends: `found` (a CRLF's position), or as far as the bytes so far
+  // show when it is npos.
+  std::size_t lineEndSoFar(std::size_t found) const;
   Framed reject(ErrorCode code, std::string detail);
   Framed complete();
 
