@@ -14,20 +14,22 @@ size_t onBody(char* data, size_t size, size_t n, void* out) {
 }
 
 size_t onHeader(char* data, size_t size, size_t n, void* out) {
-  std::string line(data, size * n);
-  const auto colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(' '));
-    value.erase(value.find_last_not_of("\r\n ") + 1);
-    (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
-  }
+  addHeaderLine(std::string(data, size * n), *static_cast<std::map<std::string, std::string>*>(out));
   return size * n;
 }
 
 }  // namespace
+
+void addHeaderLine(const std::string& line, std::map<std::string, std::string>& headers) {
+  const auto colon = line.find(':');
+  if (colon == std::string::npos) return;
+  std::string name = line.substr(0, colon);
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  std::string value = line.substr(colon + 1);
+  value.erase(0, value.find_first_not_of(' '));
+  value.erase(value.find_last_not_of("\r\n ") + 1);
+  headers[name] = value;
+}
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& path,
                                  const std::string* body,

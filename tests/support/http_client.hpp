@@ -18,6 +18,9 @@ struct HttpResponse {
   }
 };
 
+// Adds one "Name: value" header line (CRLF optional) to `headers` under its lower-case name.
+void addHeaderLine(const std::string& line, std::map<std::string, std::string>& headers);
+
 // A minimal blocking HTTP/1.1 client over libcurl, for end-to-end tests on loopback.
 class HttpClient {
  public:

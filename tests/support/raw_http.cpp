@@ -1,5 +1,7 @@
 #include "raw_http.hpp"
 
+#include "http_client.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -68,15 +70,8 @@ RawResponse RawConnection::read(std::chrono::milliseconds timeout) {
       std::size_t at = head.find("\r\n");
       while (at != std::string::npos && at < head.size()) {
         const auto next = head.find("\r\n", at + 2);
-        const std::string line = head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
-        const auto colon = line.find(':');
-        if (colon != std::string::npos) {
-          std::string name = line.substr(0, colon);
-          std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-          std::string value = line.substr(colon + 1);
-          value.erase(0, value.find_first_not_of(' '));
-          r.headers[name] = value;
-        }
+        addHeaderLine(head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2),
+                      r.headers);
         at = next;
       }
       if (r.status >= 100 && r.status < 200) {
