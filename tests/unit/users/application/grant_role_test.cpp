@@ -50,6 +50,21 @@ TEST_F(GrantRoleTest, AddsTheRoleAndCommits) {
   EXPECT_EQ(commits_, 1);
 }
 
+TEST_F(GrantRoleTest, ALostRaceRetriesByIdUnderARowLockNotByEmail) {
+  const auto user = alice();
+  EXPECT_CALL(users_, findByEmail(_)).Times(1).WillOnce(Return(user));
+  EXPECT_CALL(users_, findByIdForUpdate(user.id())).Times(1).WillOnce(Return(user));
+  EXPECT_CALL(users_, update(_))
+      .WillOnce(Return(Status(fail(ErrorCode::Conflict))))
+      .WillOnce(Return(ok()));
+  // One event per attempt, each in its own transaction: only the committed one remains.
+  EXPECT_CALL(audit_log_, record(_)).Times(2);
+  auto r = grant_.execute({"alice@example.com", "admin"});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_TRUE(r->changed);
+  EXPECT_EQ(commits_, 1);
+}
+
 TEST_F(GrantRoleTest, HavingTheRoleAlreadyWritesNothing) {
   EXPECT_CALL(users_, findByEmail(_)).WillOnce(Return(alice()));
   EXPECT_CALL(users_, update(_)).Times(0);

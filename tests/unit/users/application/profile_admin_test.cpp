@@ -64,9 +64,11 @@ TEST_F(ProfileAdminTest, UpdatesUsernameAndDisplayName) {
 }
 
 TEST_F(ProfileAdminTest, NullDisplayNameClearsItAndAbsentLeavesIt) {
+  const auto version = stored_->version();
   ASSERT_THAT(update_.execute({stored_->id(), false, std::nullopt, std::nullopt, {}}), IsOk());
   EXPECT_EQ(stored_->state().display_name, "Alice");
-  EXPECT_EQ(commits_, 0);  // nothing changed, nothing written
+  EXPECT_EQ(stored_->version(), version);  // nothing changed, nothing written
+  EXPECT_TRUE(events_.empty());
   ASSERT_THAT(update_.execute({stored_->id(), true, std::nullopt, std::nullopt, {}}), IsOk());
   EXPECT_FALSE(stored_->state().display_name.has_value());
 }

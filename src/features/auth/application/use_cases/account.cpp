@@ -6,8 +6,9 @@
 namespace authd::auth::application {
 
 using users::application::AuditEventType;
+using users::application::Change;
 using users::application::modifyUser;
-using users::application::Write;
+using users::application::write;
 
 namespace {
 
@@ -33,6 +34,16 @@ Status wrongPassword(UnitOfWork& uow, users::application::AuditTrail& audit, con
   return fail(ErrorCode::InvalidCredentials, "The password is wrong.");
 }
 
+// The caller's own account vanished meanwhile: its token no longer names anyone.
+template <typename T>
+Status accountStatus(const Result<T>& changed) {
+  if (changed) return ok();
+  if (changed.error().code == ErrorCode::NotFound) {
+    return fail(ErrorCode::Unauthorized, "The account no longer exists.");
+  }
+  return tl::unexpected(changed.error());
+}
+
 }  // namespace
 
 Status ChangePassword::execute(const Input& in) {
@@ -41,20 +52,19 @@ Status ChangePassword::execute(const Input& in) {
   if (!*matches) return wrongPassword(uow_, audit_, in.user_id, in.client);
 
   std::string new_hash;
-  auto status = modifyUser(uow_, users_, in.user_id, [&](users::domain::User& user) -> Result<Write> {
-    auto allowed = policy_.check(in.new_password, user.email(), user.username(), "new_password");
-    if (!allowed) return tl::unexpected(allowed.error());
-    if (new_hash.empty()) new_hash = hasher_.hash(in.new_password);  // once, even on retries
-    const Timestamp now = clock_.now();
-    user.changePasswordHash(new_hash, now);
-    user.revokeAllSessions(now, in.session_id);
-    audit_.record(AuditEventType::PasswordChanged, user.id(), in.client);
-    return Write::Yes;
-  });
-  if (!status && status.error().code == ErrorCode::NotFound) {
-    return fail(ErrorCode::Unauthorized, "The account no longer exists.");
-  }
-  return status;
+  auto changed = modifyUser(uow_, users_, {audit_, in.client}, in.user_id,
+                            [&](users::domain::User& user) -> Result<Change<>> {
+                              auto allowed = policy_.check(in.new_password, user.email(),
+                                                           user.username(), "new_password");
+                              if (!allowed) return tl::unexpected(allowed.error());
+                              if (new_hash.empty())
+                                new_hash = hasher_.hash(in.new_password);  // once, even on retries
+                              const Timestamp now = clock_.now();
+                              user.changePasswordHash(new_hash, now);
+                              user.revokeAllSessions(now, in.session_id);
+                              return write(AuditEventType::PasswordChanged);
+                            });
+  return accountStatus(changed);
 }
 
 Status DeleteAccount::execute(const Uuid& user_id, const std::string& password,
@@ -62,15 +72,12 @@ Status DeleteAccount::execute(const Uuid& user_id, const std::string& password,
   const auto matches = checkPassword(uow_, users_, hasher_, user_id, password);
   if (!matches) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
   if (!*matches) return wrongPassword(uow_, audit_, user_id, client);
-  auto status = modifyUser(uow_, users_, user_id, [&](users::domain::User& user) -> Result<Write> {
-    user.markDeleted(clock_.now());
-    audit_.record(AuditEventType::AccountDeleted, user.id(), client);
-    return Write::Yes;
-  });
-  if (!status && status.error().code == ErrorCode::NotFound) {
-    return fail(ErrorCode::Unauthorized, "The account no longer exists.");
-  }
-  return status;
+  auto changed = modifyUser(uow_, users_, {audit_, client}, user_id,
+                            [&](users::domain::User& user) -> Result<Change<>> {
+                              user.markDeleted(clock_.now());
+                              return write(AuditEventType::AccountDeleted);
+                            });
+  return accountStatus(changed);
 }
 
 Result<ListEvents::Output> ListEvents::execute(const Uuid& user_id,
@@ -84,9 +91,10 @@ Result<ListEvents::Output> ListEvents::execute(const Uuid& user_id,
     auto tx = uow_.begin();
     out.events = log_.listForUser(user_id, page.after, page.limit + 1);
   }
-  out.next_cursor = users::application::trimToPage(
-      out.events, page.limit,
-      [](const users::application::AuditEvent& e) { return users::application::PageKey{e.at, e.id}; });
+  out.next_cursor = users::application::trimToPage(out.events, page.limit,
+                                                   [](const users::application::AuditEvent& e) {
+                                                     return users::application::PageKey{e.at, e.id};
+                                                   });
   return out;
 }
 

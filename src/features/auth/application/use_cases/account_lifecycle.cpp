@@ -1,13 +1,16 @@
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
 
+#include "features/users/application/modify_user.hpp"
 #include "shared/core/encoding.hpp"
 
 namespace authd::auth::application {
 namespace {
 
 using users::application::AuditEventType;
-
-constexpr int kMaxAttempts = 3;
+using users::application::Change;
+using users::application::keep;
+using users::application::modifyUser;
+using users::application::write;
 
 tl::unexpected<Error> tokenInvalid() {
   return fail(ErrorCode::TokenInvalid, "The link is invalid, expired or already used.");
@@ -50,6 +53,18 @@ std::optional<domain::AccountToken> redeem(LifecycleDeps& d, const std::string& 
   return token;
 }
 
+// How the first attempt of a token redemption finds the user: through the token, the user row
+// locked at once (resets and verifications are rare; the lock keeps them single-use).
+std::function<std::optional<users::domain::User>()> ownerOf(LifecycleDeps& d,
+                                                            const std::string& secret,
+                                                            domain::AccountTokenKind kind) {
+  return [&d, &secret, kind]() -> std::optional<users::domain::User> {
+    auto token = redeem(d, secret, kind);
+    if (!token) return std::nullopt;
+    return d.users.findByIdForUpdate(token->user_id);
+  };
+}
+
 }  // namespace
 
 Status RequestEmailVerification::execute(const Uuid& user_id) {
@@ -61,27 +76,25 @@ Status RequestEmailVerification::execute(const Uuid& user_id) {
   return ok();
 }
 
-Result<users::domain::User> VerifyEmail::execute(const std::string& secret, const ClientInfo& client) {
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto tx = d_.uow.begin();
-    auto token = redeem(d_, secret, domain::AccountTokenKind::VerifyEmail);
-    if (!token) return tokenInvalid();
-    auto user = d_.users.findByIdForUpdate(token->user_id);
-    if (!user) return tokenInvalid();
-    const Timestamp now = d_.clock.now();
-    d_.tokens.markUsed(token->id, now);
-    if (user->markEmailVerified(now)) {
-      auto written = d_.users.update(*user);
-      if (!written) {
-        if (written.error().code == ErrorCode::Conflict) continue;
-        return tl::unexpected(written.error());
-      }
-      d_.audit.record(AuditEventType::EmailVerified, user->id(), client);
-    }
-    tx->commit();
-    return std::move(*user);
-  }
-  return fail(ErrorCode::Conflict, "The account changed concurrently; try again.");
+Result<users::domain::User> VerifyEmail::execute(const std::string& secret,
+                                                 const ClientInfo& client) {
+  auto changed = modifyUser(d_.uow, d_.users, {d_.audit, client},
+                            ownerOf(d_, secret, domain::AccountTokenKind::VerifyEmail),
+                            [&](users::domain::User& user) -> Result<Change<>> {
+                              // Redeemed (and locked) in every attempt's own transaction: single
+                              // use holds.
+                              auto token =
+                                  redeem(d_, secret, domain::AccountTokenKind::VerifyEmail);
+                              if (!token || token->user_id != user.id()) return tokenInvalid();
+                              const Timestamp now = d_.clock.now();
+                              d_.tokens.markUsed(token->id, now);
+                              if (!user.markEmailVerified(now)) return keep();
+                              return write(AuditEventType::EmailVerified);
+                            });
+  if (!changed)
+    return changed.error().code == ErrorCode::NotFound ? tokenInvalid()
+                                                       : tl::unexpected(changed.error());
+  return std::move(changed->user);
 }
 
 Status RequestPasswordReset::execute(const std::string& email) {
@@ -110,31 +123,27 @@ std::size_t ProcessResetRequests::execute(std::size_t limit) {
 Status ConfirmPasswordReset::execute(const std::string& secret, const std::string& new_password,
                                      const ClientInfo& client) {
   std::string new_hash;
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto tx = d_.uow.begin();
-    auto token = redeem(d_, secret, domain::AccountTokenKind::PasswordReset);
-    if (!token) return tokenInvalid();
-    auto user = d_.users.findByIdForUpdate(token->user_id);
-    if (!user) return tokenInvalid();
-    auto allowed = policy_.check(new_password, user->email(), user->username(), "new_password");
-    if (!allowed) return allowed;
-    // Argon2id inside the transaction holds the token row; resets are rare and the lock is
-    // what makes the token single-use under concurrency.
-    if (new_hash.empty()) new_hash = hasher_.hash(new_password);
-    const Timestamp now = d_.clock.now();
-    user->changePasswordHash(new_hash, now);
-    user->revokeAllSessions(now);
-    d_.tokens.markUsed(token->id, now);
-    auto written = d_.users.update(*user);
-    if (!written) {
-      if (written.error().code == ErrorCode::Conflict) continue;
-      return written;
-    }
-    d_.audit.record(AuditEventType::PasswordReset, user->id(), client);
-    tx->commit();
-    return ok();
-  }
-  return fail(ErrorCode::Conflict, "The account changed concurrently; try again.");
+  auto changed = modifyUser(
+      d_.uow, d_.users, {d_.audit, client},
+      ownerOf(d_, secret, domain::AccountTokenKind::PasswordReset),
+      [&](users::domain::User& user) -> Result<Change<>> {
+        auto token = redeem(d_, secret, domain::AccountTokenKind::PasswordReset);
+        if (!token || token->user_id != user.id()) return tokenInvalid();
+        auto allowed = policy_.check(new_password, user.email(), user.username(), "new_password");
+        if (!allowed) return tl::unexpected(allowed.error());
+        // Argon2id inside the transaction holds the token row; resets are rare and the lock is
+        // what makes the token single-use under concurrency.
+        if (new_hash.empty()) new_hash = hasher_.hash(new_password);
+        const Timestamp now = d_.clock.now();
+        user.changePasswordHash(new_hash, now);
+        user.revokeAllSessions(now);
+        d_.tokens.markUsed(token->id, now);
+        return write(AuditEventType::PasswordReset);
+      });
+  if (!changed)
+    return changed.error().code == ErrorCode::NotFound ? tokenInvalid()
+                                                       : tl::unexpected(changed.error());
+  return ok();
 }
 
 }  // namespace authd::auth::application

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "features/users/application/modify_user.hpp"
+
 namespace authd::auth::application {
 namespace {
-
-constexpr int kMaxAttempts = 3;
 
 Error invalidCredentials() {
   return Error{ErrorCode::InvalidCredentials, "The email, username or password is wrong.", {}};
@@ -37,7 +37,8 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
       const auto count = throttle_.countAttempt(identifier, now, limits_.window);
       if (count.attempts > limits_.max_fails) {
         tx->commit();
-        const auto left = std::chrono::ceil<Seconds>(count.window_started_at + limits_.window - now);
+        const auto left =
+            std::chrono::ceil<Seconds>(count.window_started_at + limits_.window - now);
         Error e{ErrorCode::RateLimited, "Too many failed logins; try again later.", {}};
         e.retry_after = std::max<std::int64_t>(1, left.count());
         return tl::unexpected(std::move(e));
@@ -49,7 +50,8 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
 
   // Verify even when no account matched, against a dummy hash of the same cost, so the answer
   // and its timing are the same for a wrong password and an unknown or deleted account.
-  const bool matches = hasher_.verify(user ? user->passwordHash() : hasher_.dummyHash(), in.password);
+  const bool matches =
+      hasher_.verify(user ? user->passwordHash() : hasher_.dummyHash(), in.password);
   if (!user || !matches) {
     auto tx = uow_.begin();
     audit_.record(users::application::AuditEventType::LoginFailed,
@@ -63,27 +65,27 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
   std::optional<std::string> rehashed;
   if (hasher_.needsRehash(user->passwordHash())) rehashed = hasher_.hash(in.password);
 
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto tx = uow_.begin();
-    if (limits_.max_fails > 0) throttle_.reset(identifier);
-    if (attempt > 0) {
-      user = users_.findByIdForUpdate(user->id());
-      if (!user) return tl::unexpected(invalidCredentials());  // deleted meanwhile
-    }
-    const Timestamp now = clock_.now();
-    auto opened = tokens_.open(user->id(), now, in.client);
-    if (rehashed) user->changePasswordHash(*rehashed, now);
-    user->openSession(std::move(opened.session), now, tokens_.policy());
-    audit_.record(users::application::AuditEventType::LoginSucceeded, user->id(), in.client);
-    auto written = users_.update(*user);
-    if (!written) {
-      if (written.error().code == ErrorCode::Conflict) continue;
-      return tl::unexpected(written.error());
-    }
-    tx->commit();
-    return tokens_.grant(*user, opened.token, now);
+  struct Opened {
+    domain::RefreshToken token;
+    Timestamp now;
+  };
+  auto changed = users::application::modifyUser(
+      uow_, users_, {audit_, in.client}, user->id(),
+      [&](users::domain::User& u) -> Result<users::application::Change<Opened>> {
+        if (limits_.max_fails > 0) throttle_.reset(identifier);
+        const Timestamp now = clock_.now();
+        auto opened = tokens_.open(u.id(), now, in.client);
+        if (rehashed) u.changePasswordHash(*rehashed, now);
+        u.openSession(std::move(opened.session), now, tokens_.policy());
+        return users::application::write(users::application::AuditEventType::LoginSucceeded,
+                                         Opened{std::move(opened.token), now});
+      });
+  if (!changed) {
+    // Deleted meanwhile: as if unknown.
+    if (changed.error().code == ErrorCode::NotFound) return tl::unexpected(invalidCredentials());
+    return tl::unexpected(changed.error());
   }
-  return fail(ErrorCode::Conflict, "The account changed concurrently; try again.");
+  return tokens_.grant(changed->user, changed->value.token, changed->value.now);
 }
 
 }  // namespace authd::auth::application

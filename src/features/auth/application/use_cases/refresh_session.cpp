@@ -5,8 +5,6 @@
 namespace authd::auth::application {
 namespace {
 
-constexpr int kMaxAttempts = 3;  // the retry holds a row lock, so one retry suffices
-
 tl::unexpected<Error> invalid() {
   return fail(ErrorCode::RefreshTokenInvalid, "The refresh token is invalid or expired.");
 }
@@ -18,14 +16,17 @@ Result<TokenGrant> RefreshSession::execute(const Input& in) {
   if (!token) return invalid();
   auto& hasher = tokens_.hasher();
 
+  using users::application::Change;
+  using users::application::write;
   using users::domain::RefreshOutcome;
-  RefreshOutcome outcome = RefreshOutcome::Invalid;
-  domain::RefreshToken issued{token->user_id, token->session_id, 0, {}};
-  Timestamp now;
-  users::domain::User user{users::domain::User::State{}};
-  auto status = users::application::modifyUser(
-      uow_, users_, token->user_id,
-      [&](users::domain::User& u) -> Result<users::application::Write> {
+  struct Rotation {
+    RefreshOutcome outcome = RefreshOutcome::Invalid;
+    domain::RefreshToken issued;
+    Timestamp now;
+  };
+  auto changed = users::application::modifyUser(
+      uow_, users_, {audit_, in.client}, token->user_id,
+      [&](users::domain::User& u) -> Result<Change<Rotation>> {
         const auto* session = u.findSession(token->session_id);
         if (!session || token->generation > session->generation() ||
             session->generation() - token->generation > SessionTokens::kMaxGenerationsBack) {
@@ -38,35 +39,34 @@ Result<TokenGrant> RefreshSession::execute(const Input& in) {
         const users::domain::RefreshAttempt attempt{token->generation, hasher.digest(advanced),
                                                     hasher.digest(next)};
         const auto generation = session->generation();
-        now = clock_.now();
-        outcome = u.refreshSession(token->session_id, attempt, now, tokens_.policy());
-        switch (outcome) {
+        Rotation r{
+            RefreshOutcome::Invalid, {token->user_id, token->session_id, 0, {}}, clock_.now()};
+        r.outcome = u.refreshSession(token->session_id, attempt, r.now, tokens_.policy());
+        switch (r.outcome) {
           case RefreshOutcome::Invalid:
             return invalid();
           case RefreshOutcome::Reused:  // the revocation is written and committed
-            audit_.record(users::application::AuditEventType::RefreshReused, u.id(), in.client);
-            break;
+            return write(users::application::AuditEventType::RefreshReused, std::move(r));
           case RefreshOutcome::Rotated:
-            issued.generation = generation + 1;
-            issued.secret = std::move(next);
+            r.issued.generation = generation + 1;
+            r.issued.secret = std::move(next);
             break;
           case RefreshOutcome::GraceReplay:  // the same successor the first call got
-            issued.generation = generation;
-            issued.secret = std::move(advanced);
+            r.issued.generation = generation;
+            r.issued.secret = std::move(advanced);
             break;
         }
-        return users::application::Write::Yes;
-      },
-      &user, kMaxAttempts);
-  if (!status) {
-    if (status.error().code == ErrorCode::NotFound) return invalid();
-    return tl::unexpected(status.error());
+        return write(std::nullopt, std::move(r));
+      });
+  if (!changed) {
+    if (changed.error().code == ErrorCode::NotFound) return invalid();
+    return tl::unexpected(changed.error());
   }
-  if (outcome == RefreshOutcome::Reused) {
+  if (changed->value.outcome == RefreshOutcome::Reused) {
     return fail(ErrorCode::RefreshTokenReused,
                 "This refresh token was already used; the session has been revoked.");
   }
-  return tokens_.grant(user, issued, now);
+  return tokens_.grant(changed->user, changed->value.issued, changed->value.now);
 }
 
 }  // namespace authd::auth::application

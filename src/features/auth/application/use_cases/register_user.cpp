@@ -5,8 +5,6 @@
 namespace authd::auth::application {
 namespace {
 
-constexpr int kMaxAttempts = 3;
-
 template <typename T>
 void collect(const Result<T>& r, std::vector<FieldError>& out) {
   if (!r) out.insert(out.end(), r.error().fields.begin(), r.error().fields.end());
@@ -16,7 +14,9 @@ void collect(const Result<T>& r, std::vector<FieldError>& out) {
 
 std::vector<FieldError> RegisterUser::validate(const Input& in,
                                                const std::vector<std::string>& skip) const {
-  auto skipped = [&](const char* f) { return std::find(skip.begin(), skip.end(), f) != skip.end(); };
+  auto skipped = [&](const char* f) {
+    return std::find(skip.begin(), skip.end(), f) != skip.end();
+  };
   std::vector<FieldError> errors;
   if (!skipped("email")) collect(users::domain::Email::parse(in.email), errors);
   if (!skipped("username")) collect(users::domain::Username::parse(in.username), errors);
@@ -42,8 +42,12 @@ Result<TokenGrant> RegisterUser::execute(const Input& in) {
   // Argon2id is slow by design: hash before opening a transaction so no connection is held.
   const std::string password_hash = hasher_.hash(in.password);
 
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto tx = uow_.begin();
+  struct Created {
+    users::domain::User user;
+    domain::RefreshToken token;
+    Timestamp now;
+  };
+  auto created = retryOnConflict(uow_, kConflictAttempts, [&](int) -> Result<Created> {
     if (users_.emailExists(email.value())) {
       return fail(ErrorCode::EmailTaken, "An account with this email already exists.");
     }
@@ -55,18 +59,14 @@ Result<TokenGrant> RegisterUser::execute(const Input& in) {
                                             password_hash, now);
     auto opened = tokens_.open(user.id(), now, in.client);
     user.openSession(std::move(opened.session), now, tokens_.policy());
-    auto added = users_.add(user);
-    if (!added) {
-      // A concurrent registration took the email or username between the check and the
-      // insert: retry, and the existence checks above name which one.
-      if (added.error().code == ErrorCode::Conflict) continue;
-      return tl::unexpected(added.error());
-    }
+    // A concurrent registration may take the email or username between the checks and the
+    // insert (Conflict): the retry's checks above then name which one.
+    if (auto added = users_.add(user); !added) return tl::unexpected(added.error());
     audit_.record(users::application::AuditEventType::Registered, user.id(), in.client);
-    tx->commit();
-    return tokens_.grant(user, opened.token, now);
-  }
-  return fail(ErrorCode::Conflict, "The account could not be created; try again.");
+    return Created{std::move(user), std::move(opened.token), now};
+  });
+  if (!created) return tl::unexpected(created.error());
+  return tokens_.grant(created->user, created->token, created->now);
 }
 
 }  // namespace authd::auth::application

@@ -7,8 +7,10 @@
 namespace authd::auth::application {
 
 using users::application::AuditEventType;
+using users::application::Change;
+using users::application::keep;
 using users::application::modifyUser;
-using users::application::Write;
+using users::application::write;
 
 namespace {
 
@@ -17,16 +19,19 @@ Status revokeByRefreshToken(SessionDeps& d, const std::string& text, const Clien
                             AuditEventType type) {
   const auto token = domain::RefreshToken::decode(text);
   if (!token) return ok();
-  auto status = modifyUser(d.uow, d.users, token->user_id, [&](users::domain::User& user) -> Result<Write> {
-    const auto* session = user.findSession(token->session_id);
-    if (session == nullptr || !d.tokens.isGenuine(*session, *token)) return Write::No;
-    user.revokeSession(token->session_id, d.clock.now());
-    user.pruneExpiredSessions(d.clock.now(), d.tokens.policy());
-    d.audit.record(type, user.id(), client);
-    return Write::Yes;
-  });
-  if (!status && status.error().code == ErrorCode::NotFound) return ok();
-  return status;
+  auto changed = modifyUser(d.uow, d.users, {d.audit, client}, token->user_id,
+                            [&](users::domain::User& user) -> Result<Change<>> {
+                              const auto* session = user.findSession(token->session_id);
+                              if (session == nullptr || !d.tokens.isGenuine(*session, *token))
+                                return keep();
+                              user.revokeSession(token->session_id, d.clock.now());
+                              user.pruneExpiredSessions(d.clock.now(), d.tokens.policy());
+                              return write(type);
+                            });
+  if (!changed && changed.error().code != ErrorCode::NotFound) {
+    return tl::unexpected(changed.error());
+  }
+  return ok();
 }
 
 }  // namespace
@@ -36,15 +41,16 @@ Status Logout::execute(const std::string& refresh_token, const ClientInfo& clien
 }
 
 Status LogoutAll::execute(const Uuid& user_id, const ClientInfo& client) {
-  auto status = modifyUser(d_.uow, d_.users, user_id, [&](users::domain::User& user) -> Result<Write> {
-    user.revokeAllSessions(d_.clock.now());
-    d_.audit.record(AuditEventType::LogoutAll, user.id(), client);
-    return Write::Yes;
-  });
-  if (!status && status.error().code == ErrorCode::NotFound) {
+  auto changed = modifyUser(d_.uow, d_.users, {d_.audit, client}, user_id,
+                            [&](users::domain::User& user) -> Result<Change<>> {
+                              user.revokeAllSessions(d_.clock.now());
+                              return write(AuditEventType::LogoutAll);
+                            });
+  if (!changed && changed.error().code == ErrorCode::NotFound) {
     return fail(ErrorCode::Unauthorized, "The account no longer exists.");
   }
-  return status;
+  if (!changed) return tl::unexpected(changed.error());
+  return ok();
 }
 
 Status RevokeToken::execute(const std::string& token, const std::optional<std::string>& hint,
@@ -55,14 +61,17 @@ Status RevokeToken::execute(const std::string& token, const std::optional<std::s
   auto byAccess = [&]() -> std::optional<Status> {
     auto claims = verifier_.verify(token, d_.clock.now());
     if (!claims) return std::nullopt;
-    auto status = modifyUser(d_.uow, d_.users, claims->subject, [&](users::domain::User& user) -> Result<Write> {
-      if (!user.revokeSession(claims->session, d_.clock.now())) return Write::No;
-      user.pruneExpiredSessions(d_.clock.now(), d_.tokens.policy());
-      d_.audit.record(AuditEventType::SessionRevoked, user.id(), client);
-      return Write::Yes;
-    });
-    if (!status && status.error().code == ErrorCode::NotFound) return ok();
-    return status;
+    auto changed = modifyUser(d_.uow, d_.users, {d_.audit, client}, claims->subject,
+                              [&](users::domain::User& user) -> Result<Change<>> {
+                                if (!user.revokeSession(claims->session, d_.clock.now()))
+                                  return keep();
+                                user.pruneExpiredSessions(d_.clock.now(), d_.tokens.policy());
+                                return write(AuditEventType::SessionRevoked);
+                              });
+    if (!changed && changed.error().code != ErrorCode::NotFound) {
+      return tl::unexpected(changed.error());
+    }
+    return ok();
   };
   if (access_first || looks_like_jwt) {
     if (auto done = byAccess()) return *done;
@@ -74,15 +83,16 @@ Status RevokeSession::execute(const Uuid& user_id, const std::string& session_id
                               const ClientInfo& client) {
   const auto sid = Uuid::parse(session_id);
   if (!sid) return fail(ErrorCode::NotFound, "No such session.");
-  auto status = modifyUser(d_.uow, d_.users, user_id, [&](users::domain::User& user) -> Result<Write> {
-    if (!user.revokeSession(*sid, d_.clock.now())) {
-      return fail(ErrorCode::NotFound, "No such session.");
-    }
-    user.pruneExpiredSessions(d_.clock.now(), d_.tokens.policy());
-    d_.audit.record(AuditEventType::SessionRevoked, user.id(), client);
-    return Write::Yes;
-  });
-  return status;
+  auto changed = modifyUser(d_.uow, d_.users, {d_.audit, client}, user_id,
+                            [&](users::domain::User& user) -> Result<Change<>> {
+                              if (!user.revokeSession(*sid, d_.clock.now())) {
+                                return fail(ErrorCode::NotFound, "No such session.");
+                              }
+                              user.pruneExpiredSessions(d_.clock.now(), d_.tokens.policy());
+                              return write(AuditEventType::SessionRevoked);
+                            });
+  if (!changed) return tl::unexpected(changed.error());
+  return ok();
 }
 
 std::vector<SessionView> listSessions(const users::domain::User& user, const Uuid& current,

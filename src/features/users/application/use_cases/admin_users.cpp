@@ -11,7 +11,8 @@ Result<ListUsers::Output> ListUsers::execute(const Input& in) {
   UserListQuery query;
   query.after = page.after;
   if (in.q && !in.q->empty()) {
-    if (in.q->size() > 254) errors.push_back({"q", "too_long", "q must be at most 254 characters."});
+    if (in.q->size() > 254)
+      errors.push_back({"q", "too_long", "q must be at most 254 characters."});
     query.prefix = domain::normaliseIdentifier(*in.q);
   }
   if (!errors.empty()) return validationFailed(std::move(errors));
@@ -41,14 +42,16 @@ Status ChangeRole::execute(const Input& in) {
   const auto uuid = Uuid::parse(in.user_id);
   if (!uuid) return fail(ErrorCode::NotFound, "No such user.");
   if (!domain::isValidRoleName(in.role)) return fail(ErrorCode::NotFound, "No such role.");
-  return modifyUser(uow_, users_, *uuid, [&](domain::User& user) -> Result<Write> {
-    const Timestamp now = clock_.now();
-    const bool changed = in.grant ? user.grantRole(in.role, now) : user.revokeRole(in.role, now);
-    if (!changed) return Write::No;
-    audit_.record(in.grant ? AuditEventType::RoleGranted : AuditEventType::RoleRevoked, user.id(),
-                  in.client);
-    return Write::Yes;
-  });
+  auto changed = modifyUser(
+      uow_, users_, {audit_, in.client}, *uuid, [&](domain::User& user) -> Result<Change<>> {
+        const Timestamp now = clock_.now();
+        if (!(in.grant ? user.grantRole(in.role, now) : user.revokeRole(in.role, now))) {
+          return keep();
+        }
+        return write(in.grant ? AuditEventType::RoleGranted : AuditEventType::RoleRevoked);
+      });
+  if (!changed) return tl::unexpected(changed.error());
+  return ok();
 }
 
 }  // namespace authd::users::application

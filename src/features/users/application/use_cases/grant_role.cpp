@@ -1,9 +1,8 @@
 #include "features/users/application/use_cases/grant_role.hpp"
 
+#include "features/users/application/modify_user.hpp"
+
 namespace authd::users::application {
-namespace {
-constexpr int kMaxAttempts = 3;
-}
 
 Result<GrantRole::Output> GrantRole::execute(const Input& input) {
   auto email = domain::Email::parse(input.email);
@@ -11,23 +10,21 @@ Result<GrantRole::Output> GrantRole::execute(const Input& input) {
   if (!domain::isValidRoleName(input.role)) {
     return validationFailed({FieldError{"role", "invalid_format", "Role name is malformed."}});
   }
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto tx = uow_.begin();
-    auto user = users_.findByEmail(email->value());
-    if (!user) return fail(ErrorCode::NotFound, "No account has this email.");
-    if (!user->grantRole(input.role, clock_.now())) {
-      return Output{std::move(*user), false};
+  // Found by email first; a retry re-reads by id with a row lock, like every user change.
+  auto changed = modifyUser(
+      uow_, users_, {audit_, ClientInfo{"authd-cli", ""}},
+      [&] { return users_.findByEmail(email->value()); },
+      [&](domain::User& user) -> Result<Change<bool>> {
+        if (!user.grantRole(input.role, clock_.now())) return keep(false);
+        return write(AuditEventType::RoleGranted, true);
+      });
+  if (!changed) {
+    if (changed.error().code == ErrorCode::NotFound) {
+      return fail(ErrorCode::NotFound, "No account has this email.");
     }
-    audit_.record(AuditEventType::RoleGranted, user->id(), ClientInfo{"authd-cli", ""});
-    auto written = users_.update(*user);
-    if (!written) {
-      if (written.error().code == ErrorCode::Conflict) continue;
-      return tl::unexpected(written.error());
-    }
-    tx->commit();
-    return Output{std::move(*user), true};
+    return tl::unexpected(changed.error());
   }
-  return fail(ErrorCode::Conflict, "The account changed concurrently; try again.");
+  return Output{std::move(changed->user), changed->value};
 }
 
 }  // namespace authd::users::application

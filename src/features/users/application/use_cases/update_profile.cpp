@@ -9,41 +9,39 @@ Result<domain::User> UpdateProfile::execute(const Input& in) {
   std::optional<domain::Username> username;
   if (in.username) {
     auto parsed = domain::Username::parse(*in.username);
-    if (parsed) username = *parsed;
-    else errors.insert(errors.end(), parsed.error().fields.begin(), parsed.error().fields.end());
+    if (parsed)
+      username = *parsed;
+    else
+      errors.insert(errors.end(), parsed.error().fields.begin(), parsed.error().fields.end());
   }
   std::optional<std::string> display_name;
   if (in.display_name_given && in.display_name) {
     auto parsed = domain::parseDisplayName(*in.display_name);
-    if (parsed) display_name = *parsed;
-    else errors.insert(errors.end(), parsed.error().fields.begin(), parsed.error().fields.end());
+    if (parsed)
+      display_name = *parsed;
+    else
+      errors.insert(errors.end(), parsed.error().fields.begin(), parsed.error().fields.end());
   }
   if (!errors.empty()) return validationFailed(std::move(errors));
 
-  domain::User updated{domain::User::State{}};
-  auto status = modifyUser(
-      uow_, users_, in.user_id,
-      [&](domain::User& user) -> Result<Write> {
+  auto changed = modifyUser(
+      uow_, users_, {audit_, in.client}, in.user_id, [&](domain::User& user) -> Result<Change<>> {
         const Timestamp now = clock_.now();
-        bool changed = false;
+        bool renamed = false;
         if (username && username->value() != user.username()) {
           if (users_.usernameExists(username->value())) {
             return fail(ErrorCode::UsernameTaken, "This username is taken.");
           }
           user.rename(*username, now);
-          changed = true;
+          renamed = true;
         }
-        if (in.display_name_given && display_name != user.state().display_name) {
-          user.setDisplayName(display_name, now);
-          changed = true;
-        }
-        if (!changed) return Write::No;
-        audit_.record(AuditEventType::ProfileUpdated, user.id(), in.client);
-        return Write::Yes;
-      },
-      &updated);
-  if (!status) return tl::unexpected(status.error());
-  return updated;
+        const bool named = in.display_name_given && display_name != user.state().display_name;
+        if (named) user.setDisplayName(display_name, now);
+        if (!renamed && !named) return keep();
+        return write(AuditEventType::ProfileUpdated);
+      });
+  if (!changed) return tl::unexpected(changed.error());
+  return std::move(changed->user);
 }
 
 }  // namespace authd::users::application
