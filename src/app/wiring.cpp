@@ -1,0 +1,128 @@
+#include "app/wiring.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "features/auth/infrastructure/mail/smtp_mailer.hpp"
+
+namespace authd::app {
+namespace {
+
+namespace ai = auth::infrastructure;
+
+// A server secret, created on first use with the value earlier versions derived from the
+// master key, so an upgrade keeps every refresh token and pending mail link valid.
+Bytes secret(ai::OdbServerSecretStore& secrets, const ai::MasterKey& master, const char* name,
+             const char* context, std::uint64_t id) {
+  return secrets.loadOrCreate(name, [&] { return master.derive(context, id); });
+}
+
+std::unique_ptr<auth::application::Mailer> mailerFor(const Config& c) {
+  if (!c.smtp_url.empty()) {
+    return std::make_unique<ai::SmtpMailer>(ai::SmtpConfig{c.smtp_url, c.mail_from, c.smtp_starttls,
+                                                           c.smtp_username, c.smtp_password, 15});
+  }
+  if (c.dev_mode) return std::make_unique<ai::LogMailer>();
+  spdlog::warn("AUTH_SMTP_URL is not set: verification and reset mail stays in the outbox");
+  return nullptr;
+}
+
+}  // namespace
+
+Seconds keyRetention(const Config& c) { return c.access_ttl + ai::AccessTokenConfig{}.leeway; }
+
+Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
+               const ai::MasterKey& master)
+    : config(c),
+      db(std::move(database)),
+      key_store(db, master, random, clock, keyRetention(c)),
+      tokens_crypto(key_store.loadOrCreate(), {c.issuer, c.audience, c.access_ttl}, random),
+      secrets(db, master, random, clock),
+      argon2(c.argon2_opslimit, c.argon2_memlimit),
+      // Hashing routes run on a pool of 2 x AUTH_HASH_CONCURRENCY threads (so their database
+      // work overlaps the hashing); the hasher admits AUTH_HASH_CONCURRENCY at once, which is
+      // what bounds Argon2id's memory.
+      hasher(argon2,
+             {c.hash_concurrency, c.hash_concurrency, std::chrono::milliseconds(c.hash_wait_ms)}),
+      login_throttle(db, secret(secrets, master, "login_identifier_digest", "authd_lt", 1)),
+      refresh_hasher(secret(secrets, master, "refresh_token_digest", "authd_rt", 1),
+                     secret(secrets, master, "refresh_token_successor", "authd_rt", 2)),
+      uow(db),
+      users(db),
+      audit_log(db),
+      audit(audit_log, clock, random),
+      tokens(random, refresh_hasher, tokens_crypto, c.sessions),
+      register_user(uow, users, hasher, tokens, audit, clock, random,
+                    users::domain::PasswordPolicy::standard()),
+      login_user(uow, users, hasher, tokens, audit, clock, login_throttle,
+                 {c.login_max_fails, c.login_window}),
+      refresh_session(uow, users, tokens, audit, clock),
+      session_deps{uow, users, tokens, audit, clock},
+      logout(session_deps),
+      logout_all(session_deps),
+      revoke_token(session_deps, tokens_crypto),
+      revoke_session(session_deps),
+      change_password(uow, users, hasher, audit, clock, users::domain::PasswordPolicy::standard()),
+      delete_account(uow, users, hasher, audit, clock),
+      list_events(uow, audit_log),
+      authenticate(uow, users, tokens_crypto, clock, c.sessions),
+      introspect(authenticate),
+      account_tokens(db),
+      outbox(db, master, random, clock),
+      templates(c.public_url),
+      lifecycle{uow,   users, account_tokens, outbox, templates, refresh_hasher,
+                audit, clock, random},
+      request_verification(lifecycle),
+      verify_email(lifecycle),
+      reset_queue(db),
+      request_reset(lifecycle, reset_queue),
+      process_resets(lifecycle, reset_queue),
+      confirm_reset(lifecycle, hasher, users::domain::PasswordPolicy::standard()),
+      update_profile(uow, users, audit, clock),
+      list_users(uow, users),
+      get_user(uow, users),
+      change_role(uow, users, audit, clock),
+      readiness(db, bundledMigrations()),
+      mailer(mailerFor(c)),
+      key_reload_(c.key_reload_interval, [this] { reloadKeys(); }) {
+  // A token with a kid we do not hold may come from an instance that already rotated: reload
+  // at once instead of waiting for the period. Made-up kids cost at most one key read every
+  // two seconds.
+  tokens_crypto.setKeyRefresher([this] {
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count();
+    std::int64_t last = last_forced_reload_.load();
+    if (now - last < 2 || !last_forced_reload_.compare_exchange_strong(last, now)) return;
+    reloadKeys();
+  });
+  if (mailer) {
+    ai::OutboxWorkerConfig worker;
+    worker.poll = std::chrono::milliseconds(c.mail_poll_ms);
+    worker.retry_base = std::chrono::milliseconds(c.mail_retry_base_ms);
+    mail_worker = std::make_unique<ai::OutboxWorker>(outbox, *mailer, clock, worker, [this] {
+      while (process_resets.execute() > 0) {
+      }
+    });
+  }
+  hasher.dummyHash();  // pay for the dummy hash at start-up, not on the first unknown login
+}
+
+void Wiring::reloadKeys() {
+  try {
+    const auto before = tokens_crypto.activeKid();
+    tokens_crypto.replaceKeys(key_store.loadOrCreate());
+    if (tokens_crypto.activeKid() != before) {
+      spdlog::info("signing key {} is now active (was {})", tokens_crypto.activeKid(), before);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("signing keys not reloaded, keeping the current ones: {}", e.what());
+  }
+}
+
+void Wiring::stopMail() {
+  if (mail_worker) mail_worker->stop();
+}
+
+}  // namespace authd::app

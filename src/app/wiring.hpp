@@ -1,0 +1,115 @@
+// The object graph of `authd serve`: every adapter and use case, constructed once, in the
+// order the members are declared (each takes only members declared before it), and destroyed
+// in the reverse order. The composition root: the only place that constructs adapters.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <odb/pgsql/database.hxx>
+
+#include "app/config.hpp"
+#include "app/periodic_task.hpp"
+#include "features/auth/application/use_cases/account.hpp"
+#include "features/auth/application/use_cases/account_lifecycle.hpp"
+#include "features/auth/application/use_cases/authenticate.hpp"
+#include "features/auth/application/use_cases/login_user.hpp"
+#include "features/auth/application/use_cases/refresh_session.hpp"
+#include "features/auth/application/use_cases/register_user.hpp"
+#include "features/auth/application/use_cases/session_management.hpp"
+#include "features/auth/infrastructure/crypto/bounded_password_hasher.hpp"
+#include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
+#include "features/auth/infrastructure/crypto/master_key.hpp"
+#include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
+#include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
+#include "features/auth/infrastructure/mail/embedded_mail_templates.hpp"
+#include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
+#include "features/auth/infrastructure/mail/outbox_worker.hpp"
+#include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
+#include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
+#include "features/auth/infrastructure/persistence/odb_server_secret_store.hpp"
+#include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
+#include "features/users/application/use_cases/admin_users.hpp"
+#include "features/users/application/use_cases/update_profile.hpp"
+#include "features/users/infrastructure/persistence/odb_audit_log.hpp"
+#include "features/users/infrastructure/persistence/odb_user_repository.hpp"
+#include "shared/infrastructure/migration_runner.hpp"
+#include "shared/infrastructure/odb_unit_of_work.hpp"
+#include "shared/infrastructure/sodium_random_source.hpp"
+#include "shared/infrastructure/system_clock.hpp"
+
+namespace authd::app {
+
+// How long a retired signing key stays published and trusted: the access-token lifetime plus
+// the verification leeway, by when every token it signed has expired.
+Seconds keyRetention(const Config& config);
+
+struct Wiring {
+  // Builds the graph (reads or creates the signing keys and server secrets, pays for the
+  // dummy hash) and starts the key reload and, when a mailer is configured, the mail worker.
+  // Throws on infrastructure faults.
+  Wiring(const Config& config, std::shared_ptr<odb::pgsql::database> db,
+         const auth::infrastructure::MasterKey& master);
+  Wiring(const Wiring&) = delete;
+  Wiring& operator=(const Wiring&) = delete;
+
+  // Re-reads the signing keys (another instance or `authd rotate-keys` may have rotated);
+  // keeps the current set, logging, when that fails.
+  void reloadKeys();
+  // Stops sending mail; what is not sent stays in the outbox.
+  void stopMail();
+
+  const Config& config;
+  std::shared_ptr<odb::pgsql::database> db;
+  SystemClock clock;
+  SodiumRandomSource random;
+  auth::infrastructure::OdbSigningKeyStore key_store;
+  auth::infrastructure::Ed25519AccessTokenIssuer tokens_crypto;
+  // Symmetric keys live sealed in server_secrets, so rotating the master key keeps them.
+  auth::infrastructure::OdbServerSecretStore secrets;
+  auth::infrastructure::SodiumPasswordHasher argon2;
+  auth::infrastructure::BoundedPasswordHasher hasher;
+  auth::infrastructure::OdbLoginThrottle login_throttle;
+  auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher;
+  OdbUnitOfWork uow;
+  users::infrastructure::OdbUserRepository users;
+  users::infrastructure::OdbAuditLog audit_log;
+  users::application::AuditTrail audit;
+  auth::application::SessionTokens tokens;
+  auth::application::RegisterUser register_user;
+  auth::application::LoginUser login_user;
+  auth::application::RefreshSession refresh_session;
+  auth::application::SessionDeps session_deps;
+  auth::application::Logout logout;
+  auth::application::LogoutAll logout_all;
+  auth::application::RevokeToken revoke_token;
+  auth::application::RevokeSession revoke_session;
+  auth::application::ChangePassword change_password;
+  auth::application::DeleteAccount delete_account;
+  auth::application::ListEvents list_events;
+  auth::application::Authenticate authenticate;
+  auth::application::Introspect introspect;
+  auth::infrastructure::OdbAccountTokenRepository account_tokens;
+  auth::infrastructure::OdbMailOutbox outbox;
+  auth::infrastructure::EmbeddedMailTemplates templates;
+  auth::application::LifecycleDeps lifecycle;
+  auth::application::RequestEmailVerification request_verification;
+  auth::application::VerifyEmail verify_email;
+  auth::infrastructure::OdbResetRequestQueue reset_queue;
+  auth::application::RequestPasswordReset request_reset;
+  auth::application::ProcessResetRequests process_resets;
+  auth::application::ConfirmPasswordReset confirm_reset;
+  users::application::UpdateProfile update_profile;
+  users::application::ListUsers list_users;
+  users::application::GetUser get_user;
+  users::application::ChangeRole change_role;
+  MigrationRunner readiness;
+  std::unique_ptr<auth::application::Mailer> mailer;  // null: mail stays in the outbox
+  std::unique_ptr<auth::infrastructure::OutboxWorker> mail_worker;
+
+ private:
+  std::atomic<std::int64_t> last_forced_reload_{0};
+  PeriodicTask key_reload_;  // last: runs while everything above exists
+};
+
+}  // namespace authd::app
