@@ -41,8 +41,20 @@ struct AuthUseCases {
 users::presentation::Authenticator authenticatorFor(application::Authenticate& authenticate);
 
 // Every /v1/auth route, POST /v1/users/me/password, DELETE /v1/users/me, the JWKS and the
-// OpenID discovery document. The use cases must outlive the router.
-void addAuthRoutes(http::RouteTable& routes, AuthUseCases use_cases,
-                   users::presentation::Authenticator authenticate);
+// OpenID discovery document: the four groups below. The use cases must outlive the router.
+void addAuthRoutes(http::RouteTable& routes, const AuthUseCases& use_cases,
+                   const users::presentation::Authenticator& authenticate);
+
+// Register, login, refresh, logout, logout-all, revoke and introspect (token_routes.cpp).
+void addTokenRoutes(http::RouteTable& routes, const AuthUseCases& use_cases,
+                    const users::presentation::Authenticator& authenticate);
+// The caller's sessions and security events (session_routes.cpp).
+void addSessionRoutes(http::RouteTable& routes, const AuthUseCases& use_cases,
+                      const users::presentation::Authenticator& authenticate);
+// Password change, account deletion, verification and reset (account_routes.cpp).
+void addAccountRoutes(http::RouteTable& routes, const AuthUseCases& use_cases,
+                      const users::presentation::Authenticator& authenticate);
+// The JWKS and discovery (key_routes.cpp).
+void addKeyRoutes(http::RouteTable& routes, const AuthUseCases& use_cases);
 
 }  // namespace authd::auth::presentation

@@ -1,0 +1,53 @@
+#include "features/auth/presentation/http/auth_routes.hpp"
+#include "features/auth/presentation/http/route_support.hpp"
+#include "features/auth/presentation/http/session_json.hpp"
+#include "shared/presentation/json_fields.hpp"
+
+namespace authd::auth::presentation {
+
+using http::RequestContext;
+using Pistache::Http::ResponseWriter;
+using Pistache::Rest::Request;
+using users::presentation::Caller;
+using users::presentation::withCaller;
+
+// The caller's sessions and security events.
+void addSessionRoutes(http::RouteTable& routes, const AuthUseCases& uc,
+                      const users::presentation::Authenticator& authenticate) {
+  routes.get("/v1/auth/sessions",
+             [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext&) {
+               withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+                 nlohmann::json sessions = nlohmann::json::array();
+                 for (const auto& v : application::listSessions(caller.user, caller.session_id,
+                                                                uc.clock.now(), uc.policy)) {
+                   sessions.push_back(sessionJson(v));
+                 }
+                 http::sendJson(res, 200, {{"sessions", std::move(sessions)}});
+               });
+             });
+  routes.del("/v1/auth/sessions/:id", [uc, authenticate](const Request& req, ResponseWriter& res,
+                                                         const RequestContext& ctx) {
+    withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+      http::answer(res,
+                   uc.revoke_session.execute(caller.user.id(), req.param(":id").as<std::string>(),
+                                             clientOf(ctx)),
+                   [&] { http::sendNoContent(res); });
+    });
+  });
+  routes.get("/v1/auth/events", [uc, authenticate](const Request& req, ResponseWriter& res,
+                                                   const RequestContext&) {
+    withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+      auto query = http::queryParams(req, {"limit", "cursor"});
+      if (!query) return http::sendProblem(res, query.error());
+      auto result = uc.list_events.execute(caller.user.id(), (*query)["limit"], (*query)["cursor"]);
+      if (!result) return http::sendProblem(res, result.error());
+      nlohmann::json events = nlohmann::json::array();
+      for (const auto& e : result->events) events.push_back(eventJson(e));
+      http::sendJson(res, 200,
+                     {{"events", std::move(events)},
+                      {"next_cursor", http::stringOrNull(result->next_cursor)}});
+    });
+  });
+}
+
+}  // namespace authd::auth::presentation
