@@ -24,7 +24,7 @@ bool Session::isExpired(Timestamp now, const SessionPolicy& policy) const {
 
 RefreshOutcome Session::refresh(const RefreshAttempt& attempt, Timestamp now,
                                 const SessionPolicy& policy) {
-  if (isExpired(now, policy) || attempt.generation > s_.generation) {
+  if (isExpired(now, policy) || !canTrace(attempt.generation)) {
     return RefreshOutcome::Invalid;
   }
   // Digest comparison in constant time: the digest is derived from a secret.

@@ -64,6 +64,14 @@ class Session {
 
   // Past its absolute expiry or idle too long.
   bool isExpired(Timestamp now, const SessionPolicy& policy) const;
+  // Longest chain of rotations followed back to check an old token (30 days of rotating every
+  // 15 minutes is 2,880); older claims are treated as not genuine.
+  static constexpr std::uint32_t kMaxGenerationsBack = 10000;
+  // True when a token of `generation` can be followed forward to this session's current one:
+  // not from the future, and at most kMaxGenerationsBack behind. The one place this is judged.
+  bool canTrace(std::uint32_t generation) const {
+    return generation <= s_.generation && s_.generation - generation <= kMaxGenerationsBack;
+  }
 
   const State& state() const { return s_; }
   const Uuid& id() const { return s_.id; }

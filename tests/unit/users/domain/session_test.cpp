@@ -72,6 +72,18 @@ TEST_F(SessionTest, FutureGenerationOrWrongDigestIsInvalid) {
   EXPECT_EQ(session_.generation(), 0u);
 }
 
+TEST_F(SessionTest, TracesTokensFromThePastWithinTheBoundNeverFromTheFuture) {
+  EXPECT_TRUE(session_.canTrace(0));
+  EXPECT_FALSE(session_.canTrace(1));
+  Session::State far = session_.state();
+  far.generation = Session::kMaxGenerationsBack + 5;
+  const Session old(far);
+  EXPECT_TRUE(old.canTrace(5));
+  EXPECT_FALSE(old.canTrace(4));  // one generation further back than the bound
+  EXPECT_TRUE(old.canTrace(far.generation));
+  EXPECT_FALSE(old.canTrace(far.generation + 1));
+}
+
 TEST_F(SessionTest, ExpiresAbsolutelyAndWhenIdle) {
   EXPECT_EQ(session_.refresh({0, kD0, kD1}, kT0 + policy_.refresh_ttl, policy_),
             RefreshOutcome::Invalid);

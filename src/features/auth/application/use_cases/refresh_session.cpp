@@ -28,10 +28,7 @@ Result<TokenGrant> RefreshSession::execute(const Input& in) {
       uow_, users_, {audit_, in.client}, token->user_id,
       [&](users::domain::User& u) -> Result<Change<Rotation>> {
         const auto* session = u.findSession(token->session_id);
-        if (!session || token->generation > session->generation() ||
-            session->generation() - token->generation > SessionTokens::kMaxGenerationsBack) {
-          return invalid();
-        }
+        if (!session || !session->canTrace(token->generation)) return invalid();
         // Advance the presented secret to the session's generation; its digest must match
         // the stored one for the token to be genuine at all.
         Bytes advanced = tokens_.advance(*token, session->generation());

@@ -29,10 +29,7 @@ Bytes SessionTokens::advance(const domain::RefreshToken& token, std::uint32_t ge
 
 bool SessionTokens::isGenuine(const users::domain::Session& session,
                               const domain::RefreshToken& token) const {
-  if (token.generation > session.generation() ||
-      session.generation() - token.generation > kMaxGenerationsBack) {
-    return false;
-  }
+  if (!session.canTrace(token.generation)) return false;
   return constantTimeEqual(hasher_.digest(advance(token, session.generation())),
                            session.state().token_digest);
 }

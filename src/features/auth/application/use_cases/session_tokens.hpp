@@ -27,10 +27,6 @@ using authd::ClientInfo;
 // tokens. Thread-safe if its ports are.
 class SessionTokens {
  public:
-  // Longest chain of rotations followed back to check an old token (30 days of rotating every
-  // 15 minutes is 2,880); older claims are treated as not genuine.
-  static constexpr std::uint32_t kMaxGenerationsBack = 10000;
-
   SessionTokens(RandomSource& random, RefreshTokenHasher& hasher, AccessTokenIssuer& issuer,
                 users::domain::SessionPolicy policy)
       : random_(random), hasher_(hasher), issuer_(issuer), policy_(policy) {}
