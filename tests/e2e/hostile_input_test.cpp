@@ -266,6 +266,17 @@ TEST_F(HostileInputTest, PartialRequestsAreTimedOutWith408AndClosed) {
   expectServiceWorks();
 }
 
+TEST_F(HostileInputTest, EachRequestOnAConnectionGetsItsOwnHeaderDeadline) {
+  RawConnection c(server_->port());
+  c.send("GET /healthz HTTP/1.1\r\n");  // the first request's head starts now ...
+  std::this_thread::sleep_for(4s);
+  c.send("\r\nGET /healthz HTTP/1.1\r\n");  // ... ends 4 s later, and a second one starts
+  EXPECT_EQ(c.read().status, 200);
+  // The 6 s header limit runs from the second request's first byte, not the first's.
+  EXPECT_EQ(c.read(3500ms).status, 0);
+  expectProblem(c.read(5s), 408, "request_timeout");
+}
+
 TEST_F(HostileInputTest, KeepAliveServesTwoRequestsOnOneSocketWithoutAConnectionHeader) {
   RawConnection c(server_->port());
   ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));

@@ -218,6 +218,9 @@ void HttpHandler::requestAnswered(const std::shared_ptr<Peer>& peer) {
 
 void HttpHandler::dispatch(const Framed& framed, const std::shared_ptr<Peer>& peer,
                            PeerState& st) {
+  // This request arrived whole: its deadline is over, and the next request gets its own.
+  if (st.armed) ++st.generation;
+  st.armed = false;
   auto parser = getParser(peer);
   parser->reset();
   bool parsed = false;
