@@ -34,8 +34,7 @@ Seconds keyRetention(const Config& c) { return c.access_ttl + ai::AccessTokenCon
 
 Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
                const ai::MasterKey& master)
-    : config(c),
-      db(std::move(database)),
+    : db(std::move(database)),
       key_store(db, master, random, clock, keyRetention(c)),
       tokens_crypto(key_store.loadOrCreate(), {c.issuer, c.audience, c.access_ttl}, random),
       secrets(db, master, random, clock),

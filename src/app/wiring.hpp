@@ -59,7 +59,6 @@ struct Wiring {
   // Stops sending mail; what is not sent stays in the outbox.
   void stopMail();
 
-  const Config& config;
   std::shared_ptr<odb::pgsql::database> db;
   SystemClock clock;
   SodiumRandomSource random;

@@ -1,18 +1,18 @@
 #include "shared/presentation/http_handler.hpp"
 
+#include <pistache/async.h>
+#include <pistache/peer.h>
+#include <pistache/stream.h>
+#include <pistache/transport.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <mutex>
 
-#include <pistache/async.h>
-#include <pistache/peer.h>
-#include <pistache/stream.h>
-#include <pistache/transport.h>
-#include <spdlog/spdlog.h>
-
 #include "shared/presentation/http_support.hpp"
+#include "shared/presentation/http_syntax.hpp"
 #include "shared/presentation/problem.hpp"
 #include "shared/presentation/route_table.hpp"
 
@@ -29,11 +29,6 @@ constexpr const char* kEdgeData = "authd.edge";
 // already buffered (pipelined); past that the connection closes. Real clients pipeline a few.
 constexpr int kMaxPipelined = 64;
 
-bool servedMethod(const std::string& m) {
-  return m == "GET" || m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" ||
-         m == "OPTIONS";
-}
-
 }  // namespace
 
 // One connection's framing state. Touched on the connection's reactor thread, and by the
@@ -44,12 +39,12 @@ struct HttpHandler::PeerState {
   std::recursive_mutex mu;
   RequestFramer framer;
   HttpHandler* handler = nullptr;
-  bool processing = false;  // process() is on the stack
-  bool busy = false;        // a dispatched request has not been answered yet
-  bool closing = false;     // no more requests on this connection
-  bool armed = false;       // a deadline runs for the unfinished request
-  bool in_body = false;     // ... and it is the body's
-  int pipelined = 0;        // requests in a row that arrived behind another
+  bool processing = false;       // process() is on the stack
+  bool busy = false;             // a dispatched request has not been answered yet
+  bool closing = false;          // no more requests on this connection
+  bool armed = false;            // a deadline runs for the unfinished request
+  bool in_body = false;          // ... and it is the body's
+  int pipelined = 0;             // requests in a row that arrived behind another
   std::uint64_t generation = 0;  // bumped whenever a running deadline stops applying
 };
 
@@ -62,9 +57,10 @@ std::shared_ptr<HttpHandler::PeerState> stateOf(const std::shared_ptr<Peer>& pee
 // Answers `error` as a problem document, then closes the connection: the rest of such a
 // request is never read. Runs on the connection's reactor thread, so the write is immediate
 // and the shutdown cannot meet a file descriptor that another connection reuses.
-void answerAndClose(const EdgeShared& shared, HttpHandler::PeerState& st, Pistache::Tcp::Transport* transport,
-                    Pistache::Http::Handler* handler, const std::shared_ptr<Peer>& peer,
-                    const Error& error, const Framed& framed, const std::string& allow = {}) {
+void answerAndClose(const EdgeShared& shared, HttpHandler::PeerState& st,
+                    Pistache::Tcp::Transport* transport, Pistache::Http::Handler* handler,
+                    const std::shared_ptr<Peer>& peer, const Error& error, const Framed& framed,
+                    const std::string& allow = {}) {
   st.closing = true;
   const std::string request_id =
       isAcceptableRequestId(framed.request_id) ? framed.request_id : newRequestId();
@@ -84,8 +80,9 @@ void answerAndClose(const EdgeShared& shared, HttpHandler::PeerState& st, Pistac
           [](std::exception_ptr) {});
   RequestContext ctx{request_id, peer->address().host(), {}};
   // Metrics label the method only when authd serves it: a client must not mint label values.
-  recordAnswer(shared.state(), ctx, servedMethod(framed.method) ? framed.method.c_str() : "OTHER",
-               "edge", status, 0.0);
+  recordAnswer(shared.state(), ctx,
+               syntax::isServedMethod(framed.method) ? framed.method.c_str() : "OTHER", "edge",
+               status, 0.0);
 }
 
 }  // namespace
@@ -216,8 +213,7 @@ void HttpHandler::requestAnswered(const std::shared_ptr<Peer>& peer) {
   st->handler->updateDeadline(peer, st);
 }
 
-void HttpHandler::dispatch(const Framed& framed, const std::shared_ptr<Peer>& peer,
-                           PeerState& st) {
+void HttpHandler::dispatch(const Framed& framed, const std::shared_ptr<Peer>& peer, PeerState& st) {
   // This request arrived whole: its deadline is over, and the next request gets its own.
   if (st.armed) ++st.generation;
   st.armed = false;

@@ -8,6 +8,7 @@ namespace authd::http {
 namespace {
 
 using syntax::isFieldValue;
+using syntax::isServedMethod;
 using syntax::isToken;
 using syntax::trimOws;
 
@@ -15,13 +16,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-// The methods some route answers (RouteTable registers all of them on every known path).
-// HEAD is not one: its answer must have no body, which Pistache's router cannot know.
-bool isServedMethod(std::string_view m) {
-  return m == "GET" || m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" ||
-         m == "OPTIONS";
 }
 
 // origin-form only ("/path?query"), visible ASCII: raw bytes above 0x7E or controls never
@@ -65,12 +59,16 @@ void RequestFramer::feed(std::string_view bytes) {
 }
 
 Framed RequestFramer::reject(ErrorCode code, std::string detail) {
+  return stop(Framed::Kind::Reject, code, std::move(detail));
+}
+
+Framed RequestFramer::stop(Framed::Kind kind, ErrorCode code, std::string detail) {
   phase_ = Phase::Dead;
   buffer_.clear();
   buffer_.shrink_to_fit();
   pos_ = 0;
   Framed out = std::move(current_);
-  out.kind = Framed::Kind::Reject;
+  out.kind = kind;
   out.error = Error{code, std::move(detail)};
   out.keep_alive = false;
   current_ = Framed{};
@@ -224,14 +222,8 @@ Framed RequestFramer::parseHead(std::size_t head_end) {
   current_.keep_alive = http10 ? (keep_alive && !close) : !close;
   if (!isServedMethod(method)) {
     // Answered without reading a body, so the connection closes after the answer.
-    phase_ = Phase::Dead;
-    buffer_.clear();
-    Framed out = std::move(current_);
-    out.kind = Framed::Kind::UnknownMethod;
-    out.keep_alive = false;
-    out.error = Error{ErrorCode::MethodNotAllowed, "This method is not served."};
-    current_ = Framed{};
-    return out;
+    return stop(Framed::Kind::UnknownMethod, ErrorCode::MethodNotAllowed,
+                "This method is not served.");
   }
   if (content_length_ > limits_.max_body_bytes) {
     return reject(ErrorCode::PayloadTooLarge, "The body must be at most 65536 bytes.");

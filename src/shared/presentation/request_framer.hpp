@@ -70,6 +70,8 @@ class RequestFramer {
   // show when it is npos.
   std::size_t lineEndSoFar(std::size_t found) const;
   Framed reject(ErrorCode code, std::string detail);
+  // Ends framing on this connection (every later byte is dropped) with an answer of `kind`.
+  Framed stop(Framed::Kind kind, ErrorCode code, std::string detail);
   Framed complete();
 
   FramerLimits limits_;
