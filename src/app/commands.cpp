@@ -11,52 +11,17 @@
 #include <functional>
 #include <thread>
 
+#include "app/command_support.hpp"
 #include "app/wiring.hpp"
-#include "features/auth/infrastructure/crypto/master_key.hpp"
-#include "features/auth/presentation/http/auth_routes.hpp"
+#include "app/routes.hpp"
 #include "features/users/application/use_cases/grant_role.hpp"
-#include "features/users/presentation/http/user_routes.hpp"
 #include "shared/infrastructure/database.hpp"
 #include "shared/infrastructure/migration_runner.hpp"
-#include "shared/presentation/health_routes.hpp"
 #include "shared/presentation/http_handler.hpp"
 #include "shared/presentation/route_table.hpp"
 
 namespace authd::app {
 namespace {
-
-std::shared_ptr<odb::pgsql::database> database(const Config& c) {
-  return openDatabase(DatabaseConfig{c.database_url, c.db_pool_size, c.db_connect_timeout_s});
-}
-
-std::optional<auth::infrastructure::MasterKey> masterKey(const Config& c) {
-  using auth::infrastructure::MasterKey;
-  if (c.master_key) {
-    auto key = MasterKey::fromBase64(*c.master_key);
-    if (!key) spdlog::critical("AUTH_MASTER_KEY must be 32 bytes, base64-encoded");
-    return key;
-  }
-  if (!c.dev_mode) {
-    spdlog::critical("AUTH_MASTER_KEY is not set (only AUTH_DEV_MODE=1 may run without one)");
-    return std::nullopt;
-  }
-  spdlog::warn("**************************************************************************");
-  spdlog::warn("AUTH_DEV_MODE=1 and no AUTH_MASTER_KEY: using a PUBLIC development key.");
-  spdlog::warn("Signing keys sealed with it protect nothing. Never run like this in production.");
-  spdlog::warn("**************************************************************************");
-  return MasterKey::developmentKey();
-}
-
-// Every command's one error boundary: what it throws is logged as "`what` failed: ..." and
-// exits 1. Commands log their own expected failures and return the exit code.
-int runCommand(const char* what, const std::function<int()>& command) {
-  try {
-    return command();
-  } catch (const std::exception& e) {
-    spdlog::critical("{} failed: {}", what, e.what());
-    return 1;
-  }
-}
 
 // The server-wide state of the HTTP layer: client address rules, the abuse limits, the
 // hashing pool, and the gauges /metrics reads at scrape time.
@@ -88,19 +53,17 @@ void configureServer(http::ServerState& state, const Config& c, Wiring& w) {
         [&c] { return static_cast<double>(c.db_pool_size); });
 }
 
-void addRoutes(http::RouteTable& routes, const Config& c, Wiring& w) {
-  const auto authenticator = auth::presentation::authenticatorFor(w.authenticate);
-  auth::presentation::addAuthRoutes(
-      routes,
-      {w.register_user, w.login_user, w.refresh_session, w.logout, w.logout_all, w.revoke_token,
-       w.revoke_session, w.introspect, w.change_password, w.delete_account, w.list_events,
-       w.request_verification, w.verify_email, w.request_reset, w.confirm_reset, w.tokens_crypto,
-       w.clock, c.sessions, c.issuer},
-      authenticator);
-  users::presentation::addUserRoutes(
-      routes, {w.update_profile, w.list_users, w.get_user, w.change_role}, authenticator);
-  http::addHealthRoutes(routes, [&w] { return w.readiness.isCurrent(); });
-  routes.finish();
+RouteUseCases routeUseCases(const Config& c, Wiring& w) {
+  return {{w.register_user, w.login_user, w.refresh_session, w.logout, w.logout_all, w.revoke_token,
+        w.introspect},
+       {w.list_sessions, w.revoke_session, w.list_events},
+       {w.change_password, w.delete_account, w.request_verification, w.verify_email,
+        w.request_reset, w.confirm_reset},
+       {w.get_profile, w.update_profile, w.list_users, w.get_user, w.change_role},
+       w.list_public_keys,
+       w.authenticate,
+       [&w] { return w.readiness.isCurrent(); },
+       c.issuer};
 }
 
 Pistache::Http::Endpoint::Options endpointOptions(const Config& c) {
@@ -164,7 +127,7 @@ int serve(const Config& c) {
     configureServer(state, c, w);
     Pistache::Rest::Router router;
     http::RouteTable routes(router, state);
-    addRoutes(routes, c, w);
+    addRoutes(routes, routeUseCases(c, w));
     http::EdgeOptions edge;
     edge.limits.max_request_bytes = c.http_max_request_bytes;
     edge.header_timeout = std::chrono::seconds(c.http_header_timeout_s);
@@ -208,49 +171,6 @@ int migrateStatus(const Config& c) {
       current = current && e.state == MigrationRunner::State::Applied;
     }
     return current ? 0 : 3;
-  });
-}
-
-int rotateKeys(const Config& c) {
-  return runCommand("rotate-keys", [&] {
-    auto master = masterKey(c);
-    if (!master) return 1;
-    SystemClock clock;
-    SodiumRandomSource random;
-    auto rotation = auth::infrastructure::OdbSigningKeyStore(database(c), *master, random, clock,
-                                                             keyRetention(c))
-                        .rotate();
-    spdlog::info(
-        "signing key {} is active; {} retired (published for {} s more); {} expired key(s) deleted",
-        rotation.new_kid, rotation.retired_kid.empty() ? "none" : rotation.retired_kid,
-        keyRetention(c).count(), rotation.pruned);
-    spdlog::info("running instances switch within AUTH_KEY_RELOAD_INTERVAL ({} s)",
-                 c.key_reload_interval.count());
-    return 0;
-  });
-}
-
-int rotateMasterKey(const Config& c) {
-  return runCommand("rotate-master-key", [&] {
-    auto current = masterKey(c);
-    if (!current) return 1;
-    if (!c.new_master_key) {
-      spdlog::critical("AUTH_NEW_MASTER_KEY is not set: give the new key (32 bytes, base64)");
-      return 1;
-    }
-    auto next = auth::infrastructure::MasterKey::fromBase64(*c.new_master_key);
-    if (!next) {
-      spdlog::critical("AUTH_NEW_MASTER_KEY must be 32 bytes, base64-encoded");
-      return 1;
-    }
-    SodiumRandomSource random;
-    const auto r = auth::infrastructure::rotateMasterKey(database(c), *current, *next, random);
-    spdlog::info(
-        "re-sealed {} signing key(s), {} secret(s) and {} unsent mail(s) ({} already under the new "
-        "key)",
-        r.signing_keys, r.secrets, r.mails, r.already);
-    spdlog::info("restart every instance with AUTH_MASTER_KEY set to the new key");
-    return 0;
   });
 }
 

@@ -10,10 +10,11 @@ namespace authd::app {
 namespace {
 
 namespace ai = auth::infrastructure;
+namespace ki = keys::infrastructure;
 
 // A server secret, created on first use with the value earlier versions derived from the
 // master key, so an upgrade keeps every refresh token and pending mail link valid.
-Bytes secret(ai::OdbServerSecretStore& secrets, const ai::MasterKey& master, const char* name,
+Bytes secret(ki::OdbServerSecretStore& secrets, const ki::MasterKey& master, const char* name,
              const char* context, std::uint64_t id) {
   return secrets.loadOrCreate(name, [&] { return master.derive(context, id); });
 }
@@ -33,10 +34,11 @@ std::unique_ptr<auth::application::Mailer> mailerFor(const Config& c) {
 Seconds keyRetention(const Config& c) { return c.access_ttl + ai::AccessTokenConfig{}.leeway; }
 
 Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
-               const ai::MasterKey& master)
+               const ki::MasterKey& master)
     : db(std::move(database)),
       key_store(db, master, random, clock, keyRetention(c)),
       tokens_crypto(key_store.loadOrCreate(), {c.issuer, c.audience, c.access_ttl}, random),
+      list_public_keys(tokens_crypto),
       secrets(db, master, random, clock),
       argon2(c.argon2_opslimit, c.argon2_memlimit),
       // Hashing routes run on a pool of 2 x AUTH_HASH_CONCURRENCY threads (so their database
@@ -62,13 +64,15 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
       logout_all(session_deps),
       revoke_token(session_deps, tokens_crypto),
       revoke_session(session_deps),
+      list_sessions(session_deps, c.sessions),
       change_password(uow, users, hasher, audit, clock, users::domain::PasswordPolicy::standard()),
       delete_account(uow, users, hasher, audit, clock),
       list_events(uow, audit_log),
       authenticate(uow, users, tokens_crypto, clock, c.sessions),
       introspect(authenticate),
       account_tokens(db),
-      outbox(db, master, random, clock),
+      sealer(master, random),
+      outbox(db, sealer, random, clock),
       templates(c.public_url),
       lifecycle{uow,   users, account_tokens, outbox, templates, refresh_hasher,
                 audit, clock, random},
@@ -78,6 +82,7 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
       request_reset(lifecycle, reset_queue),
       process_resets(lifecycle, reset_queue),
       confirm_reset(lifecycle, hasher, users::domain::PasswordPolicy::standard()),
+      get_profile(uow, users),
       update_profile(uow, users, audit, clock),
       list_users(uow, users),
       get_user(uow, users),

@@ -19,7 +19,7 @@
 #include "features/auth/application/use_cases/session_management.hpp"
 #include "features/auth/infrastructure/crypto/bounded_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
-#include "features/auth/infrastructure/crypto/master_key.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
 #include "features/auth/infrastructure/mail/embedded_mail_templates.hpp"
@@ -27,8 +27,9 @@
 #include "features/auth/infrastructure/mail/outbox_worker.hpp"
 #include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
 #include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
-#include "features/auth/infrastructure/persistence/odb_server_secret_store.hpp"
-#include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
+#include "features/keys/infrastructure/persistence/odb_server_secret_store.hpp"
+#include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
+#include "features/keys/application/use_cases/list_public_keys.hpp"
 #include "features/users/application/use_cases/admin_users.hpp"
 #include "features/users/application/use_cases/update_profile.hpp"
 #include "features/users/infrastructure/persistence/odb_audit_log.hpp"
@@ -49,7 +50,7 @@ struct Wiring {
   // dummy hash) and starts the key reload and, when a mailer is configured, the mail worker.
   // Throws on infrastructure faults.
   Wiring(const Config& config, std::shared_ptr<odb::pgsql::database> db,
-         const auth::infrastructure::MasterKey& master);
+         const keys::infrastructure::MasterKey& master);
   Wiring(const Wiring&) = delete;
   Wiring& operator=(const Wiring&) = delete;
 
@@ -62,10 +63,11 @@ struct Wiring {
   std::shared_ptr<odb::pgsql::database> db;
   SystemClock clock;
   SodiumRandomSource random;
-  auth::infrastructure::OdbSigningKeyStore key_store;
+  keys::infrastructure::OdbSigningKeyStore key_store;
   auth::infrastructure::Ed25519AccessTokenIssuer tokens_crypto;
+  keys::application::ListPublicKeys list_public_keys;
   // Symmetric keys live sealed in server_secrets, so rotating the master key keeps them.
-  auth::infrastructure::OdbServerSecretStore secrets;
+  keys::infrastructure::OdbServerSecretStore secrets;
   auth::infrastructure::SodiumPasswordHasher argon2;
   auth::infrastructure::BoundedPasswordHasher hasher;
   auth::infrastructure::OdbLoginThrottle login_throttle;
@@ -83,12 +85,14 @@ struct Wiring {
   auth::application::LogoutAll logout_all;
   auth::application::RevokeToken revoke_token;
   auth::application::RevokeSession revoke_session;
+  auth::application::ListSessions list_sessions;
   auth::application::ChangePassword change_password;
   auth::application::DeleteAccount delete_account;
   auth::application::ListEvents list_events;
   auth::application::Authenticate authenticate;
   auth::application::Introspect introspect;
   auth::infrastructure::OdbAccountTokenRepository account_tokens;
+  keys::infrastructure::MasterKeySealer sealer;
   auth::infrastructure::OdbMailOutbox outbox;
   auth::infrastructure::EmbeddedMailTemplates templates;
   auth::application::LifecycleDeps lifecycle;
@@ -98,6 +102,7 @@ struct Wiring {
   auth::application::RequestPasswordReset request_reset;
   auth::application::ProcessResetRequests process_resets;
   auth::application::ConfirmPasswordReset confirm_reset;
+  users::application::GetProfile get_profile;
   users::application::UpdateProfile update_profile;
   users::application::ListUsers list_users;
   users::application::GetUser get_user;

@@ -1,15 +1,36 @@
 #!/usr/bin/env bash
-# Fails when domain/ or application/ code includes a framework or an outer layer: the linker
-# cannot catch header-only leaks (nlohmann, tl::expected aside, which core uses by design).
+# The dependency rules the linker cannot see (header-only leaks), from docs/architecture.md:
+# 1. domain/, application/ and shared/core include no framework and no outer layer
+#    (tl::expected aside, which core uses by design);
+# 2. a feature includes another feature's domain/ and application/ only, never its
+#    infrastructure/ or presentation/;
+# 3. shared/ includes no feature.
 set -euo pipefail
 root=${1:?usage: architecture_check.sh SRC_DIR}
+fail=0
+report() {
+  if [ -n "$2" ]; then
+    echo "dependency rule broken ($1):"
+    echo "$2"
+    fail=1
+  fi
+}
+
 pattern='#include *[<"](odb/|pistache/|sodium|spdlog/|nlohmann/|curl/|libpq|.*infrastructure/|.*presentation/)'
 # One exception: shared/core/constant_time.cpp wraps sodium_memcmp (a primitive, not a framework).
 bad=$(grep -rEn "$pattern" "$root"/features/*/domain "$root"/features/*/application "$root"/shared/core \
   | grep -v '^[^:]*/shared/core/constant_time.cpp:[0-9]*:#include <sodium.h>$' || true)
-if [ -n "$bad" ]; then
-  echo "dependency rule broken (domain/application/core must stay framework-free):"
-  echo "$bad"
-  exit 1
-fi
-echo "architecture_check: domain, application and core include no framework or outer layer"
+report "domain/application/core must stay framework-free" "$bad"
+
+for dir in "$root"/features/*/; do
+  feature=$(basename "$dir")
+  bad=$(grep -rEn '#include *"features/[a-z_]+/(infrastructure|presentation)/' "$dir" \
+    | grep -v "#include *\"features/$feature/" || true)
+  report "$feature uses another feature's infrastructure or presentation" "$bad"
+done
+
+bad=$(grep -rEn '#include *"features/' "$root"/shared || true)
+report "shared code must not know the features" "$bad"
+
+[ "$fail" -eq 0 ] || exit 1
+echo "architecture_check: layers and features depend only inward and acyclically"

@@ -2,6 +2,7 @@
 
 #include "fakes/fakes.hpp"
 #include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/auth/infrastructure/mail/outbox_worker.hpp"
 #include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
 #include "features/users/infrastructure/persistence/odb_user_repository.hpp"
@@ -13,7 +14,7 @@ namespace authd::testing {
 namespace {
 
 using auth::application::Mail;
-using auth::infrastructure::MasterKey;
+using keys::infrastructure::MasterKey;
 using auth::infrastructure::OdbMailOutbox;
 using std::chrono::seconds;
 
@@ -45,7 +46,8 @@ class MailOutboxTest : public ::testing::Test {
   FakeClock clock_;
   FakeRandomSource random_;
   MasterKey key_ = MasterKey::developmentKey();
-  OdbMailOutbox outbox_{database_.db(), key_, random_, clock_};
+  keys::infrastructure::MasterKeySealer sealer_{key_, random_};
+  OdbMailOutbox outbox_{database_.db(), sealer_, random_, clock_};
   Mail mail_{"to@example.com", "Hello", "open https://x/?token=SECRET123", "<a>SECRET123</a>"};
 };
 

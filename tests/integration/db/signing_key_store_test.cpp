@@ -2,17 +2,18 @@
 
 #include "fakes/fakes.hpp"
 #include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
-#include "features/auth/infrastructure/persistence/odb_server_secret_store.hpp"
-#include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
+#include "features/keys/infrastructure/persistence/master_key_rotation.hpp"
+#include "features/keys/infrastructure/persistence/odb_server_secret_store.hpp"
+#include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
 #include "test_database.hpp"
 
 namespace authd::testing {
 namespace {
 
-using auth::infrastructure::MasterKey;
-using auth::infrastructure::OdbServerSecretStore;
-using auth::infrastructure::OdbSigningKeyStore;
+using keys::infrastructure::MasterKey;
+using keys::infrastructure::OdbServerSecretStore;
+using keys::infrastructure::OdbSigningKeyStore;
 using std::chrono::seconds;
 
 const char* kOtherKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
@@ -119,7 +120,8 @@ TEST_F(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues)
   const auto keys_before = OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
   const auto secret = OdbServerSecretStore(database.db(), old_key, random, clock)
                           .loadOrCreate("refresh_token_digest", [] { return Bytes(32, 9); });
-  auth::infrastructure::OdbMailOutbox old_outbox(database.db(), old_key, random, clock);
+  keys::infrastructure::MasterKeySealer old_sealer(old_key, random);
+  auth::infrastructure::OdbMailOutbox old_outbox(database.db(), old_sealer, random, clock);
   OdbUnitOfWork uow(database.db());
   {
     auto tx = uow.begin();
@@ -127,7 +129,7 @@ TEST_F(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues)
     tx->commit();
   }
 
-  const auto r = auth::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random);
+  const auto r = keys::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random);
   EXPECT_EQ(r.signing_keys, 2u);
   EXPECT_EQ(r.secrets, 1u);
   EXPECT_EQ(r.mails, 1u);
@@ -149,13 +151,14 @@ TEST_F(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues)
             secret);
   EXPECT_THROW(OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate(),
                std::runtime_error);
-  auth::infrastructure::OdbMailOutbox new_outbox(database.db(), new_key, random, clock);
+  keys::infrastructure::MasterKeySealer new_sealer(new_key, random);
+  auth::infrastructure::OdbMailOutbox new_outbox(database.db(), new_sealer, random, clock);
   const auto claimed = new_outbox.claim(10, seconds(60));
   ASSERT_EQ(claimed.size(), 1u);
   EXPECT_EQ(claimed[0].mail.text, "link SECRET");
 
   // A re-run finds everything already done and changes nothing.
-  const auto again = auth::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random);
+  const auto again = keys::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random);
   EXPECT_EQ(again.signing_keys + again.secrets + again.mails, 0u);
   EXPECT_EQ(again.already, 4u);
 }
@@ -165,7 +168,7 @@ TEST_F(MasterKeyRotationTest, ARowSealedByNeitherKeyAbortsTheWholeRotation) {
   OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
   OdbServerSecretStore(database.db(), stranger, random, clock)
       .loadOrCreate("login_identifier_digest", [] { return Bytes(32, 3); });
-  EXPECT_THROW(auth::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random),
+  EXPECT_THROW(keys::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random),
                std::runtime_error);
   // Rolled back: the signing key still opens with the old key.
   EXPECT_NO_THROW(OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate());

@@ -4,6 +4,8 @@
 
 namespace authd::testing {
 
+MockPublicKeySource::MockPublicKeySource() = default;
+MockPublicKeySource::~MockPublicKeySource() = default;
 MockUserRepository::MockUserRepository() = default;
 MockUserRepository::~MockUserRepository() = default;
 MockAuditLog::MockAuditLog() = default;

@@ -8,6 +8,7 @@
 #include "features/auth/application/ports/account_tokens.hpp"
 #include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/mail.hpp"
+#include "features/keys/application/ports/public_key_source.hpp"
 #include "features/users/application/ports/audit_log.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/ports/refresh_token_hasher.hpp"
@@ -132,7 +133,13 @@ class MockAccessTokenIssuer : public auth::application::AccessTokenIssuer {
   ~MockAccessTokenIssuer() override;
   MOCK_METHOD(auth::application::IssuedAccessToken, issue,
               (const users::domain::User&, const Uuid&, Timestamp), (override));
-  MOCK_METHOD(std::vector<auth::application::PublicSigningKey>, publicKeys, (), (const, override));
+};
+
+class MockPublicKeySource : public keys::application::PublicKeySource {
+ public:
+  MockPublicKeySource();
+  ~MockPublicKeySource() override;
+  MOCK_METHOD(std::vector<keys::domain::PublicSigningKey>, publicKeys, (), (const, override));
 };
 
 }  // namespace authd::testing

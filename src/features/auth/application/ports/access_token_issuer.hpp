@@ -1,7 +1,6 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "features/users/domain/user.hpp"
 #include "shared/core/time.hpp"
@@ -14,13 +13,7 @@ struct IssuedAccessToken {
   Seconds expires_in{0};
 };
 
-// One public signing key as published in the JWKS.
-struct PublicSigningKey {
-  std::string kid;
-  std::string x;  // base64url raw Ed25519 public key
-};
-
-// Port: signs access tokens (EdDSA JWTs) and lists the public keys that verify them.
+// Port: signs access tokens (EdDSA JWTs).
 // Implementations must be thread-safe.
 class AccessTokenIssuer {
  public:
@@ -28,7 +21,6 @@ class AccessTokenIssuer {
   // Claims: iss, sub, aud, iat, nbf, exp, jti, sid, roles, email, email_verified, username.
   virtual IssuedAccessToken issue(const users::domain::User& user, const Uuid& session_id,
                                   Timestamp now) = 0;
-  virtual std::vector<PublicSigningKey> publicKeys() const = 0;
 };
 
 }  // namespace authd::auth::application

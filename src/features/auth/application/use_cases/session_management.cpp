@@ -95,12 +95,16 @@ Status RevokeSession::execute(const Uuid& user_id, const std::string& session_id
   return ok();
 }
 
-std::vector<SessionView> listSessions(const users::domain::User& user, const Uuid& current,
-                                      Timestamp now, const users::domain::SessionPolicy& policy) {
+Result<std::vector<SessionView>> ListSessions::execute(const Uuid& user_id,
+                                                       const Uuid& current_session) {
+  auto tx = d_.uow.begin();
+  const auto user = d_.users.findById(user_id);
+  if (!user) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
+  const Timestamp now = d_.clock.now();
   std::vector<SessionView> out;
-  for (const auto& s : user.sessions()) {
-    if (s.isExpired(now, policy)) continue;
-    out.push_back({s.state(), s.id() == current});
+  for (const auto& s : user->sessions()) {
+    if (s.isExpired(now, policy_)) continue;
+    out.push_back({s.state(), s.id() == current_session});
   }
   std::sort(out.begin(), out.end(), [](const SessionView& a, const SessionView& b) {
     return a.session.last_used_at > b.session.last_used_at;

@@ -77,9 +77,18 @@ struct SessionView {
   bool current = false;
 };
 
-// GET /v1/auth/sessions: the caller's live sessions, most recently used first.
-std::vector<SessionView> listSessions(const users::domain::User& user, const Uuid& current,
-                                      Timestamp now, const users::domain::SessionPolicy& policy);
+// GET /v1/auth/sessions: the caller's live sessions, most recently used first, the one of
+// `current_session` marked. Errors: Unauthorized (the account is gone).
+class ListSessions {
+ public:
+  ListSessions(SessionDeps deps, users::domain::SessionPolicy policy) : d_(deps), policy_(policy) {}
+  [[nodiscard]] Result<std::vector<SessionView>> execute(const Uuid& user_id,
+                                                         const Uuid& current_session);
+
+ private:
+  SessionDeps d_;
+  users::domain::SessionPolicy policy_;
+};
 
 // POST /v1/auth/introspect (RFC 7662): active only while the signature, the times and the
 // session all hold. Never fails for a bad token; it is just inactive.

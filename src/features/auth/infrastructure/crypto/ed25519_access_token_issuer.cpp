@@ -116,11 +116,9 @@ application::IssuedAccessToken Ed25519AccessTokenIssuer::issue(const users::doma
   return {std::move(token), config_.ttl};
 }
 
-std::vector<application::PublicSigningKey> Ed25519AccessTokenIssuer::publicKeys() const {
-  std::vector<application::PublicSigningKey> out;
-  for (const auto& k : current()->keys) {
-    out.push_back({k.kid, base64UrlEncode(k.public_key)});
-  }
+std::vector<keys::domain::PublicSigningKey> Ed25519AccessTokenIssuer::publicKeys() const {
+  std::vector<keys::domain::PublicSigningKey> out;
+  for (const auto& k : current()->keys) out.push_back(keys::domain::publicPartOf(k));
   return out;
 }
 

@@ -7,10 +7,13 @@
 
 #include "features/auth/application/ports/access_token_issuer.hpp"
 #include "features/auth/application/ports/access_token_verifier.hpp"
-#include "features/auth/infrastructure/crypto/signing_key.hpp"
+#include "features/keys/application/ports/public_key_source.hpp"
+#include "features/keys/domain/signing_key.hpp"
 #include "shared/core/random_source.hpp"
 
 namespace authd::auth::infrastructure {
+
+using keys::domain::SigningKey;
 
 struct AccessTokenConfig {
   std::string issuer = "http://127.0.0.1:8080";
@@ -24,7 +27,8 @@ struct AccessTokenConfig {
 // each replaceKeys() (the periodic reload after `authd rotate-keys`), never per request.
 // Thread-safe: each call works on one immutable key set, swapped atomically.
 class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
-                                       public application::AccessTokenVerifier {
+                                       public application::AccessTokenVerifier,
+                                       public keys::application::PublicKeySource {
  public:
   // Exactly one key must be active. Throws std::invalid_argument otherwise.
   Ed25519AccessTokenIssuer(std::vector<SigningKey> keys, AccessTokenConfig config,
@@ -44,7 +48,7 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
 
   application::IssuedAccessToken issue(const users::domain::User& user, const Uuid& session_id,
                                        Timestamp now) override;
-  std::vector<application::PublicSigningKey> publicKeys() const override;
+  std::vector<keys::domain::PublicSigningKey> publicKeys() const override;
   // Accepts only alg EdDSA with a known kid, a valid signature, our iss and aud, and
   // nbf - leeway <= now < exp + leeway. Everything else is Unauthorized.
   Result<application::AccessClaims> verify(std::string_view token, Timestamp now) const override;

@@ -22,7 +22,7 @@ void OdbMailOutbox::enqueue(const application::Mail& mail) {
     MailOutboxRecord r;
     r.id = Uuid::v7(now, random_).toString();
     r.recipient = mail.to;
-    r.sealed_content = key_.sealToText(Bytes(plain.begin(), plain.end()), random_);
+    r.sealed_content = sealer_.seal(Bytes(plain.begin(), plain.end()));
     r.created_at = toMicros(now);
     r.next_attempt_at = toMicros(now);
     db_->persist(r);
@@ -49,7 +49,7 @@ std::vector<OdbMailOutbox::Claimed> OdbMailOutbox::claim(std::size_t limit, Seco
       c.id = r.id;
       c.attempts = r.attempts;
       c.mail.to = r.recipient;
-      auto plain = key_.openText(r.sealed_content);
+      auto plain = sealer_.open(r.sealed_content);
       if (!plain) {
         // Sealed under another master key (or damaged): it can never be sent.
         r.failed_at = now;

@@ -7,14 +7,15 @@
 #include <odb/pgsql/database.hxx>
 
 #include "features/auth/application/ports/mail.hpp"
-#include "features/auth/infrastructure/crypto/master_key.hpp"
+#include "features/keys/application/ports/sealer.hpp"
 #include "shared/core/clock.hpp"
+#include "shared/core/random_source.hpp"
 
 namespace authd::auth::infrastructure {
 
 // The mail_outbox table. enqueue() joins the caller's transaction (MailOutbox port); the
 // delivery side (claim, markSent, markFailed) runs its own short transactions for the worker.
-// Contents are sealed with the master key at rest and wiped once sent.
+// Contents are sealed (under the master key) at rest and wiped once sent.
 class OdbMailOutbox final : public application::MailOutbox {
  public:
   struct Claimed {
@@ -23,9 +24,9 @@ class OdbMailOutbox final : public application::MailOutbox {
     int attempts = 0;  // including this one
   };
 
-  OdbMailOutbox(std::shared_ptr<odb::pgsql::database> db, const MasterKey& key,
+  OdbMailOutbox(std::shared_ptr<odb::pgsql::database> db, const keys::application::Sealer& sealer,
                 RandomSource& random, Clock& clock)
-      : db_(std::move(db)), key_(key), random_(random), clock_(clock) {}
+      : db_(std::move(db)), sealer_(sealer), random_(random), clock_(clock) {}
 
   void enqueue(const application::Mail& mail) override;
 
@@ -39,7 +40,7 @@ class OdbMailOutbox final : public application::MailOutbox {
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;
-  const MasterKey& key_;
+  const keys::application::Sealer& sealer_;
   RandomSource& random_;
   Clock& clock_;
 };

@@ -1,6 +1,5 @@
 #include "features/auth/presentation/http/auth_routes.hpp"
 #include "features/auth/presentation/http/route_support.hpp"
-#include "features/users/presentation/http/user_json.hpp"
 #include "shared/presentation/json_fields.hpp"
 
 namespace authd::auth::presentation {
@@ -8,16 +7,16 @@ namespace authd::auth::presentation {
 using http::RequestContext;
 using Pistache::Http::ResponseWriter;
 using Pistache::Rest::Request;
-using users::presentation::Caller;
-using users::presentation::withCaller;
+using http::Principal;
+using http::withPrincipal;
 
 // Password change, account deletion, email verification and password reset.
-void addAccountRoutes(http::RouteTable& routes, const AuthUseCases& uc,
-                      const users::presentation::Authenticator& authenticate) {
+void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJson user_json,
+                      http::Authenticator authenticate) {
   routes.post(
       "/v1/users/me/password", http::kHashing,
       [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
-        withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+        withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
           auto body = http::jsonObjectBody(req);
           if (!body) return http::sendProblem(res, body.error());
           http::JsonFields f(*body);
@@ -26,35 +25,35 @@ void addAccountRoutes(http::RouteTable& routes, const AuthUseCases& uc,
           if (!f.errors().empty()) return http::sendProblem(res, validationError(f.errors()));
           http::answer(res,
                        uc.change_password.execute(
-                           {caller.user.id(), caller.session_id, *current, *next, clientOf(ctx)}),
+                           {caller.user_id, caller.session_id, *current, *next, clientOf(ctx)}),
                        [&] { http::sendNoContent(res); });
         });
       });
   routes.del(
       "/v1/users/me", http::kHashing,
       [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
-        withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+        withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
           auto password =
               requiredField(req, res, "password", /*allow_form=*/false, /*secret=*/true);
           if (!password) return;
-          http::answer(res, uc.delete_account.execute(caller.user.id(), *password, clientOf(ctx)),
+          http::answer(res, uc.delete_account.execute(caller.user_id, *password, clientOf(ctx)),
                        [&] { http::sendNoContent(res); });
         });
       });
   routes.post("/v1/auth/verify-email/request",
               [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext&) {
-                withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
-                  http::answer(res, uc.request_verification.execute(caller.user.id()),
+                withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
+                  http::answer(res, uc.request_verification.execute(caller.user_id),
                                [&] { res.send(Pistache::Http::Code::Accepted); });
                 });
               });
   routes.post("/v1/auth/verify-email",
-              [uc](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
+              [uc, user_json](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
                 auto token = requiredField(req, res, "token");
                 if (!token) return;
                 auto user = uc.verify_email.execute(*token, clientOf(ctx));
                 if (!user) return http::sendProblem(res, user.error());
-                http::sendJson(res, 200, users::presentation::userJson(*user));
+                http::sendJson(res, 200, user_json(*user));
               });
   routes.post("/v1/auth/password-reset/request", http::kPerClientLimit,
               [uc](const Request& req, ResponseWriter& res, const RequestContext&) {

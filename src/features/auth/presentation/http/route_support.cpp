@@ -20,9 +20,10 @@ std::optional<std::string> requiredField(const Pistache::Rest::Request& req,
 }
 
 void answerGrant(Pistache::Http::ResponseWriter& response,
-                 const Result<application::TokenGrant>& result, int status) {
+                 const Result<application::TokenGrant>& result, int status,
+                 const UserJson& user_json) {
   if (result) {
-    http::sendNoStoreJson(response, status, grantJson(*result));
+    http::sendNoStoreJson(response, status, grantJson(*result, user_json(result->user)));
   } else {
     http::sendProblem(response, result.error());
   }

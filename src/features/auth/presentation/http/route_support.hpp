@@ -5,6 +5,7 @@
 #include <string>
 
 #include "features/auth/application/use_cases/session_tokens.hpp"
+#include "features/auth/presentation/http/auth_routes.hpp"
 #include "shared/core/client_info.hpp"
 #include "shared/presentation/http_support.hpp"
 
@@ -23,6 +24,7 @@ std::optional<std::string> requiredField(const Pistache::Rest::Request& req,
 
 // A token grant (no-store) with `status`, or the problem of the error.
 void answerGrant(Pistache::Http::ResponseWriter& response,
-                 const Result<application::TokenGrant>& result, int status);
+                 const Result<application::TokenGrant>& result, int status,
+                 const UserJson& user_json);
 
 }  // namespace authd::auth::presentation

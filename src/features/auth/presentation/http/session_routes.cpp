@@ -8,38 +8,37 @@ namespace authd::auth::presentation {
 using http::RequestContext;
 using Pistache::Http::ResponseWriter;
 using Pistache::Rest::Request;
-using users::presentation::Caller;
-using users::presentation::withCaller;
+using http::Principal;
+using http::withPrincipal;
 
 // The caller's sessions and security events.
-void addSessionRoutes(http::RouteTable& routes, const AuthUseCases& uc,
-                      const users::presentation::Authenticator& authenticate) {
+void addSessionRoutes(http::RouteTable& routes, const SessionUseCases& uc,
+                      http::Authenticator authenticate) {
   routes.get("/v1/auth/sessions",
              [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext&) {
-               withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+               withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
+                 auto listed = uc.list_sessions.execute(caller.user_id, caller.session_id);
+                 if (!listed) return http::sendProblem(res, listed.error());
                  nlohmann::json sessions = nlohmann::json::array();
-                 for (const auto& v : application::listSessions(caller.user, caller.session_id,
-                                                                uc.clock.now(), uc.policy)) {
-                   sessions.push_back(sessionJson(v));
-                 }
+                 for (const auto& v : *listed) sessions.push_back(sessionJson(v));
                  http::sendJson(res, 200, {{"sessions", std::move(sessions)}});
                });
              });
   routes.del("/v1/auth/sessions/:id", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                          const RequestContext& ctx) {
-    withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+    withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
       http::answer(res,
-                   uc.revoke_session.execute(caller.user.id(), req.param(":id").as<std::string>(),
+                   uc.revoke_session.execute(caller.user_id, req.param(":id").as<std::string>(),
                                              clientOf(ctx)),
                    [&] { http::sendNoContent(res); });
     });
   });
   routes.get("/v1/auth/events", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                    const RequestContext&) {
-    withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+    withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
       auto query = http::queryParams(req, {"limit", "cursor"});
       if (!query) return http::sendProblem(res, query.error());
-      auto result = uc.list_events.execute(caller.user.id(), (*query)["limit"], (*query)["cursor"]);
+      auto result = uc.list_events.execute(caller.user_id, (*query)["limit"], (*query)["cursor"]);
       if (!result) return http::sendProblem(res, result.error());
       nlohmann::json events = nlohmann::json::array();
       for (const auto& e : result->events) events.push_back(eventJson(e));

@@ -1,17 +1,16 @@
 #include "features/auth/presentation/http/token_json.hpp"
 
-#include "features/users/presentation/http/user_json.hpp"
 
 namespace authd::auth::presentation {
 
-nlohmann::json grantJson(const application::TokenGrant& g) {
+nlohmann::json grantJson(const application::TokenGrant& g, nlohmann::json user) {
   return {
       {"token_type", "Bearer"},
       {"access_token", g.access_token},
       {"expires_in", g.expires_in.count()},
       {"refresh_token", g.refresh_token},
       {"refresh_expires_in", g.refresh_expires_in.count()},
-      {"user", users::presentation::userJson(g.user)},
+      {"user", std::move(user)},
   };
 }
 

@@ -8,8 +8,9 @@
 
 namespace authd::auth::presentation {
 
-// {"token_type", "access_token", "expires_in", "refresh_token", "refresh_expires_in", "user"}
-nlohmann::json grantJson(const application::TokenGrant& grant);
+// {"token_type", "access_token", "expires_in", "refresh_token", "refresh_expires_in", "user"},
+// with `user` already in its wire shape.
+nlohmann::json grantJson(const application::TokenGrant& grant, nlohmann::json user);
 
 // RFC 7662 for an active token (the inactive answer is {"active": false}).
 nlohmann::json introspectionJson(const application::AccessClaims& claims);

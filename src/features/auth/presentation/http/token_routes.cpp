@@ -8,16 +8,16 @@ namespace authd::auth::presentation {
 using http::RequestContext;
 using Pistache::Http::ResponseWriter;
 using Pistache::Rest::Request;
-using users::presentation::Caller;
-using users::presentation::withCaller;
+using http::Principal;
+using http::withPrincipal;
 
 // Register, login, refresh, logout, logout-all, revoke and introspect.
-void addTokenRoutes(http::RouteTable& routes, const AuthUseCases& uc,
-                    const users::presentation::Authenticator& authenticate) {
+void addTokenRoutes(http::RouteTable& routes, const TokenUseCases& uc, UserJson user_json,
+                    http::Authenticator authenticate) {
   http::Metrics* metrics = &routes.state().metrics;
 
   routes.post("/v1/auth/register", http::kPerClientLimit | http::kHashing,
-              [uc](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
+              [uc, user_json](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
                 auto body = http::jsonObjectBody(req);
                 if (!body) return http::sendProblem(res, body.error());
                 http::JsonFields f(*body);
@@ -35,10 +35,10 @@ void addTokenRoutes(http::RouteTable& routes, const AuthUseCases& uc,
                   errors.insert(errors.end(), more.begin(), more.end());
                   return http::sendProblem(res, validationError(std::move(errors)));
                 }
-                answerGrant(res, uc.register_user.execute(in), 201);
+                answerGrant(res, uc.register_user.execute(in), 201, user_json);
               });
   routes.post("/v1/auth/login", http::kPerClientLimit | http::kHashing,
-              [uc, metrics](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
+              [uc, metrics, user_json](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
                 auto body = http::jsonObjectBody(req);
                 if (!body) return http::sendProblem(res, body.error());
                 http::JsonFields f(*body);
@@ -57,16 +57,16 @@ void addTokenRoutes(http::RouteTable& routes, const AuthUseCases& uc,
                 auto result = uc.login_user.execute(in);
                 if (!result && result.error().code == ErrorCode::InvalidCredentials)
                   metrics->countLoginFailure();
-                answerGrant(res, result, 200);
+                answerGrant(res, result, 200, user_json);
               });
   routes.post("/v1/auth/refresh", http::kPerClientLimit,
-              [uc, metrics](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
+              [uc, metrics, user_json](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
                 auto token = requiredField(req, res, "refresh_token");
                 if (!token) return;
                 auto result = uc.refresh_session.execute({*token, clientOf(ctx)});
                 if (!result && result.error().code == ErrorCode::RefreshTokenReused)
                   metrics->countRefreshReuse();
-                answerGrant(res, result, 200);
+                answerGrant(res, result, 200, user_json);
               });
   routes.post("/v1/auth/logout", [uc](const Request& req, ResponseWriter& res,
                                       const RequestContext& ctx) {
@@ -76,8 +76,8 @@ void addTokenRoutes(http::RouteTable& routes, const AuthUseCases& uc,
   });
   routes.post("/v1/auth/logout-all", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                         const RequestContext& ctx) {
-    withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
-      http::answer(res, uc.logout_all.execute(caller.user.id(), clientOf(ctx)),
+    withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
+      http::answer(res, uc.logout_all.execute(caller.user_id, clientOf(ctx)),
                    [&] { http::sendNoContent(res); });
     });
   });

@@ -4,6 +4,13 @@
 
 namespace authd::users::application {
 
+Result<domain::User> GetProfile::execute(const Uuid& user_id) {
+  auto tx = uow_.begin();
+  auto user = users_.findById(user_id);
+  if (!user) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
+  return std::move(*user);
+}
+
 Result<domain::User> UpdateProfile::execute(const Input& in) {
   std::vector<FieldError> errors;
   std::optional<domain::Username> username;

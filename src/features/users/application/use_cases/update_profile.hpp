@@ -10,6 +10,18 @@
 
 namespace authd::users::application {
 
+// GET /v1/users/me: the caller's own record. Errors: Unauthorized (the account is gone since
+// the token was checked). Thread-safe if its ports are.
+class GetProfile {
+ public:
+  GetProfile(UnitOfWork& uow, UserRepository& users) : uow_(uow), users_(users) {}
+  [[nodiscard]] Result<domain::User> execute(const Uuid& user_id);
+
+ private:
+  UnitOfWork& uow_;
+  UserRepository& users_;
+};
+
 // PATCH /v1/users/me: changes the display name and/or username of a live user.
 // Errors: ValidationFailed, UsernameTaken (case-insensitive, deleted accounts included),
 // NotFound (user gone), Conflict. Thread-safe if its ports are.

@@ -8,41 +8,32 @@ namespace {
 
 using Pistache::Http::ResponseWriter;
 using Pistache::Rest::Request;
+using http::Principal;
 using http::RequestContext;
+using http::withPrincipal;
 
 constexpr const char* kAdmin = "admin";
 
-
 }  // namespace
 
-void withCaller(const Authenticator& authenticate, const Request& request, ResponseWriter& response,
-                const char* role, const std::function<void(const Caller&)>& handler) {
-  auto token = http::bearerToken(request);
-  if (!token) return http::sendProblem(response, token.error());
-  auto caller = authenticate(*token);
-  if (!caller) return http::sendProblem(response, caller.error());
-  if (role != nullptr && caller->user.roles().count(role) == 0) {
-    return http::sendProblem(
-        response, Error{ErrorCode::Forbidden, std::string("This route needs role ") + role + ".", {}});
-  }
-  handler(*caller);
-}
-
-void addUserRoutes(http::RouteTable& routes, UserUseCases uc, Authenticator authenticate) {
-  routes.get("/v1/users/me", [authenticate](const Request& req, ResponseWriter& res,
-                                            const RequestContext&) {
-    withCaller(authenticate, req, res, nullptr,
-               [&](const Caller& caller) { http::sendJson(res, 200, userJson(caller.user)); });
+void addUserRoutes(http::RouteTable& routes, UserUseCases uc, http::Authenticator authenticate) {
+  routes.get("/v1/users/me", [uc, authenticate](const Request& req, ResponseWriter& res,
+                                                const RequestContext&) {
+    withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
+      auto user = uc.get_profile.execute(caller.user_id);
+      if (!user) return http::sendProblem(res, user.error());
+      http::sendJson(res, 200, userJson(*user));
+    });
   });
 
   routes.patch("/v1/users/me", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                   const RequestContext& ctx) {
-    withCaller(authenticate, req, res, nullptr, [&](const Caller& caller) {
+    withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
       auto body = http::jsonObjectBody(req);
       if (!body) return http::sendProblem(res, body.error());
       http::JsonFields f(*body);
       application::UpdateProfile::Input in;
-      in.user_id = caller.user.id();
+      in.user_id = caller.user_id;
       in.display_name_given = f.present("display_name");
       in.display_name = f.optionalString("display_name");
       in.username = f.optionalString("username");
@@ -60,7 +51,7 @@ void addUserRoutes(http::RouteTable& routes, UserUseCases uc, Authenticator auth
 
   routes.get("/v1/admin/users", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                    const RequestContext&) {
-    withCaller(authenticate, req, res, kAdmin, [&](const Caller&) {
+    withPrincipal(authenticate, req, res, kAdmin, [&](const Principal&) {
       auto query = http::queryParams(req, {"limit", "cursor", "q"});
       if (!query) return http::sendProblem(res, query.error());
       auto result = uc.list_users.execute({(*query)["limit"], (*query)["cursor"], (*query)["q"]});
@@ -75,7 +66,7 @@ void addUserRoutes(http::RouteTable& routes, UserUseCases uc, Authenticator auth
 
   routes.get("/v1/admin/users/:id", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                        const RequestContext&) {
-    withCaller(authenticate, req, res, kAdmin, [&](const Caller&) {
+    withPrincipal(authenticate, req, res, kAdmin, [&](const Principal&) {
       auto result = uc.get_user.execute(req.param(":id").as<std::string>());
       if (!result) return http::sendProblem(res, result.error());
       http::sendJson(res, 200, userJson(*result));
@@ -85,7 +76,7 @@ void addUserRoutes(http::RouteTable& routes, UserUseCases uc, Authenticator auth
   auto roleRoute = [uc, authenticate](bool grant) {
     return [uc, authenticate, grant](const Request& req, ResponseWriter& res,
                                      const RequestContext& ctx) {
-      withCaller(authenticate, req, res, kAdmin, [&](const Caller&) {
+      withPrincipal(authenticate, req, res, kAdmin, [&](const Principal&) {
         auto status = uc.change_role.execute({req.param(":id").as<std::string>(),
                                               req.param(":role").as<std::string>(), grant,
                                               {ctx.user_agent, ctx.client_ip}});

@@ -1,4 +1,4 @@
-#include "features/auth/infrastructure/persistence/odb_server_secret_store.hpp"
+#include "features/keys/infrastructure/persistence/master_key_rotation.hpp"
 
 #include <stdexcept>
 
@@ -6,12 +6,12 @@
 #include <sodium.h>
 
 #include "account_token_record-odb.hxx"
+#include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
 #include "server_secret_record-odb.hxx"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
-#include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
 #include "signing_key_record-odb.hxx"
 
-namespace authd::auth::infrastructure {
+namespace authd::keys::infrastructure {
 namespace {
 
 using records::MailOutboxRecord;
@@ -58,31 +58,6 @@ struct Rekey {
 
 }  // namespace
 
-Bytes OdbServerSecretStore::loadOrCreate(const std::string& name,
-                                         const std::function<Bytes()>& initial) {
-  return translateDatabaseFaults([&] {
-    DbTransaction tx(*db_);
-    db_->execute(kKeyMaterialLock);
-    auto stored = db_->find<ServerSecretRecord>(name);
-    if (!stored) {
-      Bytes value = initial();
-      ServerSecretRecord r;
-      r.name = name;
-      r.sealed_value = master_.sealToText(value, random_);
-      r.created_at = toMicros(clock_.now());
-      db_->persist(r);
-      tx.commit();
-      return value;
-    }
-    auto value = master_.openText(stored->sealed_value);
-    if (!value) {
-      throw std::runtime_error("server secret '" + name + "' cannot be unsealed: wrong AUTH_MASTER_KEY?");
-    }
-    tx.commit();
-    return *value;
-  });
-}
-
 MasterKeyRotation rotateMasterKey(const std::shared_ptr<odb::pgsql::database>& db,
                                   const MasterKey& from, const MasterKey& to, RandomSource& random) {
   return translateDatabaseFaults([&] {
@@ -103,4 +78,4 @@ MasterKeyRotation rotateMasterKey(const std::shared_ptr<odb::pgsql::database>& d
   });
 }
 
-}  // namespace authd::auth::infrastructure
+}  // namespace authd::keys::infrastructure

@@ -4,9 +4,10 @@
 #include <string>
 #include <string_view>
 
+#include "features/keys/application/ports/sealer.hpp"
 #include "shared/core/random_source.hpp"
 
-namespace authd::auth::infrastructure {
+namespace authd::keys::infrastructure {
 
 // The 32-byte master key (AUTH_MASTER_KEY) that seals private signing keys at rest and from
 // which the refresh-token hashing keys are derived. Held in memory locked against swapping
@@ -42,4 +43,19 @@ class MasterKey {
   unsigned char* key_;
 };
 
-}  // namespace authd::auth::infrastructure
+// The Sealer port over a master key: what other features' adapters (the mail outbox) are
+// given instead of the key itself.
+class MasterKeySealer final : public application::Sealer {
+ public:
+  MasterKeySealer(const MasterKey& key, RandomSource& random) : key_(key), random_(random) {}
+  std::string seal(const Bytes& plain) const override { return key_.sealToText(plain, random_); }
+  std::optional<Bytes> open(std::string_view sealed) const override {
+    return key_.openText(sealed);
+  }
+
+ private:
+  const MasterKey& key_;
+  RandomSource& random_;
+};
+
+}  // namespace authd::keys::infrastructure

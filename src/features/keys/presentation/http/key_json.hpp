@@ -5,14 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "features/auth/application/ports/access_token_issuer.hpp"
+#include "features/keys/domain/signing_key.hpp"
 
-namespace authd::auth::presentation {
+namespace authd::keys::presentation {
 
 // {"keys": [{"kty": "OKP", "crv": "Ed25519", "x", "kid", "alg": "EdDSA", "use": "sig"}]}
-nlohmann::json jwksJson(const std::vector<application::PublicSigningKey>& keys);
+nlohmann::json jwksJson(const std::vector<domain::PublicSigningKey>& keys);
 
 // The discovery document of an issuer at base URL `issuer`.
 nlohmann::json discoveryJson(const std::string& issuer);
 
-}  // namespace authd::auth::presentation
+}  // namespace authd::keys::presentation

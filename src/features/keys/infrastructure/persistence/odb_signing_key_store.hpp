@@ -6,11 +6,11 @@
 
 #include <odb/pgsql/database.hxx>
 
-#include "features/auth/infrastructure/crypto/master_key.hpp"
-#include "features/auth/infrastructure/crypto/signing_key.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
+#include "features/keys/domain/signing_key.hpp"
 #include "shared/core/clock.hpp"
 
-namespace authd::auth::infrastructure {
+namespace authd::keys::infrastructure {
 
 // Taken (transaction-scoped) by everything that creates or re-seals key material -- signing
 // keys, server secrets, master-key rotation -- so instances and operators never interleave.
@@ -31,7 +31,7 @@ class OdbSigningKeyStore {
   // The active key (unsealed) and the retired keys still inside their retention. When none
   // is active, generates one first. Throws std::runtime_error when the active key cannot be
   // unsealed (wrong master key).
-  std::vector<SigningKey> loadOrCreate();
+  std::vector<domain::SigningKey> loadOrCreate();
 
   struct Rotation {
     std::string new_kid;
@@ -50,4 +50,4 @@ class OdbSigningKeyStore {
   Seconds retention_;
 };
 
-}  // namespace authd::auth::infrastructure
+}  // namespace authd::keys::infrastructure

@@ -1,4 +1,4 @@
-#include "features/auth/infrastructure/crypto/master_key.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -7,7 +7,7 @@
 
 #include "shared/core/encoding.hpp"
 
-namespace authd::auth::infrastructure {
+namespace authd::keys::infrastructure {
 
 MasterKey::MasterKey(const unsigned char* key) {
   key_ = static_cast<unsigned char*>(sodium_malloc(kSize));
@@ -83,4 +83,4 @@ Bytes MasterKey::derive(const char context[8], std::uint64_t id) const {
   return out;
 }
 
-}  // namespace authd::auth::infrastructure
+}  // namespace authd::keys::infrastructure

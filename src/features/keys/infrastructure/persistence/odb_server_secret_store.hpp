@@ -6,10 +6,10 @@
 
 #include <odb/pgsql/database.hxx>
 
-#include "features/auth/infrastructure/crypto/master_key.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "shared/core/clock.hpp"
 
-namespace authd::auth::infrastructure {
+namespace authd::keys::infrastructure {
 
 // Symmetric server keys in server_secrets, sealed by the master key. A start-up component:
 // each call runs its own short transaction under the signing-key advisory lock, so instances
@@ -31,17 +31,4 @@ class OdbServerSecretStore {
   Clock& clock_;
 };
 
-struct MasterKeyRotation {
-  std::size_t signing_keys = 0;  // private halves re-sealed
-  std::size_t secrets = 0;       // server secrets re-sealed
-  std::size_t mails = 0;         // unsent outbox mail re-sealed
-  std::size_t already = 0;       // rows that already opened with the new key (a re-run)
-};
-
-// `authd rotate-master-key`: re-seals every private signing key, server secret and unsent
-// mail from `from` to `to` in one transaction, so a failure changes nothing. Throws
-// std::runtime_error naming the first row that opens with neither key.
-MasterKeyRotation rotateMasterKey(const std::shared_ptr<odb::pgsql::database>& db,
-                                  const MasterKey& from, const MasterKey& to, RandomSource& random);
-
-}  // namespace authd::auth::infrastructure
+}  // namespace authd::keys::infrastructure

@@ -1,4 +1,4 @@
-#include "features/auth/infrastructure/persistence/odb_signing_key_store.hpp"
+#include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
 
 #include <stdexcept>
 
@@ -9,7 +9,7 @@
 #include "shared/infrastructure/odb_unit_of_work.hpp"
 #include "signing_key_record-odb.hxx"
 
-namespace authd::auth::infrastructure {
+namespace authd::keys::infrastructure {
 namespace {
 
 using records::SigningKeyRecord;
@@ -39,7 +39,7 @@ SigningKeyRecord newActiveKey(const MasterKey& master, RandomSource& random, Tim
 
 }  // namespace
 
-std::vector<SigningKey> OdbSigningKeyStore::loadOrCreate() {
+std::vector<domain::SigningKey> OdbSigningKeyStore::loadOrCreate() {
   return translateDatabaseFaults([&] {
     DbTransaction tx(*db_);
     db_->execute(kKeyMaterialLock);
@@ -50,10 +50,10 @@ std::vector<SigningKey> OdbSigningKeyStore::loadOrCreate() {
       db_->persist(r);
     }
     const long long oldest_retired = toMicros(now - retention_);
-    std::vector<SigningKey> keys;
+    std::vector<domain::SigningKey> keys;
     for (const auto& r : db_->query<SigningKeyRecord>(
              Q::status == "active" || (Q::status == "retired" && Q::retired_at > oldest_retired))) {
-      SigningKey k;
+      domain::SigningKey k;
       k.kid = r.kid;
       k.public_key = decodeStored(r.public_key);
       k.active = r.status == "active";
@@ -97,4 +97,4 @@ OdbSigningKeyStore::Rotation OdbSigningKeyStore::rotate() {
   });
 }
 
-}  // namespace authd::auth::infrastructure
+}  // namespace authd::keys::infrastructure

@@ -1,8 +1,8 @@
-#include "features/auth/presentation/http/key_json.hpp"
+#include "features/keys/presentation/http/key_json.hpp"
 
-namespace authd::auth::presentation {
+namespace authd::keys::presentation {
 
-nlohmann::json jwksJson(const std::vector<application::PublicSigningKey>& keys) {
+nlohmann::json jwksJson(const std::vector<domain::PublicSigningKey>& keys) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& k : keys) {
     out.push_back({{"kty", "OKP"},
@@ -34,4 +34,4 @@ nlohmann::json discoveryJson(const std::string& base) {
                                      "roles", "email", "email_verified", "username"})}};
 }
 
-}  // namespace authd::auth::presentation
+}  // namespace authd::keys::presentation

@@ -1,0 +1,39 @@
+#include "features/keys/infrastructure/persistence/odb_server_secret_store.hpp"
+
+#include <stdexcept>
+
+#include <odb/transaction.hxx>
+
+#include "server_secret_record-odb.hxx"
+#include "shared/infrastructure/odb_unit_of_work.hpp"
+#include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
+
+namespace authd::keys::infrastructure {
+using records::ServerSecretRecord;
+
+Bytes OdbServerSecretStore::loadOrCreate(const std::string& name,
+                                         const std::function<Bytes()>& initial) {
+  return translateDatabaseFaults([&] {
+    DbTransaction tx(*db_);
+    db_->execute(kKeyMaterialLock);
+    auto stored = db_->find<ServerSecretRecord>(name);
+    if (!stored) {
+      Bytes value = initial();
+      ServerSecretRecord r;
+      r.name = name;
+      r.sealed_value = master_.sealToText(value, random_);
+      r.created_at = toMicros(clock_.now());
+      db_->persist(r);
+      tx.commit();
+      return value;
+    }
+    auto value = master_.openText(stored->sealed_value);
+    if (!value) {
+      throw std::runtime_error("server secret '" + name + "' cannot be unsealed: wrong AUTH_MASTER_KEY?");
+    }
+    tx.commit();
+    return *value;
+  });
+}
+
+}  // namespace authd::keys::infrastructure

@@ -1,0 +1,39 @@
+// gMock's "delegating calls to a fake": a mock whose every call, unless a test says otherwise
+// with EXPECT_CALL, goes to the in-memory fake. Tests keep one store and can still script the
+// one interaction under test (a lost version race, say).
+#pragma once
+
+#include <stdexcept>
+
+#include "fakes/in_memory_repositories.hpp"
+#include "mocks/mock_ports.hpp"
+
+namespace authd::testing {
+
+void delegateTo(MockUserRepository& mock, InMemoryUserRepository& fake);
+void delegateTo(MockLoginThrottle& mock, InMemoryLoginThrottle& fake);
+
+// The one account a use-case fixture works on, as the fake stores it (the row added or put
+// last). Reads like a std::optional<User>; assigning stores the user.
+class StoredUser {
+ public:
+  explicit StoredUser(InMemoryUserRepository& repo) : repo_(repo) {}
+  StoredUser& operator=(users::domain::User user) {
+    repo_.put(std::move(user));
+    return *this;
+  }
+  users::domain::User* operator->() const { return get(); }
+  users::domain::User& operator*() const { return *get(); }
+  explicit operator bool() const { return repo_.newest() != nullptr; }
+  bool has_value() const { return repo_.newest() != nullptr; }
+
+ private:
+  users::domain::User* get() const {
+    auto* user = repo_.newest();
+    if (user == nullptr) throw std::logic_error("the fixture stored no user");
+    return user;
+  }
+  InMemoryUserRepository& repo_;
+};
+
+}  // namespace authd::testing
