@@ -14,7 +14,7 @@
 #include "fakes/fakes.hpp"
 #include "features/auth/infrastructure/crypto/bounded_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
-#include "features/auth/infrastructure/crypto/master_key.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
 #include "features/users/infrastructure/persistence/user_record_mapper.hpp"
@@ -257,7 +257,7 @@ TEST(SodiumRefreshTokenHasherTest, KeyedDeterministicAndDistinct) {
 
 TEST(MasterKeyTest, SealsAndOpensAndDetectsTampering) {
   FakeRandomSource random;
-  auto key = auth::infrastructure::MasterKey::fromBase64(
+  auto key = keys::infrastructure::MasterKey::fromBase64(
       "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
   ASSERT_TRUE(key.has_value());
   const Bytes secret{1, 2, 3, 4};
@@ -265,14 +265,14 @@ TEST(MasterKeyTest, SealsAndOpensAndDetectsTampering) {
   EXPECT_EQ(key->open(sealed), secret);
   sealed.back() ^= 1;
   EXPECT_FALSE(key->open(sealed).has_value());
-  auto other = auth::infrastructure::MasterKey::developmentKey();
+  auto other = keys::infrastructure::MasterKey::developmentKey();
   EXPECT_FALSE(other.open(key->seal(secret, random)).has_value());
 }
 
 TEST(MasterKeyTest, AcceptsOnlyThirtyTwoBytes) {
-  EXPECT_FALSE(auth::infrastructure::MasterKey::fromBase64("AAEC").has_value());
-  EXPECT_FALSE(auth::infrastructure::MasterKey::fromBase64("not base64 at all!").has_value());
-  EXPECT_TRUE(auth::infrastructure::MasterKey::fromBase64(
+  EXPECT_FALSE(keys::infrastructure::MasterKey::fromBase64("AAEC").has_value());
+  EXPECT_FALSE(keys::infrastructure::MasterKey::fromBase64("not base64 at all!").has_value());
+  EXPECT_TRUE(keys::infrastructure::MasterKey::fromBase64(
                   "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
                   .has_value());
 }

@@ -91,14 +91,19 @@ TEST_F(SessionManagementTest, RevokeTokenHandlesRefreshAndAccessTokens) {
 
 TEST_F(SessionManagementTest, ListSessionsMarksCurrentAndSkipsExpired) {
   auto tokens = loginTimes(2);
-  auto views = auth::application::listSessions(*stored_, sessionOf(tokens[0]), clock_.now(), policy_);
+  auth::application::ListSessions list(deps_, policy_);
+  auto listed = list.execute(stored_->id(), sessionOf(tokens[0]));
+  ASSERT_THAT(listed, IsOk());
+  const auto& views = *listed;
   ASSERT_EQ(views.size(), 2u);
   EXPECT_EQ(views[0].session.id, sessionOf(tokens[1]));  // most recently used first
   EXPECT_FALSE(views[0].current);
   EXPECT_TRUE(views[1].current);
-  EXPECT_TRUE(auth::application::listSessions(*stored_, Uuid(), clock_.now() + policy_.refresh_ttl,
-                                              policy_)
-                  .empty());
+  clock_.advance(policy_.refresh_ttl);
+  auto later = list.execute(stored_->id(), Uuid());
+  ASSERT_THAT(later, IsOk());
+  EXPECT_TRUE(later->empty());
+  EXPECT_THAT(list.execute(Uuid(), Uuid()), HasError(ErrorCode::Unauthorized));
 }
 
 TEST_F(SessionManagementTest, AuthenticateNeedsAValidTokenAndALiveSession) {

@@ -1,5 +1,5 @@
-// Shared fixture for the auth use cases: gMock ports backed by a one-user "table", so the
-// tests can follow state across calls. Only ports are mocked.
+// Shared fixture for the auth use cases: gMock ports, the user repository delegating to the
+// in-memory fake, so the tests can follow state across calls. Only ports are mocked.
 #pragma once
 
 #include <map>
@@ -12,6 +12,7 @@
 #include "features/auth/application/use_cases/session_tokens.hpp"
 #include "features/users/application/audit_trail.hpp"
 #include "matchers.hpp"
+#include "mocks/delegate_to_fakes.hpp"
 #include "mocks/mock_ports.hpp"
 
 namespace authd::testing {
@@ -49,46 +50,11 @@ class AuthUseCaseTest : public ::testing::Test {
     ON_CALL(hasher_, verify).WillByDefault([](const std::string& h, std::string_view pw) {
       return h == kHash && pw == kPassword;
     });
-    // The lockout table: per identifier, a count and the start of its window.
-    ON_CALL(throttle_, countAttempt)
-        .WillByDefault([this](std::string_view id, Timestamp now, Seconds window) {
-          auto [it, fresh] = attempts_.try_emplace(std::string(id), Count{0, now});
-          if (fresh || it->second.window_started_at <= now - window) it->second = Count{0, now};
-          ++it->second.attempts;
-          return it->second;
-        });
-    ON_CALL(throttle_, reset).WillByDefault([this](std::string_view id) {
-      attempts_.erase(std::string(id));
-    });
-    ON_CALL(users_, findById).WillByDefault([this](const Uuid& id) { return lookup(id); });
-    ON_CALL(users_, findByIdForUpdate).WillByDefault([this](const Uuid& id) { return lookup(id); });
-    ON_CALL(users_, findByEmail).WillByDefault([this](const std::string& e) -> std::optional<users::domain::User> {
-      if (stored_ && stored_->email() == e && !stored_->isDeleted()) return stored_;
-      return std::nullopt;
-    });
-    ON_CALL(users_, findByUsername).WillByDefault([this](const std::string& u) -> std::optional<users::domain::User> {
-      if (stored_ && stored_->username() == u && !stored_->isDeleted()) return stored_;
-      return std::nullopt;
-    });
-    ON_CALL(users_, add).WillByDefault([this](users::domain::User& u) -> Status {
-      u.setVersion(1);
-      stored_ = u;
-      return ok();
-    });
+    delegateTo(throttle_, fake_throttle_);  // the lockout table
+    delegateTo(users_, fake_users_);
     ON_CALL(audit_log_, record).WillByDefault([this](const users::application::AuditEvent& e) {
       events_.push_back(e);
     });
-    ON_CALL(users_, update).WillByDefault([this](users::domain::User& u) -> Status {
-      if (!stored_ || stored_->version() != u.version()) return fail(ErrorCode::Conflict);
-      u.setVersion(u.version() + 1);
-      stored_ = u;
-      return ok();
-    });
-  }
-
-  std::optional<users::domain::User> lookup(const Uuid& id) const {
-    if (stored_ && stored_->id() == id && !stored_->isDeleted()) return stored_;
-    return std::nullopt;
   }
 
   // Stores an existing account with password kPassword.
@@ -97,7 +63,6 @@ class AuthUseCaseTest : public ::testing::Test {
                                          *users::domain::Email::parse("alice@example.com"),
                                          *users::domain::Username::parse("alice"), std::nullopt,
                                          kHash, clock_.now());
-    u.setVersion(1);
     stored_ = u;
     return *stored_;
   }
@@ -122,11 +87,12 @@ class AuthUseCaseTest : public ::testing::Test {
   }
 
   NiceMock<MockUnitOfWork> uow_;
-  NiceMock<MockUserRepository> users_;
+  InMemoryDatabase db_;
+  InMemoryUserRepository fake_users_{db_};
+  NiceMock<MockUserRepository> users_;  // delegates to fake_users_
   NiceMock<MockPasswordHasher> hasher_;
-  NiceMock<MockLoginThrottle> throttle_;
-  using Count = auth::application::LoginThrottle::Count;
-  std::map<std::string, Count> attempts_;
+  InMemoryLoginThrottle fake_throttle_{db_};
+  NiceMock<MockLoginThrottle> throttle_;  // delegates to fake_throttle_
   NiceMock<MockRefreshTokenHasher> refresh_hasher_;
   NiceMock<MockAccessTokenIssuer> issuer_;
   NiceMock<MockAuditLog> audit_log_;
@@ -143,7 +109,7 @@ class AuthUseCaseTest : public ::testing::Test {
     return out;
   }
   std::string dummy_hash_ = "$argon2id$dummy";
-  std::optional<users::domain::User> stored_;
+  StoredUser stored_{fake_users_};
   int begins_ = 0;
   int commits_ = 0;
 };

@@ -2,6 +2,7 @@
 #include "features/users/application/use_cases/update_profile.hpp"
 #include "fakes/fakes.hpp"
 #include "matchers.hpp"
+#include "mocks/delegate_to_fakes.hpp"
 #include "mocks/mock_ports.hpp"
 
 namespace authd::testing {
@@ -20,34 +21,24 @@ class ProfileAdminTest : public ::testing::Test {
       ON_CALL(*tx, commit).WillByDefault([this] { ++commits_; });
       return tx;
     });
+    delegateTo(users_, fake_users_);
     stored_ = users::domain::User::create(Uuid::v7(clock_.now(), random_),
                                           *users::domain::Email::parse("alice@example.com"),
                                           *users::domain::Username::parse("alice"),
                                           std::string("Alice"), "h", clock_.now());
-    stored_->setVersion(1);
-    ON_CALL(users_, findById).WillByDefault([this](const Uuid& id) -> std::optional<users::domain::User> {
-      if (stored_ && stored_->id() == id) return stored_;
-      return std::nullopt;
-    });
-    ON_CALL(users_, findByIdForUpdate).WillByDefault([this](const Uuid& id) {
-      return users_.findById(id);
-    });
-    ON_CALL(users_, update).WillByDefault([this](users::domain::User& u) -> Status {
-      u.setVersion(u.version() + 1);
-      stored_ = u;
-      return ok();
-    });
     ON_CALL(audit_log_, record).WillByDefault([this](const users::application::AuditEvent& e) {
       events_.push_back(e.type);
     });
   }
   NiceMock<MockUnitOfWork> uow_;
-  NiceMock<MockUserRepository> users_;
+  InMemoryDatabase db_;
+  InMemoryUserRepository fake_users_{db_};
+  NiceMock<MockUserRepository> users_;  // delegates to fake_users_
   NiceMock<MockAuditLog> audit_log_;
   FakeClock clock_;
   FakeRandomSource random_;
   users::application::AuditTrail audit_{audit_log_, clock_, random_};
-  std::optional<users::domain::User> stored_;
+  StoredUser stored_{fake_users_};
   std::vector<AuditEventType> events_;
   int commits_ = 0;
   users::application::UpdateProfile update_{uow_, users_, audit_, clock_};
@@ -141,6 +132,15 @@ TEST_F(ProfileAdminTest, GetUserFindsLiveUsersOnly) {
   EXPECT_THAT(get.execute(stored_->id().toString()), IsOk());
   EXPECT_THAT(get.execute("not-a-uuid"), HasError(ErrorCode::NotFound));
   EXPECT_THAT(get.execute(Uuid().toString()), HasError(ErrorCode::NotFound));
+}
+
+TEST_F(ProfileAdminTest, GetProfileIsUnauthorizedOnceTheAccountIsGone) {
+  users::application::GetProfile get(uow_, users_);
+  auto me = get.execute(stored_->id());
+  ASSERT_THAT(me, IsOk());
+  EXPECT_EQ(me->username(), "alice");
+  stored_->markDeleted(clock_.now());
+  EXPECT_THAT(get.execute(stored_->id()), HasError(ErrorCode::Unauthorized));
 }
 
 }  // namespace

@@ -1,0 +1,110 @@
+// In-memory repositories over an InMemoryDatabase (see in_memory_database.hpp), each
+// behaving as its ODB adapter does on PostgreSQL, as far as a caller can tell.
+#pragma once
+
+#include <functional>
+#include <set>
+
+#include "fakes/in_memory_database.hpp"
+#include "features/auth/application/ports/password_hasher.hpp"
+#include "features/users/application/ports/user_repository.hpp"
+
+namespace authd::testing {
+
+class InMemoryUserRepository final : public users::application::UserRepository {
+ public:
+  explicit InMemoryUserRepository(InMemoryDatabase& db) : db_(db) {}
+
+  std::optional<users::domain::User> findById(const Uuid& id) override;
+  std::optional<users::domain::User> findByIdForUpdate(const Uuid& id) override;
+  std::optional<users::domain::User> findByEmail(const std::string& email) override;
+  std::optional<users::domain::User> findByUsername(const std::string& username) override;
+  bool emailExists(const std::string& email) override;
+  bool usernameExists(const std::string& username) override;
+  std::vector<users::domain::User> list(const users::application::UserListQuery& query) override;
+  Status add(users::domain::User& user) override;
+  Status update(users::domain::User& user) override;
+
+  // For tests: stores `user` as it is (version 1 when it has none), replacing its row.
+  void put(users::domain::User user);
+  // For tests: the stored row (deleted or not), changeable in place; null when none.
+  users::domain::User* row(const Uuid& id);
+  // For tests: the row added or put last; null when none.
+  users::domain::User* newest();
+
+ private:
+  std::optional<users::domain::User> live(const std::function<bool(const users::domain::User&)>&);
+  InMemoryDatabase& db_;
+  std::optional<Uuid> newest_;
+  const std::set<std::string> known_roles_{"user", "admin"};  // migrations/0002 seeds these
+};
+
+class InMemoryAuditLog final : public users::application::AuditLog {
+ public:
+  explicit InMemoryAuditLog(InMemoryDatabase& db) : db_(db) {}
+  void record(const users::application::AuditEvent& event) override;
+  std::vector<users::application::AuditEvent> listForUser(
+      const Uuid& user, const std::optional<users::application::EventCursor>& cursor,
+      std::size_t limit) override;
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+class InMemoryLoginThrottle final : public auth::application::LoginThrottle {
+ public:
+  explicit InMemoryLoginThrottle(InMemoryDatabase& db) : db_(db) {}
+  Count countAttempt(std::string_view identifier, Timestamp now, Seconds window) override;
+  void reset(std::string_view identifier) override;
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+class InMemoryAccountTokenRepository final : public auth::application::AccountTokenRepository {
+ public:
+  explicit InMemoryAccountTokenRepository(InMemoryDatabase& db) : db_(db) {}
+  void add(const auth::domain::AccountToken& token) override;
+  std::optional<auth::domain::AccountToken> findByDigestForUpdate(const Bytes& digest) override;
+  void markUsed(const Uuid& id, Timestamp at) override;
+  void invalidateUnused(const Uuid& user_id, auth::domain::AccountTokenKind kind,
+                        Timestamp at) override;
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+class InMemoryResetRequestQueue final : public auth::application::ResetRequestQueue {
+ public:
+  explicit InMemoryResetRequestQueue(InMemoryDatabase& db) : db_(db) {}
+  void enqueue(const Uuid& id, const std::string& email, Timestamp at) override;
+  std::vector<Pending> claim(std::size_t limit) override;
+  void markProcessed(const Uuid& id, Timestamp at) override;
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+class InMemoryMailOutbox final : public auth::application::MailOutbox {
+ public:
+  explicit InMemoryMailOutbox(InMemoryDatabase& db) : db_(db) {}
+  void enqueue(const auth::application::Mail& mail) override;
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+// A password hasher without the cost, so route tests and fuzzing run in microseconds. Like
+// Argon2id it takes any bytes, and its encoded form is clean text (hex).
+class FakePasswordHasher final : public auth::application::PasswordHasher {
+ public:
+  std::string hash(std::string_view password) override;
+  bool verify(const std::string& encoded, std::string_view password) override;
+  bool needsRehash(const std::string& encoded) override;
+  const std::string& dummyHash() override { return dummy_; }
+
+ private:
+  const std::string dummy_ = "fake$\x01dummy";
+};
+
+}  // namespace authd::testing
