@@ -63,6 +63,15 @@ Result<QueryValues> queryParams(const Pistache::Rest::Request& request,
 // `value` as a JSON string, or null when absent.
 nlohmann::json stringOrNull(const std::optional<std::string>& value);
 
+// One page of a list route: {"<name>": [to_json(item), ...], "next_cursor": cursor or null}.
+template <typename Items, typename ToJson>
+nlohmann::json pageJson(const char* name, const Items& items, ToJson&& to_json,
+                        const std::optional<std::string>& next_cursor) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& item : items) list.push_back(to_json(item));
+  return {{name, std::move(list)}, {"next_cursor", stringOrNull(next_cursor)}};
+}
+
 // Adds a response header. Pistache 0.0.5 accepts Header::Raw on responses but never writes
 // it, so extra headers go through a typed header with a runtime name.
 void setHeader(Pistache::Http::ResponseWriter& response, std::string name, std::string value);

@@ -40,11 +40,8 @@ void addSessionRoutes(http::RouteTable& routes, const SessionUseCases& uc,
       if (!query) return http::sendProblem(res, query.error());
       auto result = uc.list_events.execute(caller.user_id, (*query)["limit"], (*query)["cursor"]);
       if (!result) return http::sendProblem(res, result.error());
-      nlohmann::json events = nlohmann::json::array();
-      for (const auto& e : result->events) events.push_back(eventJson(e));
       http::sendJson(res, 200,
-                     {{"events", std::move(events)},
-                      {"next_cursor", http::stringOrNull(result->next_cursor)}});
+                     http::pageJson("events", result->events, eventJson, result->next_cursor));
     });
   });
 }

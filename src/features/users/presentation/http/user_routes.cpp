@@ -56,11 +56,8 @@ void addUserRoutes(http::RouteTable& routes, UserUseCases uc, http::Authenticato
       if (!query) return http::sendProblem(res, query.error());
       auto result = uc.list_users.execute({(*query)["limit"], (*query)["cursor"], (*query)["q"]});
       if (!result) return http::sendProblem(res, result.error());
-      nlohmann::json users = nlohmann::json::array();
-      for (const auto& u : result->users) users.push_back(userJson(u));
       http::sendJson(res, 200,
-                     {{"users", std::move(users)},
-                      {"next_cursor", http::stringOrNull(result->next_cursor)}});
+                     http::pageJson("users", result->users, userJson, result->next_cursor));
     });
   });
 
