@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "authd_process.hpp"
-#include "http_client.hpp"
+#include "api_client.hpp"
 #include "smtp_sink.hpp"
 #include "test_database.hpp"
 
@@ -12,9 +12,8 @@ namespace authd::testing {
 namespace {
 
 using nlohmann::json;
-using Headers = std::map<std::string, std::string>;
 
-constexpr const char* kPassword = "correct horse battery";
+constexpr const char* kPassword = ApiClient::kPassword;
 
 class AccountLifecycleE2E : public ::testing::Test {
  protected:
@@ -35,16 +34,9 @@ class AccountLifecycleE2E : public ::testing::Test {
   void TearDown() override {
     if (HasFailure()) std::cerr << "authd log:\n" << server_->log();
   }
-  json signUp(const std::string& name) {
-    auto r = http_.postJson("/v1/auth/register", {{"email", name + "@example.com"}, {"username", name}, {"password", kPassword}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json();
-  }
-  static Headers bearer(const json& t) {
-    return {{"Authorization", "Bearer " + t.at("access_token").get<std::string>()}};
-  }
 
-  HttpClient http_{server_->baseUrl()};
+  ApiClient api_{server_->baseUrl()};
+  HttpClient& http_ = api_.http();
   static TestDatabase* database_;
   static SmtpSink* sink_;
   static AuthdProcess* server_;
@@ -55,9 +47,9 @@ SmtpSink* AccountLifecycleE2E::sink_ = nullptr;
 AuthdProcess* AccountLifecycleE2E::server_ = nullptr;
 
 TEST_F(AccountLifecycleE2E, VerifyEmailThroughTheMailedLink) {
-  auto t = signUp("verify1");
+  auto t = api_.signUp("verify1");
   std::string body;
-  auto req = http_.request("POST", "/v1/auth/verify-email/request", nullptr, bearer(t));
+  auto req = http_.request("POST", "/v1/auth/verify-email/request", nullptr, ApiClient::bearer(t));
   ASSERT_EQ(req.status, 202) << req.body;
   const std::string mail = sink_->waitFor("verify1@example.com");
   ASSERT_FALSE(mail.empty()) << "no mail arrived";
@@ -71,19 +63,19 @@ TEST_F(AccountLifecycleE2E, VerifyEmailThroughTheMailedLink) {
   auto verified = http_.postJson("/v1/auth/verify-email", {{"token", token}});
   ASSERT_EQ(verified.status, 200) << verified.body;
   EXPECT_EQ(verified.json().at("email_verified"), true);
-  EXPECT_EQ(http_.get("/v1/users/me", bearer(t)).json().at("email_verified"), true);
+  EXPECT_EQ(http_.get("/v1/users/me", ApiClient::bearer(t)).json().at("email_verified"), true);
   auto again = http_.postJson("/v1/auth/verify-email", {{"token", token}});
   EXPECT_EQ(again.status, 401);
   EXPECT_EQ(again.json().at("code"), "token_invalid");
-  auto events = http_.get("/v1/auth/events", bearer(t)).json().at("events");
+  auto events = http_.get("/v1/auth/events", ApiClient::bearer(t)).json().at("events");
   EXPECT_EQ(events[0].at("type"), "email_verified");
 }
 
 TEST_F(AccountLifecycleE2E, ANewVerificationRequestEndsTheOlderLink) {
-  auto t = signUp("verify2");
-  ASSERT_EQ(http_.request("POST", "/v1/auth/verify-email/request", nullptr, bearer(t)).status, 202);
+  auto t = api_.signUp("verify2");
+  ASSERT_EQ(http_.request("POST", "/v1/auth/verify-email/request", nullptr, ApiClient::bearer(t)).status, 202);
   const std::string first = tokenFromMail(sink_->waitFor("verify2@example.com", 0));
-  ASSERT_EQ(http_.request("POST", "/v1/auth/verify-email/request", nullptr, bearer(t)).status, 202);
+  ASSERT_EQ(http_.request("POST", "/v1/auth/verify-email/request", nullptr, ApiClient::bearer(t)).status, 202);
   const std::string second = tokenFromMail(sink_->waitFor("verify2@example.com", 1));
   ASSERT_FALSE(second.empty());
   EXPECT_EQ(http_.postJson("/v1/auth/verify-email", {{"token", first}}).json().at("code"), "token_invalid");
@@ -101,7 +93,7 @@ TEST_F(AccountLifecycleE2E, VerificationErrors) {
 }
 
 TEST_F(AccountLifecycleE2E, PasswordResetThroughTheMailedLinkEndsEverySession) {
-  auto t = signUp("reset1");
+  auto t = api_.signUp("reset1");
   auto unknown = http_.postJson("/v1/auth/password-reset/request", {{"email", "nobody-here@example.com"}});
   EXPECT_EQ(unknown.status, 202);
   auto known = http_.postJson("/v1/auth/password-reset/request", {{"email", "RESET1@example.com"}});
@@ -117,7 +109,7 @@ TEST_F(AccountLifecycleE2E, PasswordResetThroughTheMailedLinkEndsEverySession) {
   EXPECT_EQ(weak.status, 422);
   auto done = http_.postJson("/v1/auth/password-reset/confirm", {{"token", token}, {"new_password", "a brand new passphrase"}});
   ASSERT_EQ(done.status, 204) << done.body;
-  EXPECT_EQ(http_.get("/v1/users/me", bearer(t)).status, 401);  // every session revoked
+  EXPECT_EQ(http_.get("/v1/users/me", ApiClient::bearer(t)).status, 401);  // every session revoked
   EXPECT_EQ(http_.postJson("/v1/auth/refresh", {{"refresh_token", t.at("refresh_token")}}).status, 401);
   EXPECT_EQ(http_.postJson("/v1/auth/login", {{"username", "reset1"}, {"password", kPassword}}).status, 401);
   auto login = http_.postJson("/v1/auth/login", {{"username", "reset1"}, {"password", "a brand new passphrase"}});
@@ -126,7 +118,7 @@ TEST_F(AccountLifecycleE2E, PasswordResetThroughTheMailedLinkEndsEverySession) {
   EXPECT_EQ(reuse.status, 401);
   EXPECT_EQ(reuse.json().at("code"), "token_invalid");
   // Newest first: this login, the refused login with the old password, then the reset.
-  auto events = http_.get("/v1/auth/events", bearer(login.json())).json().at("events");
+  auto events = http_.get("/v1/auth/events", ApiClient::bearer(login.json())).json().at("events");
   EXPECT_EQ(events[0].at("type"), "login_succeeded");
   EXPECT_EQ(events[1].at("type"), "login_failed");
   EXPECT_EQ(events[2].at("type"), "password_reset");
@@ -142,7 +134,7 @@ TEST_F(AccountLifecycleE2E, ResetErrors) {
 }
 
 TEST_F(AccountLifecycleE2E, MailWaitsInTheOutboxWhileSmtpIsDown) {
-  signUp("outage1");
+  api_.signUp("outage1");
   sink_->stop();
   ASSERT_EQ(http_.postJson("/v1/auth/password-reset/request", {{"email", "outage1@example.com"}}).status, 202);
   // The worker tries, fails and backs off while the sink is down; the request did not wait.

@@ -1,6 +1,7 @@
 // Plain fakes of the clock and randomness ports, for deterministic unit tests.
 #pragma once
 
+#include <atomic>
 #include <deque>
 
 #include "shared/core/clock.hpp"
@@ -23,12 +24,12 @@ class FakeRandomSource : public RandomSource {
  public:
   Bytes bytes(std::size_t count) override {
     Bytes out(count);
-    for (auto& b : out) b = static_cast<std::uint8_t>(next_++ * 131 + 7);
+    for (auto& b : out) b = static_cast<std::uint8_t>(next_.fetch_add(1) * 131 + 7);
     return out;
   }
 
  private:
-  std::uint64_t next_ = 1;
+  std::atomic<std::uint64_t> next_{1};  // atomic: the route tier calls it from many threads
 };
 
 }  // namespace authd::testing

@@ -15,10 +15,30 @@ void delegateTo(MockUserRepository& mock, InMemoryUserRepository& fake) {
   ON_CALL(mock, update).WillByDefault(::testing::Invoke(&fake, &R::update));
 }
 
+void loseNextUpdate(MockUserRepository& mock, InMemoryUserRepository& fake) {
+  using R = InMemoryUserRepository;
+  EXPECT_CALL(mock, update(::testing::_))
+      .WillOnce([&fake](users::domain::User& user) -> Status {
+        if (auto* row = fake.row(user.id())) row->setVersion(row->version() + 1);
+        return fail(ErrorCode::Conflict, "lost the race");
+      })
+      .WillRepeatedly(::testing::Invoke(&fake, &R::update));
+  EXPECT_CALL(mock, findByIdForUpdate(::testing::_))
+      .Times(::testing::AtLeast(1))
+      .WillRepeatedly(::testing::Invoke(&fake, &R::findByIdForUpdate));
+}
+
 void delegateTo(MockLoginThrottle& mock, InMemoryLoginThrottle& fake) {
   using T = InMemoryLoginThrottle;
   ON_CALL(mock, countAttempt).WillByDefault(::testing::Invoke(&fake, &T::countAttempt));
   ON_CALL(mock, reset).WillByDefault(::testing::Invoke(&fake, &T::reset));
+}
+
+void delegateTo(MockResetRequestQueue& mock, InMemoryResetRequestQueue& fake) {
+  using Q = InMemoryResetRequestQueue;
+  ON_CALL(mock, enqueue).WillByDefault(::testing::Invoke(&fake, &Q::enqueue));
+  ON_CALL(mock, claim).WillByDefault(::testing::Invoke(&fake, &Q::claim));
+  ON_CALL(mock, markProcessed).WillByDefault(::testing::Invoke(&fake, &Q::markProcessed));
 }
 
 }  // namespace authd::testing

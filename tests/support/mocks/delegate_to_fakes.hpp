@@ -12,6 +12,28 @@ namespace authd::testing {
 
 void delegateTo(MockUserRepository& mock, InMemoryUserRepository& fake);
 void delegateTo(MockLoginThrottle& mock, InMemoryLoginThrottle& fake);
+void delegateTo(MockResetRequestQueue& mock, InMemoryResetRequestQueue& fake);
+
+// The retry path: the next update() loses an optimistic race (another writer bumps the stored
+// row's version first and the update answers Conflict); the use case must then re-read the
+// user with a row lock (expected) and write again, which succeeds.
+void loseNextUpdate(MockUserRepository& mock, InMemoryUserRepository& fake);
+
+// A transaction of InMemoryUnitOfWork (so what a failed attempt wrote to the fakes rolls
+// back, as in PostgreSQL) that also counts commits for the fixture.
+class CountedTransaction final : public Transaction {
+ public:
+  CountedTransaction(std::unique_ptr<Transaction> inner, int& commits)
+      : inner_(std::move(inner)), commits_(commits) {}
+  void commit() override {
+    inner_->commit();
+    ++commits_;
+  }
+
+ private:
+  std::unique_ptr<Transaction> inner_;
+  int& commits_;
+};
 
 // The one account a use-case fixture works on, as the fake stores it (the row added or put
 // last). Reads like a std::optional<User>; assigning stores the user.

@@ -16,41 +16,27 @@ using std::chrono::seconds;
 class AccountLifecycleTest : public AuthUseCaseTest {
  protected:
   AccountLifecycleTest() {
-    ON_CALL(account_tokens_, add).WillByDefault([this](const AccountToken& t) { tokens_table_.push_back(t); });
-    ON_CALL(account_tokens_, findByDigestForUpdate).WillByDefault([this](const Bytes& d) -> std::optional<AccountToken> {
-      for (const auto& t : tokens_table_) if (t.digest == d) return t;
-      return std::nullopt;
-    });
-    ON_CALL(account_tokens_, markUsed).WillByDefault([this](const Uuid& id, Timestamp at) {
-      for (auto& t : tokens_table_) if (t.id == id) t.used_at = at;
-    });
-    ON_CALL(account_tokens_, invalidateUnused).WillByDefault([this](const Uuid& u, AccountTokenKind k, Timestamp at) {
-      for (auto& t : tokens_table_) if (t.user_id == u && t.kind == k && !t.used_at) t.used_at = at;
-    });
+    delegateTo(queue_, fake_queue_);
     ON_CALL(templates_, render).WillByDefault([](AccountTokenKind, const std::string& to,
                                                  const std::string& name, const std::string& token) {
       return auth::application::Mail{to, "subject for " + name, "token=" + token, "<a>" + token + "</a>"};
     });
-    ON_CALL(outbox_, enqueue).WillByDefault([this](const auth::application::Mail& m) { mails_.push_back(m); });
-    ON_CALL(queue_, enqueue).WillByDefault([this](const Uuid& id, const std::string& e, Timestamp) {
-      pending_.push_back({id, e});
-    });
-    ON_CALL(queue_, claim).WillByDefault([this](std::size_t) {
-      auto out = pending_;
-      pending_.clear();
-      return out;
-    });
   }
   // The token inside the last mail.
-  std::string lastToken() const { return mails_.back().text.substr(6); }
+  std::string lastToken() const { return mails().back().text.substr(6); }
+  // What the fakes hold: the outbox, and the account-token rows.
+  const std::vector<auth::application::Mail>& mails() const { return db_.tables.outbox; }
+  std::vector<AccountToken> tokenRows() const {
+    std::vector<AccountToken> out;
+    for (const auto& [digest, token] : db_.tables.account_tokens) out.push_back(token);
+    return out;
+  }
 
-  NiceMock<MockAccountTokenRepository> account_tokens_;
-  NiceMock<MockMailOutbox> outbox_;
+  InMemoryAccountTokenRepository account_tokens_{db_};
+  InMemoryMailOutbox outbox_{db_};
   NiceMock<MockMailTemplates> templates_;
-  NiceMock<MockResetRequestQueue> queue_;
-  std::vector<AccountToken> tokens_table_;
-  std::vector<auth::application::Mail> mails_;
-  std::vector<auth::application::ResetRequestQueue::Pending> pending_;
+  InMemoryResetRequestQueue fake_queue_{db_};
+  NiceMock<MockResetRequestQueue> queue_;  // delegates to fake_queue_
   auth::application::LifecycleDeps deps_{uow_, users_, account_tokens_, outbox_, templates_,
                                          refresh_hasher_, audit_, clock_, random_};
   users::domain::PasswordPolicy policy_list_{{"password123"}};
@@ -64,13 +50,14 @@ class AccountLifecycleTest : public AuthUseCaseTest {
 TEST_F(AccountLifecycleTest, VerificationMailsASingleUseTokenStoredOnlyAsADigest) {
   seedUser();
   ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
-  ASSERT_EQ(mails_.size(), 1u);
-  EXPECT_EQ(mails_[0].to, "alice@example.com");
+  ASSERT_EQ(mails().size(), 1u);
+  EXPECT_EQ(mails()[0].to, "alice@example.com");
   const std::string token = lastToken();
   EXPECT_GE(token.size(), 43u);  // 256 bits, base64url
-  ASSERT_EQ(tokens_table_.size(), 1u);
-  EXPECT_EQ(tokens_table_[0].expires_at - tokens_table_[0].created_at, seconds(24 * 3600));
-  EXPECT_NE(std::string(tokens_table_[0].digest.begin(), tokens_table_[0].digest.end()), token);
+  const auto rows = tokenRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].expires_at - rows[0].created_at, seconds(24 * 3600));
+  EXPECT_NE(std::string(rows[0].digest.begin(), rows[0].digest.end()), token);
   events_.clear();
   auto user = verify_.execute(token, {});
   ASSERT_THAT(user, IsOk());
@@ -110,7 +97,7 @@ TEST_F(AccountLifecycleTest, ResetRequestOnlyQueuesWhateverTheEmail) {
   EXPECT_THAT(request_reset_.execute(" Alice@Example.com"), IsOk());
   EXPECT_THAT(request_reset_.execute("nobody@example.com"), IsOk());
   EXPECT_THAT(request_reset_.execute("NOT an email"), IsOk());
-  EXPECT_TRUE(mails_.empty());
+  EXPECT_TRUE(mails().empty());
 }
 
 TEST_F(AccountLifecycleTest, ProcessingMailsOnlyExistingAccounts) {
@@ -119,11 +106,12 @@ TEST_F(AccountLifecycleTest, ProcessingMailsOnlyExistingAccounts) {
   (void)request_reset_.execute("alice@example.com");
   EXPECT_CALL(queue_, markProcessed(_, _)).Times(2);
   EXPECT_EQ(process_.execute(), 2u);
-  ASSERT_EQ(mails_.size(), 1u);
-  EXPECT_EQ(mails_[0].to, "alice@example.com");
-  ASSERT_EQ(tokens_table_.size(), 1u);
-  EXPECT_EQ(tokens_table_[0].kind, AccountTokenKind::PasswordReset);
-  EXPECT_EQ(tokens_table_[0].expires_at - tokens_table_[0].created_at, seconds(3600));
+  ASSERT_EQ(mails().size(), 1u);
+  EXPECT_EQ(mails()[0].to, "alice@example.com");
+  const auto rows = tokenRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, AccountTokenKind::PasswordReset);
+  EXPECT_EQ(rows[0].expires_at - rows[0].created_at, seconds(3600));
 }
 
 TEST_F(AccountLifecycleTest, ConfirmSetsThePasswordRevokesEverySessionAndIsSingleUse) {
@@ -159,6 +147,24 @@ TEST_F(AccountLifecycleTest, ResetTokenExpiresAfterAnHour) {
   process_.execute();
   clock_.advance(seconds(3600));
   EXPECT_THAT(confirm_.execute(lastToken(), "a fine new password", {}), HasError(ErrorCode::TokenInvalid));
+}
+
+TEST_F(AccountLifecycleTest, VerifyEmailRetriesALostRace) {
+  seedUser();
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
+  loseNextUpdate(users_, fake_users_);
+  ASSERT_THAT(verify_.execute(lastToken(), {}), IsOk());
+  EXPECT_TRUE(stored_->state().email_verified);
+}
+
+TEST_F(AccountLifecycleTest, ConfirmPasswordResetRetriesALostRace) {
+  seedUser();
+  (void)request_reset_.execute("alice@example.com");
+  process_.execute();
+  EXPECT_CALL(hasher_, hash(std::string_view("a fine new password"))).WillOnce(Return(std::string("$new")));
+  loseNextUpdate(users_, fake_users_);
+  ASSERT_THAT(confirm_.execute(lastToken(), "a fine new password", {}), IsOk());
+  EXPECT_EQ(stored_->passwordHash(), "$new");
 }
 
 }  // namespace

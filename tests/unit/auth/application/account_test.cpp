@@ -111,5 +111,26 @@ TEST_F(AccountTest, RegisterLoginAndReuseAreAudited) {
   EXPECT_EQ(events_[2].type, AuditEventType::LoginSucceeded);
 }
 
+TEST_F(AccountTest, ChangePasswordRetriesALostRace) {
+  auto tokens = loginTimes(2);
+  loseNextUpdate(users_, fake_users_);
+  const int commits = commits_;
+  ASSERT_THAT(change_.execute({stored_->id(), sessionOf(tokens[0]), kPassword, "a brand new secret", {}}),
+              IsOk());
+  EXPECT_EQ(commits_, commits + 1);  // the lost attempt rolled back, the retry committed
+  EXPECT_EQ(stored_->sessions().size(), 1u);
+  EXPECT_EQ(eventTypes().back(), AuditEventType::PasswordChanged);
+}
+
+TEST_F(AccountTest, DeleteAccountRetriesALostRace) {
+  seedUser();
+  const Uuid id = stored_->id();
+  loseNextUpdate(users_, fake_users_);
+  const int commits = commits_;
+  ASSERT_THAT(delete_.execute(id, kPassword, {}), IsOk());
+  EXPECT_EQ(commits_, commits + 1);
+  EXPECT_TRUE(stored_->isDeleted());
+}
+
 }  // namespace
 }  // namespace authd::testing

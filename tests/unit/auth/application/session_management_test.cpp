@@ -174,5 +174,37 @@ TEST_F(SessionManagementTest, RevokingASessionAlsoPrunesExpiredOnes) {
   EXPECT_EQ(stored_->sessions()[0].id(), sessionOf(tokens[1]));
 }
 
+// The retry path of each session use case: a lost version race is retried under a row lock.
+TEST_F(SessionManagementTest, LogoutRetriesALostRace) {
+  auto tokens = loginTimes(2);
+  loseNextUpdate(users_, fake_users_);
+  ASSERT_THAT(auth::application::Logout(deps_).execute(tokens[0], {}), IsOk());
+  EXPECT_EQ(stored_->sessions().size(), 1u);
+}
+
+TEST_F(SessionManagementTest, LogoutAllRetriesALostRace) {
+  loginTimes(2);
+  loseNextUpdate(users_, fake_users_);
+  ASSERT_THAT(auth::application::LogoutAll(deps_).execute(stored_->id(), {}), IsOk());
+  EXPECT_TRUE(stored_->sessions().empty());
+}
+
+TEST_F(SessionManagementTest, RevokeTokenRetriesALostRace) {
+  auto tokens = loginTimes(1);
+  loseNextUpdate(users_, fake_users_);
+  ASSERT_THAT(auth::application::RevokeToken(deps_, verifier_).execute(tokens[0], std::nullopt, {}),
+              IsOk());
+  EXPECT_TRUE(stored_->sessions().empty());
+}
+
+TEST_F(SessionManagementTest, RevokeSessionRetriesALostRace) {
+  auto tokens = loginTimes(2);
+  loseNextUpdate(users_, fake_users_);
+  ASSERT_THAT(auth::application::RevokeSession(deps_).execute(
+                  stored_->id(), sessionOf(tokens[1]).toString(), {}),
+              IsOk());
+  EXPECT_EQ(stored_->sessions().size(), 1u);
+}
+
 }  // namespace
 }  // namespace authd::testing

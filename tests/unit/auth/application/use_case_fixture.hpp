@@ -25,11 +25,10 @@ class AuthUseCaseTest : public ::testing::Test {
   static constexpr const char* kPassword = "correct horse battery";
 
   AuthUseCaseTest() {
-    ON_CALL(uow_, begin).WillByDefault([this] {
+    // Real transactions over the fakes: a failed attempt's writes roll back.
+    ON_CALL(uow_, begin).WillByDefault([this]() -> std::unique_ptr<Transaction> {
       ++begins_;
-      auto tx = std::make_unique<NiceMock<MockTransaction>>();
-      ON_CALL(*tx, commit).WillByDefault([this] { ++commits_; });
-      return tx;
+      return std::make_unique<CountedTransaction>(fake_uow_.begin(), commits_);
     });
     // Deterministic stand-ins for the keyed hashes: distinct, size-preserving functions.
     ON_CALL(refresh_hasher_, digest).WillByDefault([](const Bytes& b) {
@@ -88,6 +87,7 @@ class AuthUseCaseTest : public ::testing::Test {
 
   NiceMock<MockUnitOfWork> uow_;
   InMemoryDatabase db_;
+  InMemoryUnitOfWork fake_uow_{db_};
   InMemoryUserRepository fake_users_{db_};
   NiceMock<MockUserRepository> users_;  // delegates to fake_users_
   NiceMock<MockPasswordHasher> hasher_;

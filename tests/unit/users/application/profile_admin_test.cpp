@@ -143,5 +143,20 @@ TEST_F(ProfileAdminTest, GetProfileIsUnauthorizedOnceTheAccountIsGone) {
   EXPECT_THAT(get.execute(stored_->id()), HasError(ErrorCode::Unauthorized));
 }
 
+TEST_F(ProfileAdminTest, UpdateProfileRetriesALostRace) {
+  loseNextUpdate(users_, fake_users_);
+  auto r = update_.execute({stored_->id(), true, std::string("Al"), std::nullopt, {}});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(stored_->state().display_name, "Al");
+  EXPECT_EQ(commits_, 1);
+}
+
+TEST_F(ProfileAdminTest, ChangeRoleRetriesALostRace) {
+  loseNextUpdate(users_, fake_users_);
+  ASSERT_THAT(change_role_.execute({stored_->id().toString(), "admin", true, {}}), IsOk());
+  EXPECT_EQ(stored_->roles().count("admin"), 1u);
+  EXPECT_EQ(commits_, 1);
+}
+
 }  // namespace
 }  // namespace authd::testing

@@ -1,0 +1,26 @@
+// Metrics: the Prometheus text /metrics serves.
+
+#include <gtest/gtest.h>
+
+#include "shared/presentation/metrics.hpp"
+
+namespace authd {
+namespace {
+
+
+TEST(MetricsTest, RendersCountersHistogramsAndGauges) {
+  http::Metrics m;
+  m.observeRequest("/v1/auth/login", "POST", 401, 0.003);
+  m.observeRequest("/v1/auth/login", "POST", 401, 0.2);
+  m.countLoginFailure();
+  m.addGauge("authd_db_pool_in_use", "in use", [] { return 3.0; });
+  const auto text = m.render();
+  EXPECT_NE(text.find("authd_http_requests_total{route=\"/v1/auth/login\",method=\"POST\",status=\"401\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"0.005\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"+Inf\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("authd_login_failures_total 1"), std::string::npos);
+  EXPECT_NE(text.find("authd_db_pool_in_use 3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace authd

@@ -1,0 +1,24 @@
+// problem+json: ErrorCode to status, type, title and the 422 errors[].
+
+#include <gtest/gtest.h>
+
+#include "shared/presentation/problem.hpp"
+
+namespace authd {
+namespace {
+
+
+TEST(ProblemJsonTest, MapsCodesToStatusesAndListsFieldErrors) {
+  EXPECT_EQ(http::statusFor(ErrorCode::InvalidCredentials), 401);
+  EXPECT_EQ(http::statusFor(ErrorCode::EmailTaken), 409);
+  EXPECT_EQ(http::statusFor(ErrorCode::UnsupportedMediaType), 415);
+  EXPECT_EQ(http::statusFor(ErrorCode::Unavailable), 503);
+  const auto j = http::problemJson(validationError({{"email", "required", "m"}}));
+  EXPECT_EQ(j.at("status"), 422);
+  EXPECT_EQ(j.at("code"), "validation_failed");
+  EXPECT_EQ(j.at("errors")[0].at("field"), "email");
+  EXPECT_FALSE(http::problemJson(Error{ErrorCode::NotFound, "x", {}}).contains("errors"));
+}
+
+}  // namespace
+}  // namespace authd
