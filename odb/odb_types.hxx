@@ -6,8 +6,11 @@
 //    for |t| < 2^53 us and independent of the session TimeZone (toolchain.md measured both).
 #pragma once
 
+// The pragmas below are laid out by hand.
+// clang-format off
 #pragma db map type("UUID") as("TEXT") to("(?)::UUID") from("(?)::TEXT")
 #pragma db map type("JSONB") as("TEXT") to("(?)::JSONB") from("(?)::TEXT")
 #pragma db map type("TIMESTAMPTZ") as("BIGINT") \
   to("(TIMESTAMPTZ 'epoch' + (?) * INTERVAL '1 microsecond')") \
   from("(EXTRACT(EPOCH FROM (?)) * 1000000)::BIGINT")
+// clang-format on

@@ -31,11 +31,13 @@ struct Fixture {
   Fixture() {
     crypto_sign_keypair(pk.data(), sk.data());
     issuer = std::make_unique<auth::infrastructure::Ed25519AccessTokenIssuer>(
-        std::vector<auth::infrastructure::SigningKey>{{"kid-bench", pk, sk, true, clock.now(), std::nullopt}},
+        std::vector<auth::infrastructure::SigningKey>{
+            {"kid-bench", pk, sk, true, clock.now(), std::nullopt}},
         auth::infrastructure::AccessTokenConfig{}, random);
     user.emplace(users::domain::User::create(
         Uuid::v7(clock.now(), random), *users::domain::Email::parse("bench@example.com"),
-        *users::domain::Username::parse("bench"), std::string("Bench Mark"), "$argon2id$x", clock.now()));
+        *users::domain::Username::parse("bench"), std::string("Bench Mark"), "$argon2id$x",
+        clock.now()));
     sid = Uuid::v7(clock.now(), random);
   }
   static Fixture& get() {
@@ -49,9 +51,9 @@ std::vector<users::domain::Session> sessions(int n) {
   users::domain::SessionPolicy policy;
   std::vector<users::domain::Session> out;
   for (int i = 0; i < n; ++i) {
-    out.push_back(users::domain::Session::open(Uuid::v7(f.clock.now(), f.random), f.random.bytes(32),
-                                               f.clock.now(), policy,
-                                               "Mozilla/5.0 (X11; Linux x86_64) bench", "203.0.113.7"));
+    out.push_back(users::domain::Session::open(
+        Uuid::v7(f.clock.now(), f.random), f.random.bytes(32), f.clock.now(), policy,
+        "Mozilla/5.0 (X11; Linux x86_64) bench", "203.0.113.7"));
   }
   return out;
 }
@@ -96,8 +98,8 @@ void BM_RawEd25519Verify(benchmark::State& state) {
   const auto dot = token.rfind('.');
   const std::string input = token.substr(0, dot);
   unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-                       f.sk.data());
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(input.data()),
+                       input.size(), f.sk.data());
   for (auto _ : state) {
     benchmark::DoNotOptimize(crypto_sign_verify_detached(
         sig, reinterpret_cast<const unsigned char*>(input.data()), input.size(), f.pk.data()));
@@ -126,7 +128,8 @@ void BM_SessionsToJson(benchmark::State& state) {
 BENCHMARK(BM_SessionsToJson)->Arg(1)->Arg(10);
 
 void BM_SessionsFromJson(benchmark::State& state) {
-  const auto json = users::infrastructure::sessionsToJson(sessions(static_cast<int>(state.range(0))));
+  const auto json =
+      users::infrastructure::sessionsToJson(sessions(static_cast<int>(state.range(0))));
   for (auto _ : state) benchmark::DoNotOptimize(users::infrastructure::sessionsFromJson(json));
 }
 BENCHMARK(BM_SessionsFromJson)->Arg(1)->Arg(10);
@@ -146,7 +149,8 @@ void BM_Argon2idVerify(benchmark::State& state) {
   auth::infrastructure::SodiumPasswordHasher hasher(envOr("AUTH_ARGON2_OPSLIMIT", 2),
                                                     envOr("AUTH_ARGON2_MEMLIMIT", 64ULL << 20));
   const auto hash = hasher.hash("correct horse battery staple");
-  for (auto _ : state) benchmark::DoNotOptimize(hasher.verify(hash, "correct horse battery staple"));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(hasher.verify(hash, "correct horse battery staple"));
 }
 BENCHMARK(BM_Argon2idVerify)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 

@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "app/command_support.hpp"
-#include "app/wiring.hpp"
 #include "app/routes.hpp"
+#include "app/wiring.hpp"
 #include "features/users/application/use_cases/grant_role.hpp"
 #include "shared/infrastructure/database.hpp"
 #include "shared/infrastructure/migration_runner.hpp"
@@ -55,15 +55,15 @@ void configureServer(http::ServerState& state, const Config& c, Wiring& w) {
 
 RouteUseCases routeUseCases(const Config& c, Wiring& w) {
   return {{w.register_user, w.login_user, w.refresh_session, w.logout, w.logout_all, w.revoke_token,
-        w.introspect},
-       {w.list_sessions, w.revoke_session, w.list_events},
-       {w.change_password, w.delete_account, w.request_verification, w.verify_email,
-        w.request_reset, w.confirm_reset},
-       {w.get_profile, w.update_profile, w.list_users, w.get_user, w.change_role},
-       w.list_public_keys,
-       w.authenticate,
-       [&w] { return w.readiness.isCurrent(); },
-       c.issuer};
+           w.introspect},
+          {w.list_sessions, w.revoke_session, w.list_events},
+          {w.change_password, w.delete_account, w.request_verification, w.verify_email,
+           w.request_reset, w.confirm_reset},
+          {w.get_profile, w.update_profile, w.list_users, w.get_user, w.change_role},
+          w.list_public_keys,
+          w.authenticate,
+          [&w] { return w.readiness.isCurrent(); },
+          c.issuer};
 }
 
 Pistache::Http::Endpoint::Options endpointOptions(const Config& c) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <stdexcept>
 #include <limits>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 
@@ -61,9 +61,9 @@ Config loadConfig(const Getenv& env, bool require_database) {
     throw ConfigError("AUTH_LISTEN must be HOST:PORT");
   }
   c.listen_host = listen.substr(0, colon);
-  c.listen_port = static_cast<std::uint16_t>(integer(
-      [&](const char*) { return std::optional<std::string>(listen.substr(colon + 1)); },
-      "AUTH_LISTEN", 8080, 1, 65535));
+  c.listen_port = static_cast<std::uint16_t>(
+      integer([&](const char*) { return std::optional<std::string>(listen.substr(colon + 1)); },
+              "AUTH_LISTEN", 8080, 1, 65535));
   c.threads = static_cast<int>(integer(env, "AUTH_THREADS", cores, 1, 256));
   c.db_pool_size =
       static_cast<std::size_t>(integer(env, "AUTH_DB_POOL_SIZE", 2LL * c.threads, 1, 1000));
@@ -74,11 +74,12 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.sessions.refresh_ttl = Seconds(integer(env, "AUTH_REFRESH_TTL", 2592000, 60, 31536000));
   c.sessions.idle_ttl = Seconds(integer(env, "AUTH_SESSION_IDLE_TTL", 1209600, 60, 31536000));
   c.sessions.reuse_grace = Seconds(integer(env, "AUTH_REFRESH_REUSE_GRACE", 10, 0, 300));
-  c.sessions.max_sessions = static_cast<std::size_t>(integer(env, "AUTH_MAX_SESSIONS", 10, 1, 1000));
+  c.sessions.max_sessions =
+      static_cast<std::size_t>(integer(env, "AUTH_MAX_SESSIONS", 10, 1, 1000));
   c.argon2_opslimit =
       static_cast<unsigned long long>(integer(env, "AUTH_ARGON2_OPSLIMIT", 2, 1, 100));
-  c.argon2_memlimit = static_cast<std::size_t>(
-      integer(env, "AUTH_ARGON2_MEMLIMIT", 64LL << 20, 8192, 4LL << 30));
+  c.argon2_memlimit =
+      static_cast<std::size_t>(integer(env, "AUTH_ARGON2_MEMLIMIT", 64LL << 20, 8192, 4LL << 30));
   c.login_max_fails = static_cast<int>(integer(env, "AUTH_LOGIN_MAX_FAILS", 5, 0, 1000));
   c.login_window = Seconds(integer(env, "AUTH_LOGIN_WINDOW", 900, 1, 86400));
   c.rate_limit_per_ip = static_cast<int>(integer(env, "AUTH_RATE_LIMIT_PER_IP", 60, 0, 1000000));
@@ -108,7 +109,8 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.http_max_request_bytes = static_cast<std::size_t>(
       integer(env, "AUTH_HTTP_MAX_REQUEST_BYTES", 1 << 20, 80 * 1024, 64LL << 20));
   c.smtp_url = text(env, "AUTH_SMTP_URL", "");
-  if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 && c.smtp_url.rfind("smtps://", 0) != 0) {
+  if (!c.smtp_url.empty() && c.smtp_url.rfind("smtp://", 0) != 0 &&
+      c.smtp_url.rfind("smtps://", 0) != 0) {
     throw ConfigError("AUTH_SMTP_URL must start with smtp:// or smtps://");
   }
   c.smtp_starttls = flag(env, "AUTH_SMTP_STARTTLS", false);
@@ -117,7 +119,8 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.mail_from = text(env, "AUTH_MAIL_FROM", "authd@localhost");
   c.public_url = text(env, "AUTH_PUBLIC_URL", c.issuer);
   c.mail_poll_ms = static_cast<int>(integer(env, "AUTH_MAIL_POLL_MS", 1000, 10, 60000));
-  c.mail_retry_base_ms = static_cast<int>(integer(env, "AUTH_MAIL_RETRY_BASE_MS", 1000, 10, 600000));
+  c.mail_retry_base_ms =
+      static_cast<int>(integer(env, "AUTH_MAIL_RETRY_BASE_MS", 1000, 10, 600000));
   c.log_format = text(env, "AUTH_LOG_FORMAT", "text");
   if (c.log_format != "text" && c.log_format != "json") {
     throw ConfigError("AUTH_LOG_FORMAT must be text or json");
@@ -125,7 +128,8 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.log_level = text(env, "AUTH_LOG_LEVEL", "info");
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(kLevels), std::end(kLevels), c.log_level) == std::end(kLevels)) {
-    throw ConfigError("AUTH_LOG_LEVEL must be one of trace, debug, info, warn, error, critical, off");
+    throw ConfigError(
+        "AUTH_LOG_LEVEL must be one of trace, debug, info, warn, error, critical, off");
   }
   return c;
 }

@@ -26,15 +26,15 @@ struct Config {
   users::domain::SessionPolicy sessions;
   unsigned long long argon2_opslimit = 2;
   std::size_t argon2_memlimit = 64u << 20;
-  int login_max_fails = 5;          // 0: no lockout
+  int login_max_fails = 5;  // 0: no lockout
   Seconds login_window{900};
-  int rate_limit_per_ip = 60;       // register, login, refresh per minute; 0: off
-  int hash_concurrency = 2;         // Argon2id computations at once (default: cores)
-  int hash_queue = 64;              // callers waiting for one; more get 503
-  int hash_wait_ms = 5000;          // longest wait in that queue
-  std::optional<std::string> master_key;  // base64; never logged
+  int rate_limit_per_ip = 60;                 // register, login, refresh per minute; 0: off
+  int hash_concurrency = 2;                   // Argon2id computations at once (default: cores)
+  int hash_queue = 64;                        // callers waiting for one; more get 503
+  int hash_wait_ms = 5000;                    // longest wait in that queue
+  std::optional<std::string> master_key;      // base64; never logged
   std::optional<std::string> new_master_key;  // rotate-master-key only; never logged
-  Seconds key_reload_interval{60};  // how often serve re-reads signing keys (rotate-keys)
+  Seconds key_reload_interval{60};            // how often serve re-reads signing keys (rotate-keys)
   bool dev_mode = false;
   bool migrate_on_start = false;
   bool trust_proxy = false;
@@ -42,12 +42,12 @@ struct Config {
   int http_header_timeout_s = 10;           // AUTH_HASH_WAIT_MS + 5 s by default
   int http_body_timeout_s = 10;
   std::size_t http_max_request_bytes = 1 << 20;
-  std::string smtp_url;              // empty: no SMTP (dev mode logs mail instead)
+  std::string smtp_url;  // empty: no SMTP (dev mode logs mail instead)
   bool smtp_starttls = false;
   std::string smtp_username;
-  std::string smtp_password;         // never logged
+  std::string smtp_password;  // never logged
   std::string mail_from = "authd@localhost";
-  std::string public_url;            // base of links in mail; default: the issuer
+  std::string public_url;  // base of links in mail; default: the issuer
   int mail_poll_ms = 1000;
   int mail_retry_base_ms = 1000;
   std::string log_format = "text";

@@ -1,5 +1,6 @@
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
 #include "app/config.hpp"
@@ -16,9 +17,11 @@ int main(int argc, char** argv) {
   grant->add_option("EMAIL", email, "account email")->required();
   grant->add_option("ROLE", role, "role name, e.g. admin")->required();
   auto* rotate_keys = cli.add_subcommand(
-      "rotate-keys", "Make a new Ed25519 signing key active; the old one stays published until its tokens expire");
+      "rotate-keys",
+      "Make a new Ed25519 signing key active; the old one stays published until its tokens expire");
   auto* rotate_master = cli.add_subcommand(
-      "rotate-master-key", "Re-seal every private key and secret from AUTH_MASTER_KEY to AUTH_NEW_MASTER_KEY");
+      "rotate-master-key",
+      "Re-seal every private key and secret from AUTH_MASTER_KEY to AUTH_NEW_MASTER_KEY");
   CLI11_PARSE(cli, argc, argv);
 
   try {

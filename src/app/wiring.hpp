@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+
 #include <odb/pgsql/database.hxx>
 
 #include "app/config.hpp"
@@ -19,7 +20,6 @@
 #include "features/auth/application/use_cases/session_management.hpp"
 #include "features/auth/infrastructure/crypto/bounded_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
-#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
 #include "features/auth/infrastructure/mail/embedded_mail_templates.hpp"
@@ -27,9 +27,10 @@
 #include "features/auth/infrastructure/mail/outbox_worker.hpp"
 #include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
 #include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
+#include "features/keys/application/use_cases/list_public_keys.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/keys/infrastructure/persistence/odb_server_secret_store.hpp"
 #include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
-#include "features/keys/application/use_cases/list_public_keys.hpp"
 #include "features/users/application/use_cases/admin_users.hpp"
 #include "features/users/application/use_cases/update_profile.hpp"
 #include "features/users/infrastructure/persistence/odb_audit_log.hpp"

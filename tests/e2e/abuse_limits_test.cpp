@@ -37,8 +37,12 @@ TEST(AbuseLimitsTest, LoginLockoutIsSharedByInstancesAndHoldsEvenForTheRightPass
   AuthdProcess a(database.url());
   AuthdProcess b(database.url());  // a second instance on the same database
   HttpClient http_a(a.baseUrl()), http_b(b.baseUrl());
-  ASSERT_EQ(http_a.postJson("/v1/auth/register", {{"email", "lock@example.com"}, {"username", "lock"},
-                                                  {"password", kPassword}}).status, 201);
+  ASSERT_EQ(
+      http_a
+          .postJson("/v1/auth/register",
+                    {{"email", "lock@example.com"}, {"username", "lock"}, {"password", kPassword}})
+          .status,
+      201);
   for (int i = 0; i < 5; ++i) {
     auto& http = i % 2 == 0 ? http_a : http_b;
     EXPECT_EQ(login(http, "lock@example.com", "wrong password").status, 401) << "attempt " << i + 1;
@@ -46,9 +50,12 @@ TEST(AbuseLimitsTest, LoginLockoutIsSharedByInstancesAndHoldsEvenForTheRightPass
   expectRateLimited(login(http_b, "LOCK@example.com", kPassword), 900);
   expectRateLimited(login(http_a, "lock@example.com", kPassword), 900);
   // The username is another identifier with its own count.
-  EXPECT_EQ(http_a.postJson("/v1/auth/login", {{"username", "lock"}, {"password", kPassword}}).status, 200);
+  EXPECT_EQ(
+      http_a.postJson("/v1/auth/login", {{"username", "lock"}, {"password", kPassword}}).status,
+      200);
   // An identifier no account has is limited the same way, so the limit reveals nothing.
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(login(http_a, "ghost@example.com", "whatever1").status, 401);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(login(http_a, "ghost@example.com", "whatever1").status, 401);
   const auto ghost = login(http_b, "ghost@example.com", "whatever1");
   expectRateLimited(ghost, 900);
   EXPECT_EQ(database.exec("SELECT 1 FROM login_failures"), 2u);
@@ -58,8 +65,11 @@ TEST(AbuseLimitsTest, SuccessResetsTheCountAndTheLockEndsWithItsWindow) {
   TestDatabase database(false);
   AuthdProcess server(database.url(), {{"AUTH_LOGIN_MAX_FAILS", "2"}, {"AUTH_LOGIN_WINDOW", "2"}});
   HttpClient http(server.baseUrl());
-  ASSERT_EQ(http.postJson("/v1/auth/register", {{"email", "w@example.com"}, {"username", "window"},
-                                                {"password", kPassword}}).status, 201);
+  ASSERT_EQ(
+      http.postJson("/v1/auth/register",
+                    {{"email", "w@example.com"}, {"username", "window"}, {"password", kPassword}})
+          .status,
+      201);
   EXPECT_EQ(login(http, "w@example.com", "wrong password").status, 401);
   EXPECT_EQ(login(http, "w@example.com", kPassword).status, 200);  // resets the count
   EXPECT_EQ(login(http, "w@example.com", "wrong password").status, 401);
@@ -73,20 +83,29 @@ TEST(AbuseLimitsTest, PerAddressTokenBucketLimitsRegisterLoginAndRefreshOnly) {
   TestDatabase database(false);
   AuthdProcess server(database.url(), {{"AUTH_RATE_LIMIT_PER_IP", "3"}, {"AUTH_TRUST_PROXY", "1"}});
   HttpClient http(server.baseUrl());
-  const auto from = [](const char* ip) { return std::map<std::string, std::string>{{"X-Forwarded-For", ip}}; };
+  const auto from = [](const char* ip) {
+    return std::map<std::string, std::string>{{"X-Forwarded-For", ip}};
+  };
   const std::string body = json{{"email", "x@example.com"}, {"password", "not this one"}}.dump();
   EXPECT_EQ(http.post("/v1/auth/login", body, "application/json", from("203.0.113.7")).status, 401);
-  EXPECT_EQ(http.post("/v1/auth/register", "{}", "application/json", from("203.0.113.7")).status, 422);
+  EXPECT_EQ(http.post("/v1/auth/register", "{}", "application/json", from("203.0.113.7")).status,
+            422);
   EXPECT_EQ(http.post("/v1/auth/refresh", R"({"refresh_token":"x"})", "application/json",
-                      from("203.0.113.7")).status, 401);
+                      from("203.0.113.7"))
+                .status,
+            401);
   // The bucket of 3 a minute is empty: one token comes back in 20 s.
   expectRateLimited(http.post("/v1/auth/login", body, "application/json", from("203.0.113.7")), 20);
-  expectRateLimited(http.post("/v1/auth/refresh", "{}", "application/json", from("203.0.113.7")), 20);
+  expectRateLimited(http.post("/v1/auth/refresh", "{}", "application/json", from("203.0.113.7")),
+                    20);
   // Another address has its own bucket; other routes are not limited.
-  EXPECT_EQ(http.post("/v1/auth/login", body, "application/json", from("198.51.100.1")).status, 401);
+  EXPECT_EQ(http.post("/v1/auth/login", body, "application/json", from("198.51.100.1")).status,
+            401);
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(http.post("/v1/auth/introspect", R"({"token":"x"})", "application/json",
-                        from("203.0.113.7")).status, 200);
+                        from("203.0.113.7"))
+                  .status,
+              200);
   }
 }
 
@@ -159,7 +178,8 @@ TEST(AbuseLimitsTest, OtherRoutesAnswerWhileEveryHashingThreadIsBusy) {
   for (int i = 0; i < 3; ++i) {
     logins.emplace_back([&, i] {
       HttpClient http(server.baseUrl());
-      EXPECT_EQ(login(http, "slow" + std::to_string(i) + "@example.com", "not the password").status, 401);
+      EXPECT_EQ(login(http, "slow" + std::to_string(i) + "@example.com", "not the password").status,
+                401);
       ++finished;
     });
   }
@@ -167,7 +187,8 @@ TEST(AbuseLimitsTest, OtherRoutesAnswerWhileEveryHashingThreadIsBusy) {
   HttpClient http(server.baseUrl());
   bool hashing = false;
   for (int i = 0; i < 400 && !hashing; ++i) {
-    hashing = http.get("/metrics").body.find("authd_password_hashes_running 1") != std::string::npos;
+    hashing =
+        http.get("/metrics").body.find("authd_password_hashes_running 1") != std::string::npos;
     if (!hashing) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ASSERT_TRUE(hashing);
@@ -184,17 +205,25 @@ TEST(AbuseLimitsTest, LoginRehashesAPasswordStoredWithWeakerParameters) {
   {
     AuthdProcess weak(database.url());  // the suite's cheap Argon2id: t=1, 8 MiB
     HttpClient http(weak.baseUrl());
-    ASSERT_EQ(http.postJson("/v1/auth/register", {{"email", "re@example.com"}, {"username", "rehash"},
-                                                  {"password", kPassword}}).status, 201);
+    ASSERT_EQ(http.postJson("/v1/auth/register", {{"email", "re@example.com"},
+                                                  {"username", "rehash"},
+                                                  {"password", kPassword}})
+                  .status,
+              201);
   }
-  ASSERT_EQ(database.exec("SELECT 1 FROM users WHERE password_hash LIKE '$argon2id$v=19$m=8,t=1,%'"), 1u);
-  AuthdProcess stronger(database.url(), {{"AUTH_ARGON2_OPSLIMIT", "2"}, {"AUTH_ARGON2_MEMLIMIT", "16384"}});
+  ASSERT_EQ(
+      database.exec("SELECT 1 FROM users WHERE password_hash LIKE '$argon2id$v=19$m=8,t=1,%'"), 1u);
+  AuthdProcess stronger(database.url(),
+                        {{"AUTH_ARGON2_OPSLIMIT", "2"}, {"AUTH_ARGON2_MEMLIMIT", "16384"}});
   HttpClient http(stronger.baseUrl());
   EXPECT_EQ(login(http, "re@example.com", "wrong password").status, 401);
-  EXPECT_EQ(database.exec("SELECT 1 FROM users WHERE password_hash LIKE '$argon2id$v=19$m=8,t=1,%'"), 1u)
+  EXPECT_EQ(
+      database.exec("SELECT 1 FROM users WHERE password_hash LIKE '$argon2id$v=19$m=8,t=1,%'"), 1u)
       << "a failed login must not touch the hash";
   EXPECT_EQ(login(http, "re@example.com", kPassword).status, 200);
-  EXPECT_EQ(database.exec("SELECT 1 FROM users WHERE password_hash LIKE '$argon2id$v=19$m=16,t=2,%'"), 1u);
+  EXPECT_EQ(
+      database.exec("SELECT 1 FROM users WHERE password_hash LIKE '$argon2id$v=19$m=16,t=2,%'"),
+      1u);
   EXPECT_EQ(login(http, "re@example.com", kPassword).status, 200);  // the new hash verifies
 }
 

@@ -3,8 +3,8 @@
 
 #include <thread>
 
-#include "authd_process.hpp"
 #include "api_client.hpp"
+#include "authd_process.hpp"
 #include "smtp_sink.hpp"
 #include "test_database.hpp"
 
@@ -73,12 +73,17 @@ TEST_F(AccountLifecycleE2E, VerifyEmailThroughTheMailedLink) {
 
 TEST_F(AccountLifecycleE2E, ANewVerificationRequestEndsTheOlderLink) {
   auto t = api_.signUp("verify2");
-  ASSERT_EQ(http_.request("POST", "/v1/auth/verify-email/request", nullptr, ApiClient::bearer(t)).status, 202);
+  ASSERT_EQ(
+      http_.request("POST", "/v1/auth/verify-email/request", nullptr, ApiClient::bearer(t)).status,
+      202);
   const std::string first = tokenFromMail(sink_->waitFor("verify2@example.com", 0));
-  ASSERT_EQ(http_.request("POST", "/v1/auth/verify-email/request", nullptr, ApiClient::bearer(t)).status, 202);
+  ASSERT_EQ(
+      http_.request("POST", "/v1/auth/verify-email/request", nullptr, ApiClient::bearer(t)).status,
+      202);
   const std::string second = tokenFromMail(sink_->waitFor("verify2@example.com", 1));
   ASSERT_FALSE(second.empty());
-  EXPECT_EQ(http_.postJson("/v1/auth/verify-email", {{"token", first}}).json().at("code"), "token_invalid");
+  EXPECT_EQ(http_.postJson("/v1/auth/verify-email", {{"token", first}}).json().at("code"),
+            "token_invalid");
   EXPECT_EQ(http_.postJson("/v1/auth/verify-email", {{"token", second}}).status, 200);
 }
 
@@ -94,7 +99,8 @@ TEST_F(AccountLifecycleE2E, VerificationErrors) {
 
 TEST_F(AccountLifecycleE2E, PasswordResetThroughTheMailedLinkEndsEverySession) {
   auto t = api_.signUp("reset1");
-  auto unknown = http_.postJson("/v1/auth/password-reset/request", {{"email", "nobody-here@example.com"}});
+  auto unknown =
+      http_.postJson("/v1/auth/password-reset/request", {{"email", "nobody-here@example.com"}});
   EXPECT_EQ(unknown.status, 202);
   auto known = http_.postJson("/v1/auth/password-reset/request", {{"email", "RESET1@example.com"}});
   EXPECT_EQ(known.status, 202);
@@ -105,16 +111,23 @@ TEST_F(AccountLifecycleE2E, PasswordResetThroughTheMailedLinkEndsEverySession) {
   EXPECT_NE(mail.find("https://app.example.com/reset-password?token="), std::string::npos);
   EXPECT_EQ(sink_->countTo("nobody-here@example.com"), 0u);  // mail only for real accounts
   const std::string token = tokenFromMail(mail);
-  auto weak = http_.postJson("/v1/auth/password-reset/confirm", {{"token", token}, {"new_password", "short"}});
+  auto weak = http_.postJson("/v1/auth/password-reset/confirm",
+                             {{"token", token}, {"new_password", "short"}});
   EXPECT_EQ(weak.status, 422);
-  auto done = http_.postJson("/v1/auth/password-reset/confirm", {{"token", token}, {"new_password", "a brand new passphrase"}});
+  auto done = http_.postJson("/v1/auth/password-reset/confirm",
+                             {{"token", token}, {"new_password", "a brand new passphrase"}});
   ASSERT_EQ(done.status, 204) << done.body;
   EXPECT_EQ(http_.get("/v1/users/me", ApiClient::bearer(t)).status, 401);  // every session revoked
-  EXPECT_EQ(http_.postJson("/v1/auth/refresh", {{"refresh_token", t.at("refresh_token")}}).status, 401);
-  EXPECT_EQ(http_.postJson("/v1/auth/login", {{"username", "reset1"}, {"password", kPassword}}).status, 401);
-  auto login = http_.postJson("/v1/auth/login", {{"username", "reset1"}, {"password", "a brand new passphrase"}});
+  EXPECT_EQ(http_.postJson("/v1/auth/refresh", {{"refresh_token", t.at("refresh_token")}}).status,
+            401);
+  EXPECT_EQ(
+      http_.postJson("/v1/auth/login", {{"username", "reset1"}, {"password", kPassword}}).status,
+      401);
+  auto login = http_.postJson("/v1/auth/login",
+                              {{"username", "reset1"}, {"password", "a brand new passphrase"}});
   ASSERT_EQ(login.status, 200);
-  auto reuse = http_.postJson("/v1/auth/password-reset/confirm", {{"token", token}, {"new_password", "yet another passphrase"}});
+  auto reuse = http_.postJson("/v1/auth/password-reset/confirm",
+                              {{"token", token}, {"new_password", "yet another passphrase"}});
   EXPECT_EQ(reuse.status, 401);
   EXPECT_EQ(reuse.json().at("code"), "token_invalid");
   // Newest first: this login, the refused login with the old password, then the reset.
@@ -126,8 +139,11 @@ TEST_F(AccountLifecycleE2E, PasswordResetThroughTheMailedLinkEndsEverySession) {
 
 TEST_F(AccountLifecycleE2E, ResetErrors) {
   EXPECT_EQ(http_.postJson("/v1/auth/password-reset/request", json::object()).status, 422);
-  EXPECT_EQ(http_.postJson("/v1/auth/password-reset/request", {{"email", "not an email"}}).status, 202);
-  auto bad = http_.postJson("/v1/auth/password-reset/confirm", {{"token", std::string(43, 'B')}, {"new_password", "a brand new passphrase"}});
+  EXPECT_EQ(http_.postJson("/v1/auth/password-reset/request", {{"email", "not an email"}}).status,
+            202);
+  auto bad =
+      http_.postJson("/v1/auth/password-reset/confirm",
+                     {{"token", std::string(43, 'B')}, {"new_password", "a brand new passphrase"}});
   EXPECT_EQ(bad.status, 401);
   EXPECT_EQ(bad.json().at("code"), "token_invalid");
   EXPECT_EQ(http_.postJson("/v1/auth/password-reset/confirm", {{"token", "x"}}).status, 422);
@@ -136,7 +152,9 @@ TEST_F(AccountLifecycleE2E, ResetErrors) {
 TEST_F(AccountLifecycleE2E, MailWaitsInTheOutboxWhileSmtpIsDown) {
   api_.signUp("outage1");
   sink_->stop();
-  ASSERT_EQ(http_.postJson("/v1/auth/password-reset/request", {{"email", "outage1@example.com"}}).status, 202);
+  ASSERT_EQ(
+      http_.postJson("/v1/auth/password-reset/request", {{"email", "outage1@example.com"}}).status,
+      202);
   // The worker tries, fails and backs off while the sink is down; the request did not wait.
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   sink_->start();
@@ -144,8 +162,9 @@ TEST_F(AccountLifecycleE2E, MailWaitsInTheOutboxWhileSmtpIsDown) {
   ASSERT_FALSE(mail.empty()) << "the mail was lost";
   ASSERT_FALSE(tokenFromMail(mail).empty());
   EXPECT_NE(server_->log().find("not sent (attempt 1)"), std::string::npos);
-  auto done = http_.postJson("/v1/auth/password-reset/confirm",
-                             {{"token", tokenFromMail(mail)}, {"new_password", "outage passphrase ok"}});
+  auto done =
+      http_.postJson("/v1/auth/password-reset/confirm",
+                     {{"token", tokenFromMail(mail)}, {"new_password", "outage passphrase ok"}});
   EXPECT_EQ(done.status, 204);
 }
 

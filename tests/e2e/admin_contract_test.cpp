@@ -10,10 +10,16 @@ using nlohmann::json;
 TEST_F(ContractTest, AdminRoutesNeedTheAdminRole) {
   auto user = api_.signUp("plain1");
   const std::string id = user.at("user").at("id");
-  expectProblem(api_.send("GET", "/v1/admin/users", nullptr, ApiClient::bearer(user)), 403, "forbidden");
-  expectProblem(api_.send("GET", "/v1/admin/users/" + id, nullptr, ApiClient::bearer(user)), 403, "forbidden");
-  expectProblem(api_.send("PUT", "/v1/admin/users/" + id + "/roles/admin", nullptr, ApiClient::bearer(user)), 403, "forbidden");
-  expectProblem(api_.send("DELETE", "/v1/admin/users/" + id + "/roles/admin", nullptr, ApiClient::bearer(user)), 403, "forbidden");
+  expectProblem(api_.send("GET", "/v1/admin/users", nullptr, ApiClient::bearer(user)), 403,
+                "forbidden");
+  expectProblem(api_.send("GET", "/v1/admin/users/" + id, nullptr, ApiClient::bearer(user)), 403,
+                "forbidden");
+  expectProblem(
+      api_.send("PUT", "/v1/admin/users/" + id + "/roles/admin", nullptr, ApiClient::bearer(user)),
+      403, "forbidden");
+  expectProblem(api_.send("DELETE", "/v1/admin/users/" + id + "/roles/admin", nullptr,
+                          ApiClient::bearer(user)),
+                403, "forbidden");
 }
 
 TEST_F(ContractTest, AdminListsPagesAndFilters) {
@@ -26,16 +32,23 @@ TEST_F(ContractTest, AdminListsPagesAndFilters) {
   EXPECT_EQ(page.at("users")[0].at("username"), "qq_three");  // newest first
   EXPECT_EQ(page.at("users")[1].at("username"), "qq_two");
   ASSERT_TRUE(page.at("next_cursor").is_string());
-  auto second = api_.send("GET", "/v1/admin/users?limit=2&q=qq_&cursor=" + page.at("next_cursor").get<std::string>(),
-                     nullptr, ApiClient::bearer(admin));
+  auto second = api_.send(
+      "GET", "/v1/admin/users?limit=2&q=qq_&cursor=" + page.at("next_cursor").get<std::string>(),
+      nullptr, ApiClient::bearer(admin));
   ASSERT_EQ(second.status, 200);
   ASSERT_EQ(second.json().at("users").size(), 1u);
   EXPECT_EQ(second.json().at("users")[0].at("username"), "qq_one");
   EXPECT_EQ(second.json().at("next_cursor"), nullptr);
   // '_' is a literal, not a wildcard: "qq%" matches nobody.
-  EXPECT_EQ(api_.send("GET", "/v1/admin/users?q=qq%25", nullptr, ApiClient::bearer(admin)).json().at("users").size(), 0u);
-  expectProblem(api_.send("GET", "/v1/admin/users?limit=101", nullptr, ApiClient::bearer(admin)), 422, "validation_failed");
-  expectProblem(api_.send("GET", "/v1/admin/users?cursor=bad", nullptr, ApiClient::bearer(admin)), 422, "validation_failed");
+  EXPECT_EQ(api_.send("GET", "/v1/admin/users?q=qq%25", nullptr, ApiClient::bearer(admin))
+                .json()
+                .at("users")
+                .size(),
+            0u);
+  expectProblem(api_.send("GET", "/v1/admin/users?limit=101", nullptr, ApiClient::bearer(admin)),
+                422, "validation_failed");
+  expectProblem(api_.send("GET", "/v1/admin/users?cursor=bad", nullptr, ApiClient::bearer(admin)),
+                422, "validation_failed");
 }
 
 TEST_F(ContractTest, AdminGetsUsersAndChangesRoles) {
@@ -45,21 +58,40 @@ TEST_F(ContractTest, AdminGetsUsersAndChangesRoles) {
   auto got = api_.send("GET", "/v1/admin/users/" + id, nullptr, ApiClient::bearer(admin));
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(got.json(), user.at("user"));
-  expectProblem(api_.send("GET", "/v1/admin/users/not-a-uuid", nullptr, ApiClient::bearer(admin)), 404, "not_found");
-  expectProblem(api_.send("GET", "/v1/admin/users/00000000-0000-7000-8000-000000000000", nullptr, ApiClient::bearer(admin)), 404, "not_found");
-  EXPECT_EQ(api_.send("PUT", "/v1/admin/users/" + id + "/roles/admin", nullptr, ApiClient::bearer(admin)).status, 204);
-  EXPECT_EQ(api_.send("PUT", "/v1/admin/users/" + id + "/roles/admin", nullptr, ApiClient::bearer(admin)).status, 204);
-  EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(user)).json().at("roles"), json::array({"admin", "user"}));
-  EXPECT_EQ(api_.send("DELETE", "/v1/admin/users/" + id + "/roles/admin", nullptr, ApiClient::bearer(admin)).status, 204);
-  EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(user)).json().at("roles"), json::array({"user"}));
-  expectProblem(api_.send("PUT", "/v1/admin/users/" + id + "/roles/wizard", nullptr, ApiClient::bearer(admin)), 404, "not_found");
-  expectProblem(api_.send("PUT", "/v1/admin/users/00000000-0000-7000-8000-000000000000/roles/admin", nullptr, ApiClient::bearer(admin)), 404, "not_found");
+  expectProblem(api_.send("GET", "/v1/admin/users/not-a-uuid", nullptr, ApiClient::bearer(admin)),
+                404, "not_found");
+  expectProblem(api_.send("GET", "/v1/admin/users/00000000-0000-7000-8000-000000000000", nullptr,
+                          ApiClient::bearer(admin)),
+                404, "not_found");
+  EXPECT_EQ(
+      api_.send("PUT", "/v1/admin/users/" + id + "/roles/admin", nullptr, ApiClient::bearer(admin))
+          .status,
+      204);
+  EXPECT_EQ(
+      api_.send("PUT", "/v1/admin/users/" + id + "/roles/admin", nullptr, ApiClient::bearer(admin))
+          .status,
+      204);
+  EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(user)).json().at("roles"),
+            json::array({"admin", "user"}));
+  EXPECT_EQ(api_.send("DELETE", "/v1/admin/users/" + id + "/roles/admin", nullptr,
+                      ApiClient::bearer(admin))
+                .status,
+            204);
+  EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(user)).json().at("roles"),
+            json::array({"user"}));
+  expectProblem(api_.send("PUT", "/v1/admin/users/" + id + "/roles/wizard", nullptr,
+                          ApiClient::bearer(admin)),
+                404, "not_found");
+  expectProblem(api_.send("PUT", "/v1/admin/users/00000000-0000-7000-8000-000000000000/roles/admin",
+                          nullptr, ApiClient::bearer(admin)),
+                404, "not_found");
 }
 
 TEST_F(ContractTest, GrantRoleCommandWorksAndFailsClearly) {
   api_.signUp("cli1");
   std::string out;
-  EXPECT_EQ(runAuthd({"grant-role", "CLI1@example.com", "admin"}, database_->url(), &out), 0) << out;
+  EXPECT_EQ(runAuthd({"grant-role", "CLI1@example.com", "admin"}, database_->url(), &out), 0)
+      << out;
   EXPECT_NE(runAuthd({"grant-role", "nobody@example.com", "admin"}, database_->url(), &out), 0);
   EXPECT_NE(runAuthd({"grant-role", "cli1@example.com", "wizard"}, database_->url(), &out), 0);
   auto t = api_.logIn("cli1");
@@ -93,8 +125,12 @@ TEST_F(ContractTest, HealthReadinessAndMetrics) {
   auto m = http_.get("/metrics");
   ASSERT_EQ(m.status, 200);
   EXPECT_NE(m.header("content-type").find("text/plain"), std::string::npos);
-  EXPECT_NE(m.body.find("authd_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"), std::string::npos);
-  EXPECT_NE(m.body.find("authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"+Inf\"}"), std::string::npos);
+  EXPECT_NE(
+      m.body.find("authd_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"),
+      std::string::npos);
+  EXPECT_NE(m.body.find(
+                "authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"+Inf\"}"),
+            std::string::npos);
   EXPECT_NE(m.body.find("authd_login_failures_total "), std::string::npos);
   EXPECT_NE(m.body.find("authd_refresh_token_reuse_total "), std::string::npos);
   EXPECT_NE(m.body.find("authd_db_pool_in_use "), std::string::npos);

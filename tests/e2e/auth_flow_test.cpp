@@ -35,7 +35,9 @@ class AuthFlowTest : public ::testing::Test {
   HttpClient client_{server_->baseUrl()};
 
   json registration(const std::string& name) {
-    return {{"email", name + "@Example.com"}, {"username", name}, {"password", "correct horse battery"}};
+    return {{"email", name + "@Example.com"},
+            {"username", name},
+            {"password", "correct horse battery"}};
   }
 
   static TestDatabase* database_;
@@ -107,9 +109,9 @@ TEST_F(AuthFlowTest, RegisterLoginRefreshAndVerifyTheTokenFromJwksAlone) {
   const auto sig = base64UrlDecode(access.substr(d2 + 1));
   ASSERT_TRUE(sig.has_value());
   const std::string signing_input = access.substr(0, d2);
-  ASSERT_EQ(crypto_sign_verify_detached(sig->data(),
-                                        reinterpret_cast<const unsigned char*>(signing_input.data()),
-                                        signing_input.size(), x->data()),
+  ASSERT_EQ(crypto_sign_verify_detached(
+                sig->data(), reinterpret_cast<const unsigned char*>(signing_input.data()),
+                signing_input.size(), x->data()),
             0);
   std::string tampered = signing_input;
   tampered[d1 + 5] ^= 1;
@@ -143,15 +145,15 @@ TEST_F(AuthFlowTest, ReplayInsideGraceWindowReturnsTheSameToken) {
 
 TEST_F(AuthFlowTest, RegisterRejectsTakenEmailAndUsernameIgnoringCase) {
   ASSERT_EQ(client_.postJson("/v1/auth/register", registration("carol")).status, 201);
-  auto again = client_.postJson("/v1/auth/register",
-                                {{"email", "CAROL@example.COM"}, {"username", "other"},
-                                 {"password", "correct horse battery"}});
+  auto again = client_.postJson("/v1/auth/register", {{"email", "CAROL@example.COM"},
+                                                      {"username", "other"},
+                                                      {"password", "correct horse battery"}});
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(again.header("content-type"), "application/problem+json");
   EXPECT_EQ(again.json().at("code"), "email_taken");
-  auto name = client_.postJson("/v1/auth/register",
-                               {{"email", "carol2@example.com"}, {"username", "CaRoL"},
-                                {"password", "correct horse battery"}});
+  auto name = client_.postJson("/v1/auth/register", {{"email", "carol2@example.com"},
+                                                     {"username", "CaRoL"},
+                                                     {"password", "correct horse battery"}});
   EXPECT_EQ(name.status, 409);
   EXPECT_EQ(name.json().at("code"), "username_taken");
 }
@@ -164,12 +166,15 @@ TEST_F(AuthFlowTest, ValidationListsEveryBadField) {
   EXPECT_EQ(j.at("code"), "validation_failed");
   EXPECT_EQ(j.at("status"), 422);
   std::set<std::string> seen;
-  for (const auto& e : j.at("errors")) seen.insert(e.at("field").get<std::string>() + ":" + e.at("code").get<std::string>());
-  EXPECT_EQ(seen, (std::set<std::string>{"email:invalid_format", "username:required", "password:invalid_type"}));
+  for (const auto& e : j.at("errors"))
+    seen.insert(e.at("field").get<std::string>() + ":" + e.at("code").get<std::string>());
+  EXPECT_EQ(seen, (std::set<std::string>{"email:invalid_format", "username:required",
+                                         "password:invalid_type"}));
 }
 
 TEST_F(AuthFlowTest, BodyRulesGive415And400And413) {
-  auto no_type = client_.post("/v1/auth/login", R"({"email":"a@b.co","password":"x"})", "text/plain");
+  auto no_type =
+      client_.post("/v1/auth/login", R"({"email":"a@b.co","password":"x"})", "text/plain");
   EXPECT_EQ(no_type.status, 415);
   EXPECT_EQ(no_type.json().at("code"), "unsupported_media_type");
   auto broken = client_.post("/v1/auth/login", R"({"email": )");
@@ -184,8 +189,10 @@ TEST_F(AuthFlowTest, BodyRulesGive415And400And413) {
 
 TEST_F(AuthFlowTest, WrongPasswordAndUnknownAccountGetOneAnswer) {
   ASSERT_EQ(client_.postJson("/v1/auth/register", registration("dave")).status, 201);
-  auto wrong = client_.postJson("/v1/auth/login", {{"email", "dave@example.com"}, {"password", "nope nope nope"}});
-  auto unknown = client_.postJson("/v1/auth/login", {{"email", "nobody@example.com"}, {"password", "nope nope nope"}});
+  auto wrong = client_.postJson("/v1/auth/login",
+                                {{"email", "dave@example.com"}, {"password", "nope nope nope"}});
+  auto unknown = client_.postJson(
+      "/v1/auth/login", {{"email", "nobody@example.com"}, {"password", "nope nope nope"}});
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(wrong.json().at("code"), "invalid_credentials");
@@ -220,8 +227,9 @@ TEST(AuthReuseTest, ReplayAfterGraceWindowRevokesTheSession) {
   TestDatabase database(false);
   AuthdProcess server(database.url(), {{"AUTH_REFRESH_REUSE_GRACE", "0"}});
   HttpClient client(server.baseUrl());
-  auto reg = client.postJson("/v1/auth/register", {{"email", "eve@example.com"}, {"username", "eve"},
-                                                   {"password", "correct horse battery"}});
+  auto reg = client.postJson(
+      "/v1/auth/register",
+      {{"email", "eve@example.com"}, {"username", "eve"}, {"password", "correct horse battery"}});
   ASSERT_EQ(reg.status, 201) << server.log();
   const auto first = reg.json().at("refresh_token");
   auto second = client.postJson("/v1/auth/refresh", {{"refresh_token", first}});
@@ -230,7 +238,8 @@ TEST(AuthReuseTest, ReplayAfterGraceWindowRevokesTheSession) {
   EXPECT_EQ(replay.status, 401);
   EXPECT_EQ(replay.json().at("code"), "refresh_token_reused");
   // The whole session is gone: the newest token no longer works either.
-  auto after = client.postJson("/v1/auth/refresh", {{"refresh_token", second.json().at("refresh_token")}});
+  auto after =
+      client.postJson("/v1/auth/refresh", {{"refresh_token", second.json().at("refresh_token")}});
   EXPECT_EQ(after.status, 401);
   EXPECT_EQ(after.json().at("code"), "refresh_token_invalid");
   EXPECT_EQ(server.stop(), 0);  // SIGTERM is a clean shutdown

@@ -12,7 +12,6 @@
 
 namespace authd::testing {
 
-
 inline constexpr const char* kPassword = ApiClient::kPassword;
 
 class ContractTest : public ::testing::Test {
@@ -26,13 +25,17 @@ class ContractTest : public ::testing::Test {
     delete database_;
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "authd log (tail):\n" << server_->log().substr(server_->log().size() > 4000 ? server_->log().size() - 4000 : 0);
+    if (HasFailure())
+      std::cerr << "authd log (tail):\n"
+                << server_->log().substr(server_->log().size() > 4000 ? server_->log().size() - 4000
+                                                                      : 0);
   }
 
   nlohmann::json makeAdmin(const std::string& name) {
     auto tokens = api_.signUp(name);
     std::string out;
-    EXPECT_EQ(runAuthd({"grant-role", name + "@example.com", "admin"}, database_->url(), &out), 0) << out;
+    EXPECT_EQ(runAuthd({"grant-role", name + "@example.com", "admin"}, database_->url(), &out), 0)
+        << out;
     return api_.logIn(name);  // a new token carries the new role
   }
 

@@ -13,14 +13,19 @@ using nlohmann::json;
 
 TEST_F(ContractTest, BearerRoutesRejectMissingMalformedAndForgedTokens) {
   auto t = api_.signUp("bearer1");
-  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-           {"GET", "/v1/users/me"}, {"GET", "/v1/auth/sessions"}, {"POST", "/v1/auth/logout-all"},
-           {"GET", "/v1/auth/events"}, {"GET", "/v1/admin/users"}}) {
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/v1/users/me"},
+                                                        {"GET", "/v1/auth/sessions"},
+                                                        {"POST", "/v1/auth/logout-all"},
+                                                        {"GET", "/v1/auth/events"},
+                                                        {"GET", "/v1/admin/users"}}) {
     expectProblem(api_.send(method, path, nullptr, {}), 401, "unauthorized");
-    expectProblem(api_.send(method, path, nullptr, {{"Authorization", "Bearer not.a.jwt"}}), 401, "unauthorized");
+    expectProblem(api_.send(method, path, nullptr, {{"Authorization", "Bearer not.a.jwt"}}), 401,
+                  "unauthorized");
     auto forged = t.at("access_token").get<std::string>();
     forged.back() = forged.back() == 'A' ? 'B' : 'A';
-    expectProblem(api_.send(method, path, nullptr, {{"Authorization", "Bearer " + forged}}), 401, "unauthorized");
+    expectProblem(api_.send(method, path, nullptr, {{"Authorization", "Bearer " + forged}}), 401,
+                  "unauthorized");
   }
   EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, {}).header("www-authenticate"), "Bearer");
 }
@@ -41,11 +46,15 @@ TEST_F(ContractTest, PatchMeUpdatesAndValidates) {
   EXPECT_EQ(r.json().at("display_name"), "Pat");
   EXPECT_EQ(r.json().at("username"), "patch1b");
   json clear = {{"display_name", nullptr}};
-  EXPECT_EQ(api_.send("PATCH", "/v1/users/me", &clear, ApiClient::bearer(t)).json().at("display_name"), nullptr);
+  EXPECT_EQ(
+      api_.send("PATCH", "/v1/users/me", &clear, ApiClient::bearer(t)).json().at("display_name"),
+      nullptr);
   json taken = {{"username", "PATCH2"}};
-  expectProblem(api_.send("PATCH", "/v1/users/me", &taken, ApiClient::bearer(t)), 409, "username_taken");
+  expectProblem(api_.send("PATCH", "/v1/users/me", &taken, ApiClient::bearer(t)), 409,
+                "username_taken");
   json bad = {{"username", "x"}, {"display_name", 5}};
-  expectProblem(api_.send("PATCH", "/v1/users/me", &bad, ApiClient::bearer(t)), 422, "validation_failed");
+  expectProblem(api_.send("PATCH", "/v1/users/me", &bad, ApiClient::bearer(t)), 422,
+                "validation_failed");
   auto wrong_type = http_.request("PATCH", "/v1/users/me", nullptr, ApiClient::bearer(t));
   expectProblem(wrong_type, 415, "unsupported_media_type");
 }
@@ -57,7 +66,8 @@ TEST_F(ContractTest, LogoutIsIdempotentAndEndsTheSession) {
   EXPECT_EQ(api_.send("POST", "/v1/auth/logout", &body, {}).status, 204);
   json unknown = {{"refresh_token", "unknown"}};
   EXPECT_EQ(api_.send("POST", "/v1/auth/logout", &unknown, {}).status, 204);
-  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(t)), 401, "unauthorized");
+  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(t)), 401,
+                "unauthorized");
   expectProblem(api_.send("POST", "/v1/auth/refresh", &body, {}), 401, "refresh_token_invalid");
   json missing = json::object();
   expectProblem(api_.send("POST", "/v1/auth/logout", &missing, {}), 422, "validation_failed");
@@ -67,14 +77,16 @@ TEST_F(ContractTest, LogoutAllEndsEverySession) {
   auto a = api_.signUp("all1");
   auto b = api_.logIn("all1");
   EXPECT_EQ(api_.send("POST", "/v1/auth/logout-all", nullptr, ApiClient::bearer(a)).status, 204);
-  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(b)), 401, "unauthorized");
+  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(b)), 401,
+                "unauthorized");
   json body = {{"refresh_token", b.at("refresh_token")}};
   expectProblem(api_.send("POST", "/v1/auth/refresh", &body, {}), 401, "refresh_token_invalid");
 }
 
 TEST_F(ContractTest, SessionsListMarksCurrentAndDeleteRevokesOne) {
   auto a = api_.signUp("sess1");
-  auto b = http_.request("POST", "/v1/auth/login", nullptr, {});  // warm nothing; keeps order simple
+  auto b =
+      http_.request("POST", "/v1/auth/login", nullptr, {});  // warm nothing; keeps order simple
   (void)b;
   auto second = api_.logIn("sess1");
   auto r = api_.send("GET", "/v1/auth/sessions", nullptr, ApiClient::bearer(a));
@@ -84,19 +96,29 @@ TEST_F(ContractTest, SessionsListMarksCurrentAndDeleteRevokesOne) {
   int current = 0;
   std::string other_id;
   for (const auto& s : sessions) {
-    for (const char* k : {"id", "created_at", "last_used_at", "expires_at", "user_agent", "ip", "current"}) {
+    for (const char* k :
+         {"id", "created_at", "last_used_at", "expires_at", "user_agent", "ip", "current"}) {
       EXPECT_TRUE(s.contains(k)) << k;
     }
     EXPECT_EQ(s.at("ip"), "127.0.0.1");
-    if (s.at("current") == true) ++current;
-    else other_id = s.at("id");
+    if (s.at("current") == true)
+      ++current;
+    else
+      other_id = s.at("id");
   }
   EXPECT_EQ(current, 1);
-  expectProblem(api_.send("DELETE", "/v1/auth/sessions/" + other_id + "0", nullptr, ApiClient::bearer(a)), 404, "not_found");
+  expectProblem(
+      api_.send("DELETE", "/v1/auth/sessions/" + other_id + "0", nullptr, ApiClient::bearer(a)),
+      404, "not_found");
   auto stranger = api_.signUp("sess2");
-  expectProblem(api_.send("DELETE", "/v1/auth/sessions/" + other_id, nullptr, ApiClient::bearer(stranger)), 404, "not_found");
-  EXPECT_EQ(api_.send("DELETE", "/v1/auth/sessions/" + other_id, nullptr, ApiClient::bearer(a)).status, 204);
-  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(second)), 401, "unauthorized");
+  expectProblem(
+      api_.send("DELETE", "/v1/auth/sessions/" + other_id, nullptr, ApiClient::bearer(stranger)),
+      404, "not_found");
+  EXPECT_EQ(
+      api_.send("DELETE", "/v1/auth/sessions/" + other_id, nullptr, ApiClient::bearer(a)).status,
+      204);
+  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(second)), 401,
+                "unauthorized");
   EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(a)).status, 200);
 }
 
@@ -107,12 +129,14 @@ TEST_F(ContractTest, RevokeAnswers200AlwaysAndRevokesBothKinds) {
   auto r = api_.send("POST", "/v1/auth/revoke", &by_refresh, {});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.json(), json::object());
-  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(a)), 401, "unauthorized");
+  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(a)), 401,
+                "unauthorized");
   // Form-encoded, access token: revokes its sid.
   auto form = http_.post("/v1/auth/revoke", "token=" + b.at("access_token").get<std::string>(),
                          "application/x-www-form-urlencoded");
   EXPECT_EQ(form.status, 200);
-  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(b)), 401, "unauthorized");
+  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(b)), 401,
+                "unauthorized");
   json junk = {{"token", "junk"}};
   EXPECT_EQ(api_.send("POST", "/v1/auth/revoke", &junk, {}).status, 200);
   json missing = json::object();
@@ -135,7 +159,8 @@ TEST_F(ContractTest, IntrospectionFollowsTheSession) {
   ASSERT_EQ(api_.send("POST", "/v1/auth/logout", &logout, {}).status, 204);
   EXPECT_EQ(api_.send("POST", "/v1/auth/introspect", &body, {}).json(), json({{"active", false}}));
   json garbage = {{"token", "garbage"}};
-  EXPECT_EQ(api_.send("POST", "/v1/auth/introspect", &garbage, {}).json(), json({{"active", false}}));
+  EXPECT_EQ(api_.send("POST", "/v1/auth/introspect", &garbage, {}).json(),
+            json({{"active", false}}));
   json missing = json::object();
   expectProblem(api_.send("POST", "/v1/auth/introspect", &missing, {}), 422, "validation_failed");
 }
@@ -144,36 +169,48 @@ TEST_F(ContractTest, PasswordChangeRevokesOtherSessions) {
   auto a = api_.signUp("pw1");
   auto b = api_.logIn("pw1");
   json wrong = {{"current_password", "not it at all"}, {"new_password", "a whole new secret"}};
-  expectProblem(api_.send("POST", "/v1/users/me/password", &wrong, ApiClient::bearer(a)), 401, "invalid_credentials");
+  expectProblem(api_.send("POST", "/v1/users/me/password", &wrong, ApiClient::bearer(a)), 401,
+                "invalid_credentials");
   json weak = {{"current_password", kPassword}, {"new_password", "short"}};
-  expectProblem(api_.send("POST", "/v1/users/me/password", &weak, ApiClient::bearer(a)), 422, "validation_failed");
+  expectProblem(api_.send("POST", "/v1/users/me/password", &weak, ApiClient::bearer(a)), 422,
+                "validation_failed");
   json missing = {{"current_password", kPassword}};
-  expectProblem(api_.send("POST", "/v1/users/me/password", &missing, ApiClient::bearer(a)), 422, "validation_failed");
+  expectProblem(api_.send("POST", "/v1/users/me/password", &missing, ApiClient::bearer(a)), 422,
+                "validation_failed");
   json good = {{"current_password", kPassword}, {"new_password", "a whole new secret"}};
   EXPECT_EQ(api_.send("POST", "/v1/users/me/password", &good, ApiClient::bearer(a)).status, 204);
-  EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(a)).status, 200);   // caller stays
-  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(b)), 401, "unauthorized");
+  EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(a)).status,
+            200);  // caller stays
+  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(b)), 401,
+                "unauthorized");
   auto old_login = http_.postJson("/v1/auth/login", {{"username", "pw1"}, {"password", kPassword}});
   expectProblem(old_login, 401, "invalid_credentials");
-  EXPECT_EQ(http_.postJson("/v1/auth/login", {{"username", "pw1"}, {"password", "a whole new secret"}}).status, 200);
+  EXPECT_EQ(
+      http_.postJson("/v1/auth/login", {{"username", "pw1"}, {"password", "a whole new secret"}})
+          .status,
+      200);
 }
 
 TEST_F(ContractTest, DeleteMeSoftDeletesAndKeepsNamesReserved) {
   auto t = api_.signUp("del1");
   json wrong = {{"password", "nope nope nope"}};
-  expectProblem(api_.send("DELETE", "/v1/users/me", &wrong, ApiClient::bearer(t)), 401, "invalid_credentials");
+  expectProblem(api_.send("DELETE", "/v1/users/me", &wrong, ApiClient::bearer(t)), 401,
+                "invalid_credentials");
   json right = {{"password", kPassword}};
   EXPECT_EQ(api_.send("DELETE", "/v1/users/me", &right, ApiClient::bearer(t)).status, 204);
-  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(t)), 401, "unauthorized");
-  expectProblem(http_.postJson("/v1/auth/login", {{"username", "del1"}, {"password", kPassword}}), 401,
-                "invalid_credentials");
+  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(t)), 401,
+                "unauthorized");
+  expectProblem(http_.postJson("/v1/auth/login", {{"username", "del1"}, {"password", kPassword}}),
+                401, "invalid_credentials");
   json refresh = {{"refresh_token", t.at("refresh_token")}};
   expectProblem(api_.send("POST", "/v1/auth/refresh", &refresh, {}), 401, "refresh_token_invalid");
-  auto again = http_.postJson("/v1/auth/register",
-                              {{"email", "DEL1@example.com"}, {"username", "other1"}, {"password", kPassword}});
+  auto again = http_.postJson(
+      "/v1/auth/register",
+      {{"email", "DEL1@example.com"}, {"username", "other1"}, {"password", kPassword}});
   expectProblem(again, 409, "email_taken");
   auto admin = makeAdmin("deladmin");
-  expectProblem(api_.send("GET", "/v1/admin/users/" + t.at("user").at("id").get<std::string>(), nullptr, ApiClient::bearer(admin)),
+  expectProblem(api_.send("GET", "/v1/admin/users/" + t.at("user").at("id").get<std::string>(),
+                          nullptr, ApiClient::bearer(admin)),
                 404, "not_found");
 }
 
@@ -187,16 +224,20 @@ TEST_F(ContractTest, EventsListTheCallersOwnNewestFirst) {
   ASSERT_EQ(page.at("events").size(), 2u);
   EXPECT_EQ(page.at("events")[0].at("type"), "login_succeeded");
   EXPECT_EQ(page.at("events")[1].at("type"), "login_failed");
-  for (const char* k : {"id", "type", "at", "ip", "user_agent"}) EXPECT_TRUE(page.at("events")[0].contains(k));
+  for (const char* k : {"id", "type", "at", "ip", "user_agent"})
+    EXPECT_TRUE(page.at("events")[0].contains(k));
   ASSERT_TRUE(page.at("next_cursor").is_string());
-  auto rest = api_.send("GET", "/v1/auth/events?limit=2&cursor=" + page.at("next_cursor").get<std::string>(),
-                   nullptr, ApiClient::bearer(t));
+  auto rest = api_.send(
+      "GET", "/v1/auth/events?limit=2&cursor=" + page.at("next_cursor").get<std::string>(), nullptr,
+      ApiClient::bearer(t));
   ASSERT_EQ(rest.status, 200);
   ASSERT_EQ(rest.json().at("events").size(), 1u);
   EXPECT_EQ(rest.json().at("events")[0].at("type"), "register");
   EXPECT_EQ(rest.json().at("next_cursor"), nullptr);
-  expectProblem(api_.send("GET", "/v1/auth/events?limit=0", nullptr, ApiClient::bearer(t)), 422, "validation_failed");
-  expectProblem(api_.send("GET", "/v1/auth/events?cursor=zzz", nullptr, ApiClient::bearer(t)), 422, "validation_failed");
+  expectProblem(api_.send("GET", "/v1/auth/events?limit=0", nullptr, ApiClient::bearer(t)), 422,
+                "validation_failed");
+  expectProblem(api_.send("GET", "/v1/auth/events?cursor=zzz", nullptr, ApiClient::bearer(t)), 422,
+                "validation_failed");
 }
 
 TEST_F(ContractTest, TwentyParallelRefreshesAcrossTenSessionsAllYieldWorkingTokens) {
@@ -212,7 +253,8 @@ TEST_F(ContractTest, TwentyParallelRefreshesAcrossTenSessionsAllYieldWorkingToke
     threads.emplace_back([&, i] {
       while (!go.load()) std::this_thread::yield();
       HttpClient client(server_->baseUrl());
-      auto r = client.postJson("/v1/auth/refresh", {{"refresh_token", sessions[i % 10].at("refresh_token")}});
+      auto r = client.postJson("/v1/auth/refresh",
+                               {{"refresh_token", sessions[i % 10].at("refresh_token")}});
       statuses[i] = r.status;
       if (r.status == 200) results[i] = r.json().at("refresh_token");
     });

@@ -23,7 +23,9 @@ TEST_F(HostileConnectionTest, PartialRequestsAreTimedOutWith408AndClosed) {
   }
   {
     RawConnection c(server_->port());
-    c.send("POST /v1/auth/login HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"user");
+    c.send(
+        "POST /v1/auth/login HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
+        "50\r\n\r\n{\"user");
     expectProblem(c.read(6s), 408, "request_timeout");  // the 2 s body limit
     EXPECT_TRUE(c.closedWithin(3s));
   }
@@ -60,7 +62,8 @@ TEST_F(HostileConnectionTest, KeepAliveServesTwoRequestsOnOneSocketWithoutAConne
   EXPECT_EQ(first_answer.status, 200) << first_answer.body;
   EXPECT_EQ(c.read().status, 404);
   // Asked to close: it says so, and reads no further request.
-  ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\nGET /nothing HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\nGET /nothing HTTP/1.1\r\n\r\n"));
   const auto last = c.read();
   EXPECT_EQ(last.status, 200);
   EXPECT_EQ(last.header("connection"), "Close");

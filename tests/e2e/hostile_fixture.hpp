@@ -24,17 +24,23 @@ struct Case {
   std::string code;  // its problem code; empty for a success
 };
 
-inline std::string post(const std::string& path, const std::string& body, const std::string& headers = {},
-                 const std::string& type = "application/json") {
+inline std::string post(const std::string& path, const std::string& body,
+                        const std::string& headers = {},
+                        const std::string& type = "application/json") {
   return rawRequest("POST", path, "Content-Type: " + type + "\r\n" + headers, &body);
 }
 
-inline std::string nul(const std::string& a, const std::string& b) { return a + std::string(1, '\0') + b; }
+inline std::string nul(const std::string& a, const std::string& b) {
+  return a + std::string(1, '\0') + b;
+}
 
-inline std::string deepArray(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+inline std::string deepArray(int depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
 
 inline std::string chunked(const std::string& path, const std::vector<std::string>& chunks) {
-  std::string out = "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+  std::string out = "POST " + path +
+                    " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     "Transfer-Encoding: chunked\r\n\r\n";
   for (const auto& c : chunks) {
     char size[16];
@@ -53,8 +59,9 @@ class HostileInputTest : public ::testing::Test {
                                                   {"AUTH_HTTP_HEADER_TIMEOUT", "6"},
                                                   {"AUTH_HTTP_BODY_TIMEOUT", "2"}});
     HttpClient http(server_->baseUrl());
-    auto reg = http.postJson("/v1/auth/register", {{"email", "boss@example.com"}, {"username", "boss"},
-                                                   {"password", kPassword}});
+    auto reg = http.postJson(
+        "/v1/auth/register",
+        {{"email", "boss@example.com"}, {"username", "boss"}, {"password", kPassword}});
     if (reg.status != 201) throw std::runtime_error("setup register failed: " + reg.body);
     std::string out;
     if (runAuthd({"grant-role", "boss@example.com", "admin"}, database_->url(), &out) != 0) {
@@ -69,7 +76,8 @@ class HostileInputTest : public ::testing::Test {
     delete database_;
   }
 
-  static RawResponse send(const std::string& wire, std::chrono::milliseconds wait = std::chrono::seconds(5)) {
+  static RawResponse send(const std::string& wire,
+                          std::chrono::milliseconds wait = std::chrono::seconds(5)) {
     RawConnection c(server_->port());
     c.send(wire);
     return c.read(wait);
@@ -92,19 +100,22 @@ class HostileInputTest : public ::testing::Test {
     static std::atomic<int> n{0};
     const std::string name = "probe" + std::to_string(n++);
     HttpClient http(server_->baseUrl());
-    auto reg = http.postJson("/v1/auth/register",
-                             {{"email", name + "@example.com"}, {"username", name}, {"password", kPassword}});
+    auto reg = http.postJson(
+        "/v1/auth/register",
+        {{"email", name + "@example.com"}, {"username", name}, {"password", kPassword}});
     ASSERT_EQ(reg.status, 201) << reg.body;
     auto login = http.postJson("/v1/auth/login", {{"username", name}, {"password", kPassword}});
     ASSERT_EQ(login.status, 200) << login.body;
-    auto refresh = http.postJson("/v1/auth/refresh", {{"refresh_token", login.json().at("refresh_token")}});
+    auto refresh =
+        http.postJson("/v1/auth/refresh", {{"refresh_token", login.json().at("refresh_token")}});
     ASSERT_EQ(refresh.status, 200) << refresh.body;
     ASSERT_EQ(http.get("/readyz").status, 200);
   }
 
   static std::string bearer() { return "Authorization: Bearer " + *admin_token_ + "\r\n"; }
   static std::string patchMe(const std::string& body) {
-    return rawRequest("PATCH", "/v1/users/me", "Content-Type: application/json\r\n" + bearer(), &body);
+    return rawRequest("PATCH", "/v1/users/me", "Content-Type: application/json\r\n" + bearer(),
+                      &body);
   }
 
   inline static TestDatabase* database_ = nullptr;

@@ -60,8 +60,9 @@ TEST(KeysTest, RotateKeysSignsWithANewKidAndRetiredKeysDropOutAfterTheirTokensEx
   TestDatabase database(false);
   AuthdProcess server(database.url(), {{"AUTH_KEY_RELOAD_INTERVAL", "1"}});
   HttpClient http(server.baseUrl());
-  auto reg = http.postJson("/v1/auth/register",
-                           {{"email", "k@example.com"}, {"username", "keys"}, {"password", kPassword}});
+  auto reg =
+      http.postJson("/v1/auth/register",
+                    {{"email", "k@example.com"}, {"username", "keys"}, {"password", kPassword}});
   ASSERT_EQ(reg.status, 201);
   const auto old_token = reg.json().at("access_token").get<std::string>();
   const auto old_kid = kidOf(old_token);
@@ -73,7 +74,8 @@ TEST(KeysTest, RotateKeysSignsWithANewKidAndRetiredKeysDropOutAfterTheirTokensEx
   ASSERT_EQ(kids.size(), 2u) << "the running server did not pick up the new key";
   EXPECT_EQ(kids.count(old_kid), 1u);  // the retired key is still published
 
-  auto login = http.postJson("/v1/auth/login", {{"email", "k@example.com"}, {"password", kPassword}});
+  auto login =
+      http.postJson("/v1/auth/login", {{"email", "k@example.com"}, {"password", kPassword}});
   ASSERT_EQ(login.status, 200);
   const auto new_token = login.json().at("access_token").get<std::string>();
   const auto new_kid = kidOf(new_token);
@@ -84,7 +86,9 @@ TEST(KeysTest, RotateKeysSignsWithANewKidAndRetiredKeysDropOutAfterTheirTokensEx
 
   // Once every token the retired key signed has expired (here: its retirement is moved back
   // past AUTH_ACCESS_TTL plus leeway), it leaves the JWKS and is no longer trusted.
-  database.exec("UPDATE signing_keys SET retired_at = retired_at - INTERVAL '2 hours' WHERE status = 'retired'");
+  database.exec(
+      "UPDATE signing_keys SET retired_at = retired_at - INTERVAL '2 hours' WHERE status = "
+      "'retired'");
   EXPECT_EQ(waitForKeyCount(http, 1), std::set<std::string>{new_kid});
   EXPECT_EQ(me(http, old_token), 401);
   EXPECT_EQ(me(http, new_token), 200);
@@ -100,8 +104,9 @@ TEST(KeysTest, AnInstanceTrustsAKeyAnotherInstanceJustStartedSigningWith) {
   ASSERT_EQ(runAuthd({"rotate-keys"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0) << out;
   AuthdProcess a(database.url(), {{"AUTH_KEY_RELOAD_INTERVAL", "3600"}});  // starts on the new key
   HttpClient http_a(a.baseUrl());
-  auto reg = http_a.postJson("/v1/auth/register",
-                             {{"email", "two@example.com"}, {"username", "twoinst"}, {"password", kPassword}});
+  auto reg = http_a.postJson(
+      "/v1/auth/register",
+      {{"email", "two@example.com"}, {"username", "twoinst"}, {"password", kPassword}});
   ASSERT_EQ(reg.status, 201);
   const auto token = reg.json().at("access_token").get<std::string>();
   EXPECT_EQ(old_kids.count(kidOf(token)), 0u);
@@ -112,12 +117,16 @@ TEST(KeysTest, AnInstanceTrustsAKeyAnotherInstanceJustStartedSigningWith) {
 TEST(KeysTest, OutsideDevModeTheServiceRefusesToStartWithoutAValidMasterKey) {
   TestDatabase database(false);
   std::string out;
-  EXPECT_EQ(runAuthd({"serve"}, database.url(), &out,
-                     {{"AUTH_DEV_MODE", "0"}, {"AUTH_MIGRATE_ON_START", "1"}, {"AUTH_LISTEN", "127.0.0.1:1"}}),
-            1);
+  EXPECT_EQ(
+      runAuthd(
+          {"serve"}, database.url(), &out,
+          {{"AUTH_DEV_MODE", "0"}, {"AUTH_MIGRATE_ON_START", "1"}, {"AUTH_LISTEN", "127.0.0.1:1"}}),
+      1);
   EXPECT_NE(out.find("AUTH_MASTER_KEY is not set"), std::string::npos) << out;
   EXPECT_EQ(runAuthd({"serve"}, database.url(), &out,
-                     {{"AUTH_DEV_MODE", "0"}, {"AUTH_MASTER_KEY", "dG9vIHNob3J0"}, {"AUTH_LISTEN", "127.0.0.1:1"}}),
+                     {{"AUTH_DEV_MODE", "0"},
+                      {"AUTH_MASTER_KEY", "dG9vIHNob3J0"},
+                      {"AUTH_LISTEN", "127.0.0.1:1"}}),
             1);
   EXPECT_NE(out.find("AUTH_MASTER_KEY must be 32 bytes"), std::string::npos) << out;
   EXPECT_EQ(out.find("dG9vIHNob3J0"), std::string::npos) << "the bad value is not echoed";
@@ -129,8 +138,9 @@ TEST(KeysTest, RotateMasterKeyKeepsSigningKeysAndSessions) {
   {
     AuthdProcess before(database.url(), {{"AUTH_DEV_MODE", "0"}, {"AUTH_MASTER_KEY", kMasterA}});
     HttpClient http(before.baseUrl());
-    auto reg = http.postJson("/v1/auth/register",
-                             {{"email", "m@example.com"}, {"username", "master"}, {"password", kPassword}});
+    auto reg = http.postJson(
+        "/v1/auth/register",
+        {{"email", "m@example.com"}, {"username", "master"}, {"password", kPassword}});
     ASSERT_EQ(reg.status, 201);
     access = reg.json().at("access_token").get<std::string>();
     refresh = reg.json().at("refresh_token").get<std::string>();
@@ -150,7 +160,8 @@ TEST(KeysTest, RotateMasterKeyKeepsSigningKeysAndSessions) {
   AuthdProcess after(database.url(), {{"AUTH_DEV_MODE", "0"}, {"AUTH_MASTER_KEY", kMasterB}});
   HttpClient http(after.baseUrl());
   EXPECT_EQ(me(http, access), 200);  // same signing key
-  EXPECT_EQ(http.postJson("/v1/auth/refresh", {{"refresh_token", refresh}}).status, 200);  // same digest keys
+  EXPECT_EQ(http.postJson("/v1/auth/refresh", {{"refresh_token", refresh}}).status,
+            200);  // same digest keys
 }
 
 }  // namespace

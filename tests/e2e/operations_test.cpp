@@ -19,13 +19,15 @@ TEST(OperationsTest, JsonLogsAreOneObjectPerLineWithAnAccessLineAndNoSecrets) {
   AuthdProcess server(database.url(), {{"AUTH_LOG_FORMAT", "json"}});
   HttpClient http(server.baseUrl());
   const std::string password = "very secret password 123";
-  auto reg = http.postJson("/v1/auth/register",
-                           {{"email", "log@example.com"}, {"username", "logger"}, {"password", password}});
+  auto reg =
+      http.postJson("/v1/auth/register",
+                    {{"email", "log@example.com"}, {"username", "logger"}, {"password", password}});
   ASSERT_EQ(reg.status, 201);
   const auto refresh = reg.json().at("refresh_token").get<std::string>();
   const auto access = reg.json().at("access_token").get<std::string>();
   http.postJson("/v1/auth/refresh", {{"refresh_token", refresh}});
-  http.postJson("/v1/auth/login", {{"email", "log@example.com"}, {"password", "wrong " + password}});
+  http.postJson("/v1/auth/login",
+                {{"email", "log@example.com"}, {"password", "wrong " + password}});
   http.get("/v1/users/me", {{"Authorization", "Bearer " + access}, {"X-Request-Id", "trace-42"}});
   ASSERT_EQ(server.stop(), 0);
 
@@ -58,11 +60,13 @@ TEST(OperationsTest, JsonLogsAreOneObjectPerLineWithAnAccessLineAndNoSecrets) {
 TEST(OperationsTest, ShutdownFinishesTheRequestInFlight) {
   TestDatabase database(false);
   // A deliberately expensive Argon2id (256 MiB, 3 passes) keeps a login in flight.
-  AuthdProcess server(database.url(), {{"AUTH_ARGON2_OPSLIMIT", "3"}, {"AUTH_ARGON2_MEMLIMIT", "268435456"}});
+  AuthdProcess server(database.url(),
+                      {{"AUTH_ARGON2_OPSLIMIT", "3"}, {"AUTH_ARGON2_MEMLIMIT", "268435456"}});
   HttpClient http(server.baseUrl());
   HttpResponse login;
   std::thread client([&] {
-    login = http.postJson("/v1/auth/login", {{"email", "nobody@example.com"}, {"password", "whatever it is"}});
+    login = http.postJson("/v1/auth/login",
+                          {{"email", "nobody@example.com"}, {"password", "whatever it is"}});
   });
   // The login spends about half a second in Argon2id; signal well inside that window.
   std::this_thread::sleep_for(std::chrono::milliseconds(150));

@@ -40,9 +40,11 @@ class PrivateCluster {
   PrivateCluster() {
     const std::string exports = shell(std::string(AUTHD_PG_TMP) + " start");
     std::smatch m;
-    if (!std::regex_search(exports, m, std::regex("PG_TMP_DIR='([^']+)'"))) throw std::runtime_error(exports);
+    if (!std::regex_search(exports, m, std::regex("PG_TMP_DIR='([^']+)'")))
+      throw std::runtime_error(exports);
     dir_ = m[1];
-    if (!std::regex_search(exports, m, std::regex("PGPORT='([0-9]+)'"))) throw std::runtime_error(exports);
+    if (!std::regex_search(exports, m, std::regex("PGPORT='([0-9]+)'")))
+      throw std::runtime_error(exports);
     port_ = m[1];
   }
   ~PrivateCluster() {
@@ -80,8 +82,11 @@ class Load {
           long status = 0;
           try {
             status = (t == 0 && i % 4 == 0)
-                         ? http.postJson("/v1/auth/login", {{"username", "load2"}, {"password", kPassword}}).status
-                         : http.get("/v1/users/me", {{"Authorization", "Bearer " + access_token}}).status;
+                         ? http.postJson("/v1/auth/login",
+                                         {{"username", "load2"}, {"password", kPassword}})
+                               .status
+                         : http.get("/v1/users/me", {{"Authorization", "Bearer " + access_token}})
+                               .status;
           } catch (const std::exception&) {
             status = -1;  // no answer at all
           }
@@ -115,7 +120,8 @@ std::string failuresIn(const std::string& log) {
   while (at < log.size()) {
     const auto end = std::min(log.find('\n', at), log.size());
     const auto line = log.substr(at, end - at);
-    if (line.find(" 500 ") != std::string::npos || line.find("internal error") != std::string::npos) {
+    if (line.find(" 500 ") != std::string::npos ||
+        line.find("internal error") != std::string::npos) {
       out += line + "\n";
     }
     at = end + 1;
@@ -125,7 +131,8 @@ std::string failuresIn(const std::string& log) {
 
 std::string describe(const std::map<long, int>& counts) {
   std::string out;
-  for (const auto& [status, n] : counts) out += std::to_string(status) + ":" + std::to_string(n) + " ";
+  for (const auto& [status, n] : counts)
+    out += std::to_string(status) + ":" + std::to_string(n) + " ";
   return out;
 }
 
@@ -137,17 +144,20 @@ std::chrono::milliseconds waitUntil(Probe probe, std::chrono::milliseconds limit
     if (probe()) break;
     std::this_thread::sleep_for(100ms);
   }
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start);
 }
 
 // Registers "load", whose token the load reads /v1/users/me with, and "load2", whom it logs in
 // (so that logins never evict the session of that token).
 std::string registerLoadUser(HttpClient& http) {
-  auto other = http.postJson("/v1/auth/register",
-                             {{"email", "load2@example.com"}, {"username", "load2"}, {"password", kPassword}});
+  auto other = http.postJson(
+      "/v1/auth/register",
+      {{"email", "load2@example.com"}, {"username", "load2"}, {"password", kPassword}});
   if (other.status != 201) throw std::runtime_error(other.body);
-  auto reg = http.postJson("/v1/auth/register",
-                           {{"email", "load@example.com"}, {"username", "load"}, {"password", kPassword}});
+  auto reg =
+      http.postJson("/v1/auth/register",
+                    {{"email", "load@example.com"}, {"username", "load"}, {"password", kPassword}});
   if (reg.status != 201) throw std::runtime_error(reg.body);
   return reg.json().at("access_token").get<std::string>();
 }
@@ -157,7 +167,9 @@ void expectServes(HttpClient& http, const std::string& token) {
   EXPECT_EQ(http.get("/v1/users/me", {{"Authorization", "Bearer " + token}}).status, 200);
   auto login = http.postJson("/v1/auth/login", {{"username", "load2"}, {"password", kPassword}});
   ASSERT_EQ(login.status, 200) << login.body;
-  EXPECT_EQ(http.postJson("/v1/auth/refresh", {{"refresh_token", login.json().at("refresh_token")}}).status, 200);
+  EXPECT_EQ(http.postJson("/v1/auth/refresh", {{"refresh_token", login.json().at("refresh_token")}})
+                .status,
+            200);
 }
 
 TEST(OutageTest, TerminatedConnectionsUnderLoadCostNo500AndHealThemselves) {

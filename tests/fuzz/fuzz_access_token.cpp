@@ -4,13 +4,13 @@
 //   odd  -- the rest is a claims payload that is signed with the real key first, so the fuzzer
 //           reaches the claims parsing and iss/aud/exp/nbf checks behind the signature.
 // A token that verifies in the first mode must carry the one header authd writes.
+#include <sodium.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
-
-#include <sodium.h>
 
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
 #include "shared/core/encoding.hpp"
@@ -47,7 +47,8 @@ struct Fixture {
     issuer = std::make_unique<authd::auth::infrastructure::Ed25519AccessTokenIssuer>(
         std::vector<authd::auth::infrastructure::SigningKey>{key},
         authd::auth::infrastructure::AccessTokenConfig{"https://issuer.test", "authd"}, random);
-    header = authd::base64UrlEncode(std::string_view(R"({"alg":"EdDSA","kid":"fuzz-kid","typ":"at+jwt"})"));
+    header = authd::base64UrlEncode(
+        std::string_view(R"({"alg":"EdDSA","kid":"fuzz-kid","typ":"at+jwt"})"));
   }
 };
 

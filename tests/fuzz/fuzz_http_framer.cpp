@@ -30,10 +30,17 @@ void drain(RequestFramer& f, std::vector<std::string>& out) {
   while (true) {
     Framed r = f.next();
     switch (r.kind) {
-      case Framed::Kind::NeedMore: return;
-      case Framed::Kind::Continue: out.push_back("continue"); break;
-      case Framed::Kind::Request: out.push_back("request " + r.canonical); break;
-      case Framed::Kind::UnknownMethod: out.push_back("unknown " + r.method + " " + r.path); return;
+      case Framed::Kind::NeedMore:
+        return;
+      case Framed::Kind::Continue:
+        out.push_back("continue");
+        break;
+      case Framed::Kind::Request:
+        out.push_back("request " + r.canonical);
+        break;
+      case Framed::Kind::UnknownMethod:
+        out.push_back("unknown " + r.method + " " + r.path);
+        return;
       case Framed::Kind::Reject:
         out.push_back("reject " + std::to_string(static_cast<int>(r.error.code)));
         return;

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -73,7 +73,8 @@ std::vector<Answer> exchange(unsigned short port, std::string_view bytes, int qu
     in.append(buf, static_cast<std::size_t>(n));
     const auto tail = in.rfind("X-Request-Id: fuzz-sentinel\r\n");
     if (tail != std::string::npos && in.find("\r\n\r\n", tail) != std::string::npos &&
-        in.size() >= in.find("\r\n\r\n", tail) + 4 + std::string_view(R"({"status":"ok"})").size()) {
+        in.size() >=
+            in.find("\r\n\r\n", tail) + 4 + std::string_view(R"({"status":"ok"})").size()) {
       break;
     }
   }
@@ -128,26 +129,29 @@ struct World {
     std::tie(access, refresh) = logIn(name);
   }
   void signUp(const std::string& name) {
-    const auto a = exchange(server.port(),
-                            post("/v1/auth/register", nlohmann::json{{"email", name + "@example.com"},
-                                                                     {"username", name},
-                                                                     {"password", "fuzz fuzz fuzz"}}
-                                                          .dump()),
-                            kPatient);
+    const auto a =
+        exchange(server.port(),
+                 post("/v1/auth/register", nlohmann::json{{"email", name + "@example.com"},
+                                                          {"username", name},
+                                                          {"password", "fuzz fuzz fuzz"}}
+                                               .dump()),
+                 kPatient);
     if (a.empty() || a[0].status != 201) {
-      std::fprintf(stderr, "sign-up stopped working: %s\n", a.empty() ? "no answer" : a[0].body.c_str());
+      std::fprintf(stderr, "sign-up stopped working: %s\n",
+                   a.empty() ? "no answer" : a[0].body.c_str());
       std::abort();
     }
   }
   // A fresh login: the access and refresh tokens. Aborts when login does not work.
   std::pair<std::string, std::string> logIn(const std::string& name) {
-    const auto a = exchange(
-        server.port(),
-        post("/v1/auth/login",
-             nlohmann::json{{"username", name}, {"password", "fuzz fuzz fuzz"}}.dump()),
-        kPatient);
+    const auto a =
+        exchange(server.port(),
+                 post("/v1/auth/login",
+                      nlohmann::json{{"username", name}, {"password", "fuzz fuzz fuzz"}}.dump()),
+                 kPatient);
     if (a.empty() || a[0].status != 200) {
-      std::fprintf(stderr, "login stopped working: %s\n", a.empty() ? "no answer" : a[0].body.c_str());
+      std::fprintf(stderr, "login stopped working: %s\n",
+                   a.empty() ? "no answer" : a[0].body.c_str());
       std::abort();
     }
     const auto j = nlohmann::json::parse(a[0].body);

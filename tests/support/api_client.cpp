@@ -5,9 +5,9 @@
 namespace authd::testing {
 
 nlohmann::json ApiClient::signUp(const std::string& name) {
-  auto r = http_.postJson("/v1/auth/register", {{"email", name + "@example.com"},
-                                                {"username", name},
-                                                {"password", kPassword}});
+  auto r = http_.postJson(
+      "/v1/auth/register",
+      {{"email", name + "@example.com"}, {"username", name}, {"password", kPassword}});
   EXPECT_EQ(r.status, 201) << r.body;
   return r.status == 201 ? r.json() : nlohmann::json::object();
 }

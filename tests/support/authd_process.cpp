@@ -1,5 +1,13 @@
 #include "authd_process.hpp"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -8,14 +16,6 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
-
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "http_client.hpp"
 
@@ -45,7 +45,8 @@ AuthdProcess::AuthdProcess(const std::string& database_url,
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv(*e);
     const auto eq = kv.find('=');
-    if (eq != std::string::npos && kv.rfind("AUTH_", 0) != 0) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    if (eq != std::string::npos && kv.rfind("AUTH_", 0) != 0)
+      env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   // Cheap Argon2id so the suite stays fast; the cost itself is measured in bench/.
   env["AUTH_ARGON2_OPSLIMIT"] = "1";

@@ -1,9 +1,9 @@
 #include "http_client.hpp"
 
+#include <curl/curl.h>
+
 #include <algorithm>
 #include <stdexcept>
-
-#include <curl/curl.h>
 
 namespace authd::testing {
 namespace {
@@ -14,7 +14,8 @@ size_t onBody(char* data, size_t size, size_t n, void* out) {
 }
 
 size_t onHeader(char* data, size_t size, size_t n, void* out) {
-  addHeaderLine(std::string(data, size * n), *static_cast<std::map<std::string, std::string>*>(out));
+  addHeaderLine(std::string(data, size * n),
+                *static_cast<std::map<std::string, std::string>*>(out));
   return size * n;
 }
 
@@ -58,7 +59,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) throw std::runtime_error(std::string("HTTP request failed: ") + curl_easy_strerror(rc));
+  if (rc != CURLE_OK)
+    throw std::runtime_error(std::string("HTTP request failed: ") + curl_easy_strerror(rc));
   return r;
 }
 

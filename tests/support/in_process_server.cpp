@@ -71,8 +71,8 @@ struct InProcessServer::Graph {
   users::domain::SessionPolicy sessions;
   ua::AuditTrail audit{audit_log, clock, random};
   aa::SessionTokens tokens{random, refresh_hasher, tokens_crypto, sessions};
-  aa::RegisterUser register_user{uow,   users, hasher, tokens, audit, clock, random,
-                                 users::domain::PasswordPolicy::standard()};
+  aa::RegisterUser register_user{uow,   users, hasher, tokens,
+                                 audit, clock, random, users::domain::PasswordPolicy::standard()};
   aa::LoginUser login_user{uow, users, hasher, tokens, audit, clock, throttle};
   aa::RefreshSession refresh_session{uow, users, tokens, audit, clock};
   aa::SessionDeps session_deps{uow, users, tokens, audit, clock};
@@ -81,8 +81,8 @@ struct InProcessServer::Graph {
   aa::RevokeToken revoke_token{session_deps, tokens_crypto};
   aa::RevokeSession revoke_session{session_deps};
   aa::ListSessions list_sessions{session_deps, sessions};
-  aa::ChangePassword change_password{uow,   users, hasher, audit,
-                                     clock, users::domain::PasswordPolicy::standard()};
+  aa::ChangePassword change_password{uow,   users, hasher,
+                                     audit, clock, users::domain::PasswordPolicy::standard()};
   aa::DeleteAccount delete_account{uow, users, hasher, audit, clock};
   aa::ListEvents list_events{uow, audit_log};
   aa::Authenticate authenticate{uow, users, tokens_crypto, clock, sessions};
@@ -110,17 +110,16 @@ struct InProcessServer::Graph {
     // A fault in a fake (PostgreSQL refusing a value) is a bug, never "unavailable".
     state.is_unavailable = [](const std::exception&) { return false; };
     state.hashing_pool = std::make_unique<http::WorkPool>(2, 64);
-    app::addRoutes(
-        routes,
-        {{register_user, login_user, refresh_session, logout, logout_all, revoke_token, introspect},
-         {list_sessions, revoke_session, list_events},
-         {change_password, delete_account, request_verification, verify_email, request_reset,
-          confirm_reset},
-         {get_profile, update_profile, list_users, get_user, change_role},
-         list_public_keys,
-         authenticate,
-         [] { return true; },
-         "http://authd.test"});
+    app::addRoutes(routes, {{register_user, login_user, refresh_session, logout, logout_all,
+                             revoke_token, introspect},
+                            {list_sessions, revoke_session, list_events},
+                            {change_password, delete_account, request_verification, verify_email,
+                             request_reset, confirm_reset},
+                            {get_profile, update_profile, list_users, get_user, change_role},
+                            list_public_keys,
+                            authenticate,
+                            [] { return true; },
+                            "http://authd.test"});
     http::EdgeOptions edge;
     edge.header_timeout = std::chrono::seconds(5);
     edge.body_timeout = std::chrono::seconds(5);

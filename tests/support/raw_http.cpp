@@ -1,7 +1,5 @@
 #include "raw_http.hpp"
 
-#include "http_client.hpp"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -11,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <stdexcept>
+
+#include "http_client.hpp"
 
 namespace authd::testing {
 
@@ -70,15 +70,17 @@ RawResponse RawConnection::read(std::chrono::milliseconds timeout) {
       std::size_t at = head.find("\r\n");
       while (at != std::string::npos && at < head.size()) {
         const auto next = head.find("\r\n", at + 2);
-        addHeaderLine(head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2),
-                      r.headers);
+        addHeaderLine(
+            head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2),
+            r.headers);
         at = next;
       }
       if (r.status >= 100 && r.status < 200) {
         buffer_.erase(0, head_end + 4);
         continue;
       }
-      const std::size_t length = std::stoul(r.header("content-length").empty() ? "0" : r.header("content-length"));
+      const std::size_t length =
+          std::stoul(r.header("content-length").empty() ? "0" : r.header("content-length"));
       while (buffer_.size() < head_end + 4 + length) {
         if (!fill(deadline)) return {};
       }

@@ -1,5 +1,12 @@
 #include "smtp_sink.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -7,13 +14,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "authd_process.hpp"
 
@@ -53,8 +53,16 @@ void SmtpSink::start() {
   const std::string listen = "127.0.0.1:" + std::to_string(port_);
   const std::string maildir = dir_ + "/maildir";
   // Debian's interpreter, where python3-aiosmtpd is installed (PATH may hold another one).
-  const char* argv[] = {"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(),
-                        "-c", "aiosmtpd.handlers.Mailbox", maildir.c_str(), nullptr};
+  const char* argv[] = {"/usr/bin/python3",
+                        "-m",
+                        "aiosmtpd",
+                        "-n",
+                        "-l",
+                        listen.c_str(),
+                        "-c",
+                        "aiosmtpd.handlers.Mailbox",
+                        maildir.c_str(),
+                        nullptr};
   if (posix_spawn(&pid_, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) != 0) {
     throw std::runtime_error("cannot start the SMTP sink (is python3-aiosmtpd installed?)");
   }

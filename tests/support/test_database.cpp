@@ -1,11 +1,12 @@
 #include "test_database.hpp"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
 
-#include <gtest/gtest.h>
 #include <odb/connection.hxx>
 
 #include "shared/infrastructure/database.hpp"

@@ -60,8 +60,8 @@ struct Error {
       : code(c), detail(std::move(d)), fields(std::move(f)) {}
 
   ErrorCode code = ErrorCode::Internal;
-  std::string detail;              // safe to show a client: never a secret, SQL or hash
-  std::vector<FieldError> fields;  // only for ValidationFailed
+  std::string detail;                       // safe to show a client: never a secret, SQL or hash
+  std::vector<FieldError> fields;           // only for ValidationFailed
   std::optional<std::int64_t> retry_after;  // seconds; RateLimited and Unavailable (Retry-After)
 };
 

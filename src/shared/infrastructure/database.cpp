@@ -10,7 +10,8 @@ std::string toConninfo(const DatabaseConfig& config) {
     throw std::invalid_argument("database URL is empty");
   }
   const std::string timeout = std::to_string(config.connect_timeout_s);
-  const bool uri = config.url.rfind("postgresql://", 0) == 0 || config.url.rfind("postgres://", 0) == 0;
+  const bool uri =
+      config.url.rfind("postgresql://", 0) == 0 || config.url.rfind("postgres://", 0) == 0;
   if (uri) {
     // ODB connects with PQconnectdb, which does not expand a URI given as dbname: append the
     // settings as URI query parameters instead.

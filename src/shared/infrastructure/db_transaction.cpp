@@ -1,8 +1,9 @@
 #include "shared/infrastructure/db_transaction.hpp"
 
+#include <libpq-fe.h>
+
 #include <string>
 
-#include <libpq-fe.h>
 #include <odb/exceptions.hxx>
 #include <odb/pgsql/exceptions.hxx>
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <exception>
+
 #include <odb/pgsql/connection.hxx>
 #include <odb/pgsql/database.hxx>
 #include <odb/transaction.hxx>

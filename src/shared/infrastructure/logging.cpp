@@ -1,10 +1,10 @@
 #include "shared/infrastructure/logging.hpp"
 
-#include <stdexcept>
-
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <stdexcept>
 
 namespace authd {
 namespace {
@@ -16,11 +16,21 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
               spdlog::memory_buf_t& dest) override {
     for (char c : msg.payload) {
       switch (c) {
-        case '"': dest.append(std::string_view("\\\"")); break;
-        case '\\': dest.append(std::string_view("\\\\")); break;
-        case '\n': dest.append(std::string_view("\\n")); break;
-        case '\r': dest.append(std::string_view("\\r")); break;
-        case '\t': dest.append(std::string_view("\\t")); break;
+        case '"':
+          dest.append(std::string_view("\\\""));
+          break;
+        case '\\':
+          dest.append(std::string_view("\\\\"));
+          break;
+        case '\n':
+          dest.append(std::string_view("\\n"));
+          break;
+        case '\r':
+          dest.append(std::string_view("\\r"));
+          break;
+        case '\t':
+          dest.append(std::string_view("\\t"));
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char buf[8];
@@ -47,11 +57,11 @@ void setupLogging(const std::string& format, const std::string& level) {
   if (format != "json" && format != "text") throw std::invalid_argument("unknown log format");
   // Formatters live on sinks, so each logger gets its own stderr sink (console sinks share
   // one mutex, so lines never interleave).
-  auto logger = std::make_shared<spdlog::logger>(
-      "authd", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger =
+      std::make_shared<spdlog::logger>("authd", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   // Access lines are built as whole JSON objects by the HTTP layer in json mode.
-  auto access = std::make_shared<spdlog::logger>(
-      "authd.access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto access = std::make_shared<spdlog::logger>("authd.access",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (format == "json") {
     auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
     f->add_flag<JsonEscapedMessage>('*').set_pattern(

@@ -1,5 +1,7 @@
 #include "shared/infrastructure/migration_runner.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -7,7 +9,6 @@
 #include <stdexcept>
 
 #include <odb/transaction.hxx>
-#include <sodium.h>
 
 #include "schema_migration_record-odb.hxx"
 #include "shared/core/encoding.hpp"
@@ -88,8 +89,8 @@ Result<std::vector<int>> MigrationRunner::apply() {
       auto it = std::find_if(migrations_.begin(), migrations_.end(),
                              [&](const Migration& m) { return m.version == version; });
       if (it == migrations_.end()) {
-        return fail(ErrorCode::Conflict, "database has migration " + record.name +
-                                             " which this build does not know");
+        return fail(ErrorCode::Conflict,
+                    "database has migration " + record.name + " which this build does not know");
       }
       if (it->checksum() != record.checksum) {
         return fail(ErrorCode::Conflict,
@@ -148,10 +149,14 @@ bool MigrationRunner::isCurrent() {
 
 const char* toString(MigrationRunner::State state) {
   switch (state) {
-    case MigrationRunner::State::Applied: return "applied";
-    case MigrationRunner::State::Pending: return "pending";
-    case MigrationRunner::State::Modified: return "MODIFIED";
-    case MigrationRunner::State::Unknown: return "UNKNOWN";
+    case MigrationRunner::State::Applied:
+      return "applied";
+    case MigrationRunner::State::Pending:
+      return "pending";
+    case MigrationRunner::State::Modified:
+      return "MODIFIED";
+    case MigrationRunner::State::Unknown:
+      return "UNKNOWN";
   }
   return "?";
 }

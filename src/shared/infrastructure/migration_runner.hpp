@@ -12,8 +12,8 @@
 namespace authd {
 
 struct Migration {
-  int version = 0;    // from the NNNN_ prefix of the file name
-  std::string name;   // file name
+  int version = 0;   // from the NNNN_ prefix of the file name
+  std::string name;  // file name
   std::string sql;
   std::string checksum() const;  // hex SHA-256 of sql
 };

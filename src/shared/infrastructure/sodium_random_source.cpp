@@ -1,8 +1,8 @@
 #include "shared/infrastructure/sodium_random_source.hpp"
 
-#include <stdexcept>
-
 #include <sodium.h>
+
+#include <stdexcept>
 
 namespace authd {
 

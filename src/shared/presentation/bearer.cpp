@@ -12,8 +12,9 @@ void withPrincipal(const Authenticator& authenticate, const Pistache::Rest::Requ
   auto principal = authenticate(*token);
   if (!principal) return sendProblem(response, principal.error());
   if (role != nullptr && !principal->hasRole(role)) {
-    return sendProblem(response, Error{ErrorCode::Forbidden,
-                                       std::string("This route needs role ") + role + ".", {}});
+    return sendProblem(
+        response,
+        Error{ErrorCode::Forbidden, std::string("This route needs role ") + role + ".", {}});
   }
   handler(*principal);
 }

@@ -1,13 +1,13 @@
 // Bearer-protected routes, for every feature: who the caller is and how a route gets it.
 #pragma once
 
+#include <pistache/http.h>
+#include <pistache/router.h>
+
 #include <functional>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <pistache/http.h>
-#include <pistache/router.h>
 
 #include "shared/core/result.hpp"
 #include "shared/core/uuid.hpp"

@@ -4,14 +4,14 @@
 // `Connection: Close` to every answer of a request that had no Connection header).
 #pragma once
 
+#include <pistache/http.h>
+#include <pistache/router.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <pistache/http.h>
-#include <pistache/router.h>
 
 #include "shared/presentation/request_framer.hpp"
 
@@ -63,7 +63,6 @@ class HttpHandler final : public Pistache::Rest::Private::RouterHandler {
   struct PeerState;  // per connection, in the .cpp
 
  private:
-
   void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
   void onInput(const char* buffer, size_t len,
                const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;

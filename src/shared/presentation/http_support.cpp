@@ -123,7 +123,8 @@ bool isAcceptableRequestId(const std::string& id) {
 
 RequestContext contextOf(const Pistache::Rest::Request& req, const HttpOptions& options) {
   RequestContext ctx;
-  if (auto rid = req.headers().tryGetRaw("X-Request-Id"); rid && isAcceptableRequestId(rid->value())) {
+  if (auto rid = req.headers().tryGetRaw("X-Request-Id");
+      rid && isAcceptableRequestId(rid->value())) {
     ctx.request_id = rid->value();
   } else {
     ctx.request_id = newRequestId();
@@ -132,15 +133,17 @@ RequestContext contextOf(const Pistache::Rest::Request& req, const HttpOptions& 
   if (options.trust_proxy) {
     if (auto xff = req.headers().tryGetRaw("X-Forwarded-For")) forwarded = xff->value();
   }
-  ctx.client_ip = clientAddress(req.address().host(), forwarded, options.trust_proxy,
-                                options.trusted_proxies);
-  if (auto ua = req.headers().tryGetRaw("User-Agent")) ctx.user_agent = repairText(ua->value(), 512);
+  ctx.client_ip =
+      clientAddress(req.address().host(), forwarded, options.trust_proxy, options.trusted_proxies);
+  if (auto ua = req.headers().tryGetRaw("User-Agent"))
+    ctx.user_agent = repairText(ua->value(), 512);
   return ctx;
 }
 
 Result<nlohmann::json> jsonObjectBody(const Pistache::Rest::Request& req) {
   auto ct = req.headers().tryGet<Pistache::Http::Header::ContentType>();
-  if (!ct || ct->mime().top() != Mime::Type::Application || ct->mime().sub() != Mime::Subtype::Json) {
+  if (!ct || ct->mime().top() != Mime::Type::Application ||
+      ct->mime().sub() != Mime::Subtype::Json) {
     return fail(ErrorCode::UnsupportedMediaType, "Send the body as application/json.");
   }
   if (auto size = checkSize(req); !size) return tl::unexpected(size.error());
@@ -186,8 +189,9 @@ Result<QueryValues> queryParams(const Pistache::Rest::Request& req,
     }
     auto value = percentDecode(*raw);
     if (!value || !isCleanText(*value)) {
-      errors.push_back({name, "invalid_format",
-                        std::string(name) + " must be percent-encoded UTF-8 text without control characters."});
+      errors.push_back(
+          {name, "invalid_format",
+           std::string(name) + " must be percent-encoded UTF-8 text without control characters."});
       continue;
     }
     out[name] = std::move(*value);

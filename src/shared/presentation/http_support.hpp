@@ -2,6 +2,9 @@
 // rules, bearer tokens and response helpers.
 #pragma once
 
+#include <pistache/http.h>
+#include <pistache/router.h>
+
 #include <functional>
 #include <map>
 #include <optional>
@@ -9,8 +12,6 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <pistache/http.h>
-#include <pistache/router.h>
 
 #include "shared/core/result.hpp"
 #include "shared/presentation/client_address.hpp"
@@ -26,14 +27,13 @@ struct RequestContext {
 };
 
 struct HttpOptions {
-  bool trust_proxy = false;        // take the client address from X-Forwarded-For ...
+  bool trust_proxy = false;           // take the client address from X-Forwarded-For ...
   std::vector<Cidr> trusted_proxies;  // ... when the peer is one of these (clientAddress)
 };
 
 // A route handler. It may throw: the route guard (RouteTable) turns exceptions into 500/503.
-using Handler =
-    std::function<void(const Pistache::Rest::Request&, Pistache::Http::ResponseWriter&,
-                       const RequestContext&)>;
+using Handler = std::function<void(const Pistache::Rest::Request&, Pistache::Http::ResponseWriter&,
+                                   const RequestContext&)>;
 
 // The request body as a JSON object: 415 without Content-Type application/json, 413 above
 // kMaxBodyBytes, 400 invalid_json when it does not parse to an object.

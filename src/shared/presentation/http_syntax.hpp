@@ -43,8 +43,7 @@ inline bool isFieldValue(std::string_view v) {
 // The methods some route answers (RouteTable registers all of them on every known path).
 // HEAD is not one: its answer must have no body, which Pistache's router cannot know.
 inline bool isServedMethod(std::string_view m) {
-  return m == "GET" || m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" ||
-         m == "OPTIONS";
+  return m == "GET" || m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" || m == "OPTIONS";
 }
 
 }  // namespace authd::http::syntax

@@ -66,7 +66,8 @@ std::string Metrics::render() const {
     out << "authd_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"+Inf\"} "
         << stats.count << "\n";
     out << "authd_http_request_duration_seconds_sum{route=\"" << r << "\"} " << stats.sum << "\n";
-    out << "authd_http_request_duration_seconds_count{route=\"" << r << "\"} " << stats.count << "\n";
+    out << "authd_http_request_duration_seconds_count{route=\"" << r << "\"} " << stats.count
+        << "\n";
   }
   out << "# HELP authd_login_failures_total Failed logins (wrong password or unknown account).\n"
          "# TYPE authd_login_failures_total counter\n"

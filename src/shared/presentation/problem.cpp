@@ -5,53 +5,88 @@ namespace authd::http {
 int statusFor(ErrorCode code) {
   switch (code) {
     case ErrorCode::InvalidJson:
-    case ErrorCode::BadRequest: return 400;
-    case ErrorCode::RequestTimeout: return 408;
-    case ErrorCode::HeadersTooLarge: return 431;
+    case ErrorCode::BadRequest:
+      return 400;
+    case ErrorCode::RequestTimeout:
+      return 408;
+    case ErrorCode::HeadersTooLarge:
+      return 431;
     case ErrorCode::InvalidCredentials:
     case ErrorCode::Unauthorized:
     case ErrorCode::RefreshTokenInvalid:
     case ErrorCode::RefreshTokenReused:
-    case ErrorCode::TokenInvalid: return 401;
-    case ErrorCode::Forbidden: return 403;
-    case ErrorCode::NotFound: return 404;
-    case ErrorCode::MethodNotAllowed: return 405;
+    case ErrorCode::TokenInvalid:
+      return 401;
+    case ErrorCode::Forbidden:
+      return 403;
+    case ErrorCode::NotFound:
+      return 404;
+    case ErrorCode::MethodNotAllowed:
+      return 405;
     case ErrorCode::EmailTaken:
     case ErrorCode::UsernameTaken:
-    case ErrorCode::Conflict: return 409;
-    case ErrorCode::PayloadTooLarge: return 413;
-    case ErrorCode::UnsupportedMediaType: return 415;
-    case ErrorCode::ValidationFailed: return 422;
-    case ErrorCode::RateLimited: return 429;
-    case ErrorCode::Unavailable: return 503;
-    case ErrorCode::Internal: return 500;
+    case ErrorCode::Conflict:
+      return 409;
+    case ErrorCode::PayloadTooLarge:
+      return 413;
+    case ErrorCode::UnsupportedMediaType:
+      return 415;
+    case ErrorCode::ValidationFailed:
+      return 422;
+    case ErrorCode::RateLimited:
+      return 429;
+    case ErrorCode::Unavailable:
+      return 503;
+    case ErrorCode::Internal:
+      return 500;
   }
   return 500;
 }
 
 const char* titleFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::InvalidJson: return "Malformed JSON";
-    case ErrorCode::BadRequest: return "Bad request";
-    case ErrorCode::RequestTimeout: return "Request timeout";
-    case ErrorCode::HeadersTooLarge: return "Request headers too large";
-    case ErrorCode::InvalidCredentials: return "Invalid credentials";
-    case ErrorCode::Unauthorized: return "Unauthorized";
-    case ErrorCode::RefreshTokenInvalid: return "Invalid refresh token";
-    case ErrorCode::RefreshTokenReused: return "Refresh token reused";
-    case ErrorCode::TokenInvalid: return "Invalid token";
-    case ErrorCode::Forbidden: return "Forbidden";
-    case ErrorCode::NotFound: return "Not found";
-    case ErrorCode::MethodNotAllowed: return "Method not allowed";
-    case ErrorCode::EmailTaken: return "Email taken";
-    case ErrorCode::UsernameTaken: return "Username taken";
-    case ErrorCode::Conflict: return "Conflict";
-    case ErrorCode::PayloadTooLarge: return "Payload too large";
-    case ErrorCode::UnsupportedMediaType: return "Unsupported media type";
-    case ErrorCode::ValidationFailed: return "Validation failed";
-    case ErrorCode::RateLimited: return "Too many requests";
-    case ErrorCode::Unavailable: return "Service unavailable";
-    case ErrorCode::Internal: return "Internal error";
+    case ErrorCode::InvalidJson:
+      return "Malformed JSON";
+    case ErrorCode::BadRequest:
+      return "Bad request";
+    case ErrorCode::RequestTimeout:
+      return "Request timeout";
+    case ErrorCode::HeadersTooLarge:
+      return "Request headers too large";
+    case ErrorCode::InvalidCredentials:
+      return "Invalid credentials";
+    case ErrorCode::Unauthorized:
+      return "Unauthorized";
+    case ErrorCode::RefreshTokenInvalid:
+      return "Invalid refresh token";
+    case ErrorCode::RefreshTokenReused:
+      return "Refresh token reused";
+    case ErrorCode::TokenInvalid:
+      return "Invalid token";
+    case ErrorCode::Forbidden:
+      return "Forbidden";
+    case ErrorCode::NotFound:
+      return "Not found";
+    case ErrorCode::MethodNotAllowed:
+      return "Method not allowed";
+    case ErrorCode::EmailTaken:
+      return "Email taken";
+    case ErrorCode::UsernameTaken:
+      return "Username taken";
+    case ErrorCode::Conflict:
+      return "Conflict";
+    case ErrorCode::PayloadTooLarge:
+      return "Payload too large";
+    case ErrorCode::UnsupportedMediaType:
+      return "Unsupported media type";
+    case ErrorCode::ValidationFailed:
+      return "Validation failed";
+    case ErrorCode::RateLimited:
+      return "Too many requests";
+    case ErrorCode::Unavailable:
+      return "Service unavailable";
+    case ErrorCode::Internal:
+      return "Internal error";
   }
   return "Internal error";
 }

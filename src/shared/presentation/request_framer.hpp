@@ -77,8 +77,8 @@ class RequestFramer {
   FramerLimits limits_;
   Phase phase_ = Phase::Idle;
   std::string buffer_;
-  std::size_t pos_ = 0;      // first unconsumed byte of buffer_ (requests start at 0)
-  std::size_t scanned_ = 0;  // how far the search for the end of the head has looked
+  std::size_t pos_ = 0;          // first unconsumed byte of buffer_ (requests start at 0)
+  std::size_t scanned_ = 0;      // how far the search for the end of the head has looked
   std::size_t trailers_at_ = 0;  // where the trailer scan resumes (0: not in the trailers)
 
   // The request being framed.

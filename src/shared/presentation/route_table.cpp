@@ -1,11 +1,12 @@
 #include "shared/presentation/route_table.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <memory>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "shared/core/errors.hpp"
 #include "shared/presentation/http_handler.hpp"
@@ -15,20 +16,28 @@ namespace {
 
 using Pistache::Http::Method;
 
-constexpr Method kMethods[] = {Method::Get, Method::Post, Method::Put, Method::Patch,
+constexpr Method kMethods[] = {Method::Get,    Method::Post,    Method::Put, Method::Patch,
                                Method::Delete, Method::Options, Method::Head};
 
 void addRoute(Pistache::Rest::Router& r, Method m, const std::string& path,
               Pistache::Rest::Route::Handler h) {
   switch (m) {
-    case Method::Get: return Pistache::Rest::Routes::Get(r, path, std::move(h));
-    case Method::Post: return Pistache::Rest::Routes::Post(r, path, std::move(h));
-    case Method::Put: return Pistache::Rest::Routes::Put(r, path, std::move(h));
-    case Method::Patch: return Pistache::Rest::Routes::Patch(r, path, std::move(h));
-    case Method::Delete: return Pistache::Rest::Routes::Delete(r, path, std::move(h));
-    case Method::Options: return Pistache::Rest::Routes::Options(r, path, std::move(h));
-    case Method::Head: return Pistache::Rest::Routes::Head(r, path, std::move(h));
-    default: return;
+    case Method::Get:
+      return Pistache::Rest::Routes::Get(r, path, std::move(h));
+    case Method::Post:
+      return Pistache::Rest::Routes::Post(r, path, std::move(h));
+    case Method::Put:
+      return Pistache::Rest::Routes::Put(r, path, std::move(h));
+    case Method::Patch:
+      return Pistache::Rest::Routes::Patch(r, path, std::move(h));
+    case Method::Delete:
+      return Pistache::Rest::Routes::Delete(r, path, std::move(h));
+    case Method::Options:
+      return Pistache::Rest::Routes::Options(r, path, std::move(h));
+    case Method::Head:
+      return Pistache::Rest::Routes::Head(r, path, std::move(h));
+    default:
+      return;
   }
 }
 
@@ -37,12 +46,12 @@ void logAccess(bool json, const RequestContext& ctx, const char* method, const s
                int status, double seconds) {
   const double ms = seconds * 1000.0;
   if (json) {
-    nlohmann::json line = {{"msg", "request"}, {"request_id", ctx.request_id},
-                           {"method", method}, {"route", route},
-                           {"status", status}, {"duration_ms", ms},
+    nlohmann::json line = {{"msg", "request"},       {"request_id", ctx.request_id},
+                           {"method", method},       {"route", route},
+                           {"status", status},       {"duration_ms", ms},
                            {"client", ctx.client_ip}};
-    spdlog::get("authd.access")->info(
-        line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    spdlog::get("authd.access")
+        ->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     spdlog::info("request {} {} {} {:.2f}ms request_id={} client={}", method, route, status, ms,
                  ctx.request_id, ctx.client_ip);
@@ -90,7 +99,8 @@ void serveGuarded(ServerState& state, const std::string& route, const Handler& h
     } else {
       spdlog::error("request_id={} internal error: {}", ctx.request_id, e.what());
       sendProblem(response, Error{ErrorCode::Internal,
-                                  "Unexpected error; quote request id " + ctx.request_id + ".", {}});
+                                  "Unexpected error; quote request id " + ctx.request_id + ".",
+                                  {}});
     }
   } catch (...) {
     spdlog::error("request_id={} internal error: unknown exception", ctx.request_id);
@@ -132,14 +142,15 @@ Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler ha
       };
       const bool queued = state->hashing_pool->trySubmit([=] {
         if (std::chrono::steady_clock::now() - started > state->hashing_max_wait) {
-          serveGuarded(*state, route, busy("waited too long for a hashing thread"), false,
-                       *request, *writer, started);
+          serveGuarded(*state, route, busy("waited too long for a hashing thread"), false, *request,
+                       *writer, started);
         } else {
           serveGuarded(*state, route, handler, limited, *request, *writer, started);
         }
       });
       if (!queued) {
-        serveGuarded(*state, route, busy("the hashing queue is full"), false, req, *writer, started);
+        serveGuarded(*state, route, busy("the hashing queue is full"), false, req, *writer,
+                     started);
       }
     } else {
       serveGuarded(*state, route, handler, limited, req, response, started);
@@ -191,25 +202,27 @@ void RouteTable::finish() {
   for (const auto& [path, methods] : paths_) {
     std::string allow;
     for (Method m : kMethods) {
-      if (methods.count(m)) allow += std::string(allow.empty() ? "" : ", ") + Pistache::Http::methodString(m);
+      if (methods.count(m))
+        allow += std::string(allow.empty() ? "" : ", ") + Pistache::Http::methodString(m);
     }
     allow_[path] = allow;
     for (Method m : kMethods) {
       if (methods.count(m)) continue;
       addRoute(router_, m, path,
-               guarded(path, [allow](const Pistache::Rest::Request&, Pistache::Http::ResponseWriter& res,
-                                     const RequestContext&) {
+               guarded(path, [allow](const Pistache::Rest::Request&,
+                                     Pistache::Http::ResponseWriter& res, const RequestContext&) {
                  setHeader(res, "Allow", allow);
-                 sendProblem(res, Error{ErrorCode::MethodNotAllowed,
-                                        "This route allows " + allow + ".", {}});
+                 sendProblem(
+                     res,
+                     Error{ErrorCode::MethodNotAllowed, "This route allows " + allow + ".", {}});
                }));
     }
   }
-  router_.addNotFoundHandler(guarded("unmatched", [](const Pistache::Rest::Request&,
-                                                     Pistache::Http::ResponseWriter& res,
-                                                     const RequestContext&) {
-    sendProblem(res, Error{ErrorCode::NotFound, "No route matches this path.", {}});
-  }));
+  router_.addNotFoundHandler(
+      guarded("unmatched", [](const Pistache::Rest::Request&, Pistache::Http::ResponseWriter& res,
+                              const RequestContext&) {
+        sendProblem(res, Error{ErrorCode::NotFound, "No route matches this path.", {}});
+      }));
 }
 
 }  // namespace authd::http

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <pistache/router.h>
+
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -9,8 +11,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <pistache/router.h>
 
 #include "shared/core/token_bucket.hpp"
 #include "shared/presentation/http_support.hpp"
@@ -53,14 +53,24 @@ class RouteTable {
  public:
   RouteTable(Pistache::Rest::Router& router, ServerState& state) : router_(router), state_(state) {}
 
-  void get(const std::string& path, Handler h) { add(Pistache::Http::Method::Get, path, std::move(h)); }
-  void post(const std::string& path, Handler h) { add(Pistache::Http::Method::Post, path, std::move(h)); }
+  void get(const std::string& path, Handler h) {
+    add(Pistache::Http::Method::Get, path, std::move(h));
+  }
+  void post(const std::string& path, Handler h) {
+    add(Pistache::Http::Method::Post, path, std::move(h));
+  }
   void post(const std::string& path, unsigned flags, Handler h) {
     add(Pistache::Http::Method::Post, path, std::move(h), flags);
   }
-  void put(const std::string& path, Handler h) { add(Pistache::Http::Method::Put, path, std::move(h)); }
-  void patch(const std::string& path, Handler h) { add(Pistache::Http::Method::Patch, path, std::move(h)); }
-  void del(const std::string& path, Handler h) { add(Pistache::Http::Method::Delete, path, std::move(h)); }
+  void put(const std::string& path, Handler h) {
+    add(Pistache::Http::Method::Put, path, std::move(h));
+  }
+  void patch(const std::string& path, Handler h) {
+    add(Pistache::Http::Method::Patch, path, std::move(h));
+  }
+  void del(const std::string& path, Handler h) {
+    add(Pistache::Http::Method::Delete, path, std::move(h));
+  }
   void del(const std::string& path, unsigned flags, Handler h) {
     add(Pistache::Http::Method::Delete, path, std::move(h), flags);
   }

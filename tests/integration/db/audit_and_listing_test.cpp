@@ -18,8 +18,9 @@ class AuditAndListingTest : public ::testing::Test {
  protected:
   ud::User add(const std::string& name) {
     clock_.advance(seconds(1));
-    auto u = ud::User::create(Uuid::v7(clock_.now(), random_), *ud::Email::parse(name + "@example.com"),
-                              *ud::Username::parse(name), std::nullopt, "h", clock_.now());
+    auto u =
+        ud::User::create(Uuid::v7(clock_.now(), random_), *ud::Email::parse(name + "@example.com"),
+                         *ud::Username::parse(name), std::nullopt, "h", clock_.now());
     auto tx = uow_.begin();
     EXPECT_THAT(repo_.add(u), IsOk());
     tx->commit();
@@ -48,16 +49,21 @@ TEST_F(AuditAndListingTest, ListsNewestFirstWithKeysetPagesAndPrefix) {
   add("bob");
   add("anna_b");
   auto deleted = add("andy");
-  database_.exec("UPDATE users SET deleted_at = now() WHERE id = '" + deleted.id().toString() + "'");
-  EXPECT_EQ(names(list({10, std::nullopt, std::nullopt})), (std::vector<std::string>{"anna_b", "bob", "ann"}));
+  database_.exec("UPDATE users SET deleted_at = now() WHERE id = '" + deleted.id().toString() +
+                 "'");
+  EXPECT_EQ(names(list({10, std::nullopt, std::nullopt})),
+            (std::vector<std::string>{"anna_b", "bob", "ann"}));
   auto page = list({2, std::nullopt, std::nullopt});
   ASSERT_EQ(page.size(), 2u);
-  auto rest = list({2, std::nullopt, ua::PageKey{page.back().state().created_at, page.back().id()}});
+  auto rest =
+      list({2, std::nullopt, ua::PageKey{page.back().state().created_at, page.back().id()}});
   EXPECT_EQ(names(rest), std::vector<std::string>{"ann"});
-  EXPECT_EQ(names(list({10, std::string("an"), std::nullopt})), (std::vector<std::string>{"anna_b", "ann"}));
+  EXPECT_EQ(names(list({10, std::string("an"), std::nullopt})),
+            (std::vector<std::string>{"anna_b", "ann"}));
   // LIKE wildcards in the prefix are literals.
   EXPECT_TRUE(list({10, std::string("a%"), std::nullopt}).empty());
-  EXPECT_EQ(names(list({10, std::string("anna_"), std::nullopt})), std::vector<std::string>{"anna_b"});
+  EXPECT_EQ(names(list({10, std::string("anna_"), std::nullopt})),
+            std::vector<std::string>{"anna_b"});
   // Matches the email too.
   EXPECT_EQ(names(list({10, std::string("bob@"), std::nullopt})), std::vector<std::string>{"bob"});
 }
@@ -66,7 +72,8 @@ TEST_F(AuditAndListingTest, EventsAreStoredInTheCallersTransactionAndListedNewes
   auto user = add("eve");
   {
     auto tx = uow_.begin();
-    log_.record({Uuid::v7(clock_.now(), random_), user.id(), ua::AuditEventType::Registered, clock_.now(), "1.2.3.4", "ua"});
+    log_.record({Uuid::v7(clock_.now(), random_), user.id(), ua::AuditEventType::Registered,
+                 clock_.now(), "1.2.3.4", "ua"});
   }  // rolled back: the event goes with it
   for (auto type : {ua::AuditEventType::Registered, ua::AuditEventType::LoginFailed,
                     ua::AuditEventType::LoginSucceeded}) {
@@ -77,7 +84,8 @@ TEST_F(AuditAndListingTest, EventsAreStoredInTheCallersTransactionAndListedNewes
   }
   {
     auto tx = uow_.begin();
-    log_.record({Uuid::v7(clock_.now(), random_), std::nullopt, ua::AuditEventType::LoginFailed, clock_.now(), "", ""});
+    log_.record({Uuid::v7(clock_.now(), random_), std::nullopt, ua::AuditEventType::LoginFailed,
+                 clock_.now(), "", ""});
     tx->commit();
   }
   auto tx = uow_.begin();

@@ -1,8 +1,8 @@
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
@@ -58,7 +58,8 @@ TEST_F(LoginThrottleTest, ResetForgetsOnlyThatIdentifier) {
 
 TEST_F(LoginThrottleTest, StoresOnlyAKeyedDigestOfTheIdentifier) {
   count("alice@example.com", t0_);
-  EXPECT_EQ(database_.exec("SELECT 1 FROM login_failures WHERE identifier_digest LIKE '%alice%'"), 0u);
+  EXPECT_EQ(database_.exec("SELECT 1 FROM login_failures WHERE identifier_digest LIKE '%alice%'"),
+            0u);
   EXPECT_EQ(database_.exec("SELECT 1 FROM login_failures WHERE identifier_digest = '" +
                            throttle_.digestOf("alice@example.com") + "'"),
             1u);

@@ -2,9 +2,9 @@
 
 #include "fakes/fakes.hpp"
 #include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
-#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/auth/infrastructure/mail/outbox_worker.hpp"
 #include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/users/infrastructure/persistence/odb_user_repository.hpp"
 #include "matchers.hpp"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
@@ -14,8 +14,8 @@ namespace authd::testing {
 namespace {
 
 using auth::application::Mail;
-using keys::infrastructure::MasterKey;
 using auth::infrastructure::OdbMailOutbox;
+using keys::infrastructure::MasterKey;
 using std::chrono::seconds;
 
 // A Mailer double that answers from a script and records what it was asked to send.
@@ -65,11 +65,14 @@ TEST_F(MailOutboxTest, MailExistsOnlyWhenItsTransactionCommits) {
 
 TEST_F(MailOutboxTest, ContentIsSealedAtRestAndWipedOnceSent) {
   enqueue(mail_);
-  EXPECT_EQ(database_.exec("SELECT 1 FROM mail_outbox WHERE sealed_content LIKE '%SECRET123%'"), 0u);
+  EXPECT_EQ(database_.exec("SELECT 1 FROM mail_outbox WHERE sealed_content LIKE '%SECRET123%'"),
+            0u);
   auto claimed = outbox_.claim(10, seconds(60));
   ASSERT_EQ(claimed.size(), 1u);
   outbox_.markSent(claimed[0].id);
-  EXPECT_EQ(database_.exec("SELECT 1 FROM mail_outbox WHERE sent_at IS NOT NULL AND sealed_content = ''"), 1u);
+  EXPECT_EQ(
+      database_.exec("SELECT 1 FROM mail_outbox WHERE sent_at IS NOT NULL AND sealed_content = ''"),
+      1u);
   clock_.advance(seconds(3600));
   EXPECT_TRUE(outbox_.claim(10, seconds(60)).empty());
 }
@@ -123,13 +126,16 @@ TEST(AccountTokenRepositoryTest, StoresDigestsFindsLocksAndEndsTokens) {
   FakeRandomSource random;
   users::infrastructure::OdbUserRepository users(database.db());
   auth::infrastructure::OdbAccountTokenRepository tokens(database.db());
-  auto user = users::domain::User::create(Uuid::v7(clock.now(), random),
-                                          *users::domain::Email::parse("t@example.com"),
-                                          *users::domain::Username::parse("tok"), std::nullopt, "h",
-                                          clock.now());
-  auth::domain::AccountToken t{Uuid::v7(clock.now(), random), user.id(),
-                               auth::domain::AccountTokenKind::VerifyEmail, Bytes(32, 7),
-                               clock.now(), clock.now() + seconds(60), std::nullopt};
+  auto user = users::domain::User::create(
+      Uuid::v7(clock.now(), random), *users::domain::Email::parse("t@example.com"),
+      *users::domain::Username::parse("tok"), std::nullopt, "h", clock.now());
+  auth::domain::AccountToken t{Uuid::v7(clock.now(), random),
+                               user.id(),
+                               auth::domain::AccountTokenKind::VerifyEmail,
+                               Bytes(32, 7),
+                               clock.now(),
+                               clock.now() + seconds(60),
+                               std::nullopt};
   {
     auto tx = uow.begin();
     ASSERT_THAT(users.add(user), IsOk());
@@ -149,7 +155,11 @@ TEST(AccountTokenRepositoryTest, StoresDigestsFindsLocksAndEndsTokens) {
   }
   auto tx = uow.begin();
   EXPECT_TRUE(tokens.findByDigestForUpdate(Bytes(32, 7))->used_at.has_value());
-  EXPECT_EQ(database.exec("SELECT 1 FROM account_tokens WHERE digest = '" + std::string("0707070707070707070707070707070707070707070707070707070707070707") + "'"), 1u);
+  EXPECT_EQ(
+      database.exec(
+          "SELECT 1 FROM account_tokens WHERE digest = '" +
+          std::string("0707070707070707070707070707070707070707070707070707070707070707") + "'"),
+      1u);
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
+#include "shared/infrastructure/migration_runner.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
 #include "matchers.hpp"
-#include "shared/infrastructure/migration_runner.hpp"
 #include "test_database.hpp"
 
 namespace authd::testing {
@@ -57,8 +58,8 @@ TEST(MigrationRunnerTest, RefusesAnEditedAppliedFileAndAppliesNothing) {
 
 TEST(MigrationRunnerTest, FailingMigrationLeavesNoTrace) {
   TestDatabase database(false);
-  auto bad = migrationsFrom({{"0001_a.sql", "CREATE TABLE a (x INT);"},
-                             {"0002_bad.sql", "CREATE TABLE oops (;"}});
+  auto bad = migrationsFrom(
+      {{"0001_a.sql", "CREATE TABLE a (x INT);"}, {"0002_bad.sql", "CREATE TABLE oops (;"}});
   EXPECT_ANY_THROW((void)MigrationRunner(database.db(), bad).apply());
   EXPECT_EQ(database.exec("SELECT 1 FROM pg_tables WHERE tablename = 'a'"), 0u);
 }

@@ -94,9 +94,13 @@ TEST(ServerSecretStoreTest, CreatesOnceThenReturnsTheStoredValueSealed) {
   auto master = MasterKey::developmentKey();
   OdbServerSecretStore store(database.db(), master, random, clock);
   int made = 0;
-  const auto make = [&] { ++made; return Bytes(32, 0xAB); };
+  const auto make = [&] {
+    ++made;
+    return Bytes(32, 0xAB);
+  };
   EXPECT_EQ(store.loadOrCreate("refresh_token_digest", make), Bytes(32, 0xAB));
-  EXPECT_EQ(store.loadOrCreate("refresh_token_digest", [] { return Bytes(32, 1); }), Bytes(32, 0xAB));
+  EXPECT_EQ(store.loadOrCreate("refresh_token_digest", [] { return Bytes(32, 1); }),
+            Bytes(32, 0xAB));
   EXPECT_EQ(made, 1);
   EXPECT_EQ(database.exec("SELECT 1 FROM server_secrets WHERE sealed_value LIKE '%q6ur%'"), 0u);
   auto other = *MasterKey::fromBase64(kOtherKey);

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 #include <odb/pgsql/exceptions.hxx>
 
@@ -42,10 +43,10 @@ class UserRepositoryTest : public ::testing::Test {
 };
 
 TEST_F(UserRepositoryTest, RoundTripsEveryField) {
-  auto user = ud::User::create(Uuid::v7(clock_.now(), random_), *ud::Email::parse("a@example.com"),
-                               *ud::Username::parse("alice"), std::string("Ada \"L\" \xC3\xA9"),
-                               "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
-                               clock_.now());
+  auto user =
+      ud::User::create(Uuid::v7(clock_.now(), random_), *ud::Email::parse("a@example.com"),
+                       *ud::Username::parse("alice"), std::string("Ada \"L\" \xC3\xA9"),
+                       "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", clock_.now());
   user.openSession(ud::Session::open(Uuid::v7(clock_.now(), random_), Bytes(32, 0xEE),
                                      clock_.now() + microseconds(1), policy_, "agent/1", "::1"),
                    clock_.now(), policy_);
@@ -192,19 +193,26 @@ TEST_F(UserRepositoryTest, OrdinaryUpdatesLeaveUserRolesAloneAndRoleChangesKeepB
   ASSERT_THAT(add(user), IsOk());
   const std::string id = user.id().toString();
   // xmin is PostgreSQL's row version: it changes whenever a row is rewritten.
-  database_.exec("CREATE TABLE snap AS SELECT role, xmin::text AS x FROM user_roles WHERE user_id = '" + id + "'");
+  database_.exec(
+      "CREATE TABLE snap AS SELECT role, xmin::text AS x FROM user_roles WHERE user_id = '" + id +
+      "'");
   auto loaded = *byId(user.id());
-  loaded.openSession(ud::Session::open(Uuid::v7(clock_.now(), random_), Bytes(32, 3), clock_.now(), policy_, "", ""),
+  loaded.openSession(ud::Session::open(Uuid::v7(clock_.now(), random_), Bytes(32, 3), clock_.now(),
+                                       policy_, "", ""),
                      clock_.now(), policy_);
   {
     auto tx = uow_.begin();
     ASSERT_THAT(repo_.update(loaded), IsOk());
     tx->commit();
   }
-  EXPECT_EQ(database_.exec("SELECT 1 FROM user_roles u JOIN snap s ON u.role = s.role AND u.xmin::text = s.x "
-                           "WHERE u.user_id = '" + id + "'"),
+  EXPECT_EQ(database_.exec(
+                "SELECT 1 FROM user_roles u JOIN snap s ON u.role = s.role AND u.xmin::text = s.x "
+                "WHERE u.user_id = '" +
+                id + "'"),
             1u);
-  EXPECT_EQ(database_.exec("SELECT 1 FROM users WHERE id = '" + id + "' AND role_names = '[\"user\"]'::jsonb"), 1u);
+  EXPECT_EQ(database_.exec("SELECT 1 FROM users WHERE id = '" + id +
+                           "' AND role_names = '[\"user\"]'::jsonb"),
+            1u);
   loaded = *byId(user.id());
   loaded.grantRole("admin", clock_.now());
   {

@@ -53,8 +53,7 @@ void refuseLikePostgres(std::string_view column, std::string_view value) {
 
 class InMemoryUnitOfWork::Tx final : public Transaction {
  public:
-  Tx(InMemoryUnitOfWork& uow)
-      : uow_(uow), lock_(uow.db_.mutex), snapshot_(uow.db_.tables) {}
+  Tx(InMemoryUnitOfWork& uow) : uow_(uow), lock_(uow.db_.mutex), snapshot_(uow.db_.tables) {}
   ~Tx() override {
     if (!committed_) uow_.db_.tables = std::move(snapshot_);
   }

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "features/auth/application/ports/account_tokens.hpp"
-#include "features/auth/domain/account_token.hpp"
 #include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/mail.hpp"
+#include "features/auth/domain/account_token.hpp"
 #include "features/users/application/ports/audit_log.hpp"
 #include "features/users/domain/user.hpp"
 #include "shared/core/unit_of_work.hpp"

@@ -87,7 +87,8 @@ std::vector<User> InMemoryUserRepository::list(const users::application::UserLis
     const auto ta = a.state().created_at, tb = b.state().created_at;
     return ta != tb ? ta > tb : b.id() < a.id();
   });
-  if (out.size() > q.limit) out.erase(out.begin() + static_cast<std::ptrdiff_t>(q.limit), out.end());
+  if (out.size() > q.limit)
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(q.limit), out.end());
   return out;
 }
 
@@ -157,9 +158,8 @@ std::vector<users::application::AuditEvent> InMemoryAuditLog::listForUser(
     if (cursor && !(e.at < cursor->at || (e.at == cursor->at && e.id < cursor->id))) continue;
     out.push_back(e);
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.at != b.at ? a.at > b.at : b.id < a.id;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.at != b.at ? a.at > b.at : b.id < a.id; });
   if (out.size() > limit) out.erase(out.begin() + static_cast<std::ptrdiff_t>(limit), out.end());
   return out;
 }

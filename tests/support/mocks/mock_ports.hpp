@@ -8,10 +8,10 @@
 #include "features/auth/application/ports/account_tokens.hpp"
 #include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/mail.hpp"
-#include "features/keys/application/ports/public_key_source.hpp"
-#include "features/users/application/ports/audit_log.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/ports/refresh_token_hasher.hpp"
+#include "features/keys/application/ports/public_key_source.hpp"
+#include "features/users/application/ports/audit_log.hpp"
 #include "features/users/application/ports/user_repository.hpp"
 #include "shared/core/unit_of_work.hpp"
 
@@ -24,8 +24,7 @@ class MockUserRepository : public users::application::UserRepository {
   MOCK_METHOD(std::optional<users::domain::User>, findById, (const Uuid&), (override));
   MOCK_METHOD(std::optional<users::domain::User>, findByIdForUpdate, (const Uuid&), (override));
   MOCK_METHOD(std::optional<users::domain::User>, findByEmail, (const std::string&), (override));
-  MOCK_METHOD(std::optional<users::domain::User>, findByUsername, (const std::string&),
-              (override));
+  MOCK_METHOD(std::optional<users::domain::User>, findByUsername, (const std::string&), (override));
   MOCK_METHOD(std::vector<users::domain::User>, list, (const users::application::UserListQuery&),
               (override));
   MOCK_METHOD(bool, emailExists, (const std::string&), (override));
@@ -57,9 +56,11 @@ class MockAccountTokenRepository : public auth::application::AccountTokenReposit
   MockAccountTokenRepository();
   ~MockAccountTokenRepository() override;
   MOCK_METHOD(void, add, (const auth::domain::AccountToken&), (override));
-  MOCK_METHOD(std::optional<auth::domain::AccountToken>, findByDigestForUpdate, (const Bytes&), (override));
+  MOCK_METHOD(std::optional<auth::domain::AccountToken>, findByDigestForUpdate, (const Bytes&),
+              (override));
   MOCK_METHOD(void, markUsed, (const Uuid&, Timestamp), (override));
-  MOCK_METHOD(void, invalidateUnused, (const Uuid&, auth::domain::AccountTokenKind, Timestamp), (override));
+  MOCK_METHOD(void, invalidateUnused, (const Uuid&, auth::domain::AccountTokenKind, Timestamp),
+              (override));
 };
 
 class MockResetRequestQueue : public auth::application::ResetRequestQueue {
@@ -83,7 +84,8 @@ class MockMailTemplates : public auth::application::MailTemplates {
   MockMailTemplates();
   ~MockMailTemplates() override;
   MOCK_METHOD(auth::application::Mail, render,
-              (auth::domain::AccountTokenKind, const std::string&, const std::string&, const std::string&),
+              (auth::domain::AccountTokenKind, const std::string&, const std::string&,
+               const std::string&),
               (const, override));
 };
 

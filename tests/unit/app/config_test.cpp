@@ -1,16 +1,15 @@
 // loadConfig: every AUTH_* variable, its default and its checks.
 
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
 #include <map>
 #include <string>
 #include <thread>
 
-#include <gtest/gtest.h>
-
-#include "app/config.hpp"
-
 namespace authd {
 namespace {
-
 
 app::Getenv envOf(std::map<std::string, std::string> vars) {
   return [vars](const char* name) -> std::optional<std::string> {
@@ -37,7 +36,8 @@ TEST(ConfigTest, AbuseLimitsAndKeySettingsHaveTheContractDefaultsAndCanBeChanged
   EXPECT_EQ(defaults.login_max_fails, 5);
   EXPECT_EQ(defaults.login_window, Seconds(900));
   EXPECT_EQ(defaults.rate_limit_per_ip, 60);
-  EXPECT_EQ(defaults.hash_concurrency, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  EXPECT_EQ(defaults.hash_concurrency,
+            static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   EXPECT_EQ(defaults.sessions.idle_ttl, Seconds(1209600));
   EXPECT_EQ(defaults.key_reload_interval, Seconds(60));
   const auto c = app::loadConfig(envOf({{"AUTH_DATABASE_URL", "postgresql://x/y"},
@@ -81,19 +81,23 @@ TEST(ConfigTest, HttpLimitsDefaultFromTheHashWaitAndMustOutlastIt) {
   ASSERT_EQ(defaults.trusted_proxies.size(), 2u);
   EXPECT_TRUE(defaults.trusted_proxies[0].contains("127.0.0.1"));
   EXPECT_TRUE(defaults.trusted_proxies[1].contains("::1"));
-  const auto slow = app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_HASH_WAIT_MS", "7500"}}));
+  const auto slow =
+      app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_HASH_WAIT_MS", "7500"}}));
   EXPECT_EQ(slow.http_header_timeout_s, 13);
   try {
-    app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_HASH_WAIT_MS", "6000"},
+    app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"},
+                           {"AUTH_HASH_WAIT_MS", "6000"},
                            {"AUTH_HTTP_HEADER_TIMEOUT", "10"}}));
     FAIL() << "accepted a header timeout shorter than the hash wait plus 5 s";
   } catch (const app::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("AUTH_HTTP_HEADER_TIMEOUT"), std::string::npos);
   }
-  EXPECT_THROW(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_TRUSTED_PROXIES", "10.0.0.0/99"}})),
-               app::ConfigError);
-  EXPECT_THROW(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_HTTP_MAX_REQUEST_BYTES", "1000"}})),
-               app::ConfigError);
+  EXPECT_THROW(
+      app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_TRUSTED_PROXIES", "10.0.0.0/99"}})),
+      app::ConfigError);
+  EXPECT_THROW(
+      app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_HTTP_MAX_REQUEST_BYTES", "1000"}})),
+      app::ConfigError);
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 namespace authd::users::domain {
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool isSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && isSpace(s.front())) s.remove_prefix(1);
@@ -16,7 +18,6 @@ std::string_view trim(std::string_view s) {
 tl::unexpected<Error> bad(std::string_view field, const char* code, std::string message) {
   return validationFailed({FieldError{std::string(field), code, std::move(message)}});
 }
-
 
 }  // namespace
 
@@ -48,7 +49,8 @@ Result<Email> Email::parse(std::string_view raw, std::string_view field) {
   bool labels_ok = dot != std::string_view::npos && domain.front() != '.' && domain.back() != '.' &&
                    domain.find("..") == std::string_view::npos;
   if (!labels_ok) {
-    return bad(field, "invalid_format", "Email domain must contain a dot between non-empty labels.");
+    return bad(field, "invalid_format",
+               "Email domain must contain a dot between non-empty labels.");
   }
   return Email(std::move(v));
 }
@@ -58,8 +60,8 @@ Result<Username> Username::parse(std::string_view raw, std::string_view field) {
   if (v.size() < 3) return bad(field, "too_short", "Username must be at least 3 characters.");
   if (v.size() > 32) return bad(field, "too_long", "Username must be at most 32 characters.");
   for (char c : v) {
-    const bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                         c == '.' || c == '-';
+    const bool allowed =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
     if (!allowed) {
       return bad(field, "invalid_format", "Username may contain only a-z, 0-9, '_', '.' and '-'.");
     }
@@ -82,8 +84,8 @@ Result<std::optional<std::string>> parseDisplayName(std::string_view raw, std::s
 bool isValidRoleName(std::string_view name) {
   if (name.empty() || name.size() > 32 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
   for (char c : name) {
-    const bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                         c == '.' || c == '-';
+    const bool allowed =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
     if (!allowed) return false;
   }
   return true;

@@ -41,7 +41,7 @@ class Username {
 // Optional display name: trimmed, at most 64 code points, no control characters. An empty
 // string after trimming means "no display name" (nullopt).
 Result<std::optional<std::string>> parseDisplayName(std::string_view raw,
-                                                     std::string_view field = "display_name");
+                                                    std::string_view field = "display_name");
 
 // Role names: 1 to 32 characters of a-z 0-9 _ . -, starting with a letter.
 bool isValidRoleName(std::string_view name);

@@ -27,8 +27,8 @@ struct SessionPolicy {
 
 struct RefreshAttempt {
   std::uint32_t generation = 0;  // generation carried by the presented token
-  Bytes digest_at_current;       // digest of the presented secret advanced to the current generation
-  Bytes next_digest;             // digest of the successor of that secret (used when rotating)
+  Bytes digest_at_current;  // digest of the presented secret advanced to the current generation
+  Bytes next_digest;        // digest of the successor of that secret (used when rotating)
 };
 
 enum class RefreshOutcome {
@@ -46,8 +46,8 @@ class Session {
     Bytes token_digest;  // digest of the current generation's secret
     Timestamp created_at;
     Timestamp last_used_at;
-    Timestamp expires_at;                  // absolute expiry, never extended
-    std::optional<Timestamp> rotated_at;   // when the current generation replaced the previous
+    Timestamp expires_at;                 // absolute expiry, never extended
+    std::optional<Timestamp> rotated_at;  // when the current generation replaced the previous
     std::string user_agent;
     std::string ip;
   };

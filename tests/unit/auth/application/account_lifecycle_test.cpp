@@ -1,26 +1,29 @@
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
+
 #include "features/auth/application/use_cases/login_user.hpp"
 #include "use_case_fixture.hpp"
 
 namespace authd::testing {
 namespace {
 
-using ::testing::_;
-using ::testing::Return;
 using auth::domain::AccountToken;
 using auth::domain::AccountTokenKind;
-using users::application::AuditEventType;
 using std::chrono::seconds;
+using ::testing::_;
+using ::testing::Return;
+using users::application::AuditEventType;
 
 // Ports backed by small in-memory tables so tokens can be followed from mail to redemption.
 class AccountLifecycleTest : public AuthUseCaseTest {
  protected:
   AccountLifecycleTest() {
     delegateTo(queue_, fake_queue_);
-    ON_CALL(templates_, render).WillByDefault([](AccountTokenKind, const std::string& to,
-                                                 const std::string& name, const std::string& token) {
-      return auth::application::Mail{to, "subject for " + name, "token=" + token, "<a>" + token + "</a>"};
-    });
+    ON_CALL(templates_, render)
+        .WillByDefault([](AccountTokenKind, const std::string& to, const std::string& name,
+                          const std::string& token) {
+          return auth::application::Mail{to, "subject for " + name, "token=" + token,
+                                         "<a>" + token + "</a>"};
+        });
   }
   // The token inside the last mail.
   std::string lastToken() const { return mails().back().text.substr(6); }
@@ -37,8 +40,8 @@ class AccountLifecycleTest : public AuthUseCaseTest {
   NiceMock<MockMailTemplates> templates_;
   InMemoryResetRequestQueue fake_queue_{db_};
   NiceMock<MockResetRequestQueue> queue_;  // delegates to fake_queue_
-  auth::application::LifecycleDeps deps_{uow_, users_, account_tokens_, outbox_, templates_,
-                                         refresh_hasher_, audit_, clock_, random_};
+  auth::application::LifecycleDeps deps_{
+      uow_, users_, account_tokens_, outbox_, templates_, refresh_hasher_, audit_, clock_, random_};
   users::domain::PasswordPolicy policy_list_{{"password123"}};
   auth::application::RequestEmailVerification request_verification_{deps_};
   auth::application::VerifyEmail verify_{deps_};
@@ -82,7 +85,8 @@ TEST_F(AccountLifecycleTest, ExpiredUnknownMalformedOrWrongKindTokensAreInvalid)
   const std::string token = lastToken();
   EXPECT_THAT(verify_.execute("not base64 !", {}), HasError(ErrorCode::TokenInvalid));
   EXPECT_THAT(verify_.execute(std::string(43, 'A'), {}), HasError(ErrorCode::TokenInvalid));
-  EXPECT_THAT(confirm_.execute(token, "a fine new password", {}), HasError(ErrorCode::TokenInvalid));
+  EXPECT_THAT(confirm_.execute(token, "a fine new password", {}),
+              HasError(ErrorCode::TokenInvalid));
   clock_.advance(seconds(24 * 3600));
   EXPECT_THAT(verify_.execute(token, {}), HasError(ErrorCode::TokenInvalid));
   EXPECT_FALSE(stored_->state().email_verified);
@@ -117,17 +121,20 @@ TEST_F(AccountLifecycleTest, ProcessingMailsOnlyExistingAccounts) {
 TEST_F(AccountLifecycleTest, ConfirmSetsThePasswordRevokesEverySessionAndIsSingleUse) {
   seedUser();
   auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_};
-  ASSERT_THAT(login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}), IsOk());
+  ASSERT_THAT(login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}),
+              IsOk());
   (void)request_reset_.execute("alice@example.com");
   process_.execute();
   const std::string token = lastToken();
-  EXPECT_CALL(hasher_, hash(std::string_view("a fine new password"))).WillOnce(Return(std::string("$new")));
+  EXPECT_CALL(hasher_, hash(std::string_view("a fine new password")))
+      .WillOnce(Return(std::string("$new")));
   events_.clear();
   ASSERT_THAT(confirm_.execute(token, "a fine new password", {}), IsOk());
   EXPECT_EQ(stored_->passwordHash(), "$new");
   EXPECT_TRUE(stored_->sessions().empty());
   EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::PasswordReset});
-  EXPECT_THAT(confirm_.execute(token, "another new password", {}), HasError(ErrorCode::TokenInvalid));
+  EXPECT_THAT(confirm_.execute(token, "another new password", {}),
+              HasError(ErrorCode::TokenInvalid));
 }
 
 TEST_F(AccountLifecycleTest, ConfirmChecksThePolicyAndKeepsTheTokenUsable) {
@@ -146,7 +153,8 @@ TEST_F(AccountLifecycleTest, ResetTokenExpiresAfterAnHour) {
   (void)request_reset_.execute("alice@example.com");
   process_.execute();
   clock_.advance(seconds(3600));
-  EXPECT_THAT(confirm_.execute(lastToken(), "a fine new password", {}), HasError(ErrorCode::TokenInvalid));
+  EXPECT_THAT(confirm_.execute(lastToken(), "a fine new password", {}),
+              HasError(ErrorCode::TokenInvalid));
 }
 
 TEST_F(AccountLifecycleTest, VerifyEmailRetriesALostRace) {
@@ -161,7 +169,8 @@ TEST_F(AccountLifecycleTest, ConfirmPasswordResetRetriesALostRace) {
   seedUser();
   (void)request_reset_.execute("alice@example.com");
   process_.execute();
-  EXPECT_CALL(hasher_, hash(std::string_view("a fine new password"))).WillOnce(Return(std::string("$new")));
+  EXPECT_CALL(hasher_, hash(std::string_view("a fine new password")))
+      .WillOnce(Return(std::string("$new")));
   loseNextUpdate(users_, fake_users_);
   ASSERT_THAT(confirm_.execute(lastToken(), "a fine new password", {}), IsOk());
   EXPECT_EQ(stored_->passwordHash(), "$new");

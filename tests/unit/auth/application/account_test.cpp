@@ -1,4 +1,5 @@
 #include "features/auth/application/use_cases/account.hpp"
+
 #include "features/auth/application/use_cases/login_user.hpp"
 #include "features/auth/application/use_cases/register_user.hpp"
 #include "use_case_fixture.hpp"
@@ -6,10 +7,10 @@
 namespace authd::testing {
 namespace {
 
+using std::chrono::seconds;
 using ::testing::_;
 using ::testing::Return;
 using users::application::AuditEventType;
-using std::chrono::seconds;
 
 class AccountTest : public AuthUseCaseTest {
  protected:
@@ -20,8 +21,11 @@ class AccountTest : public AuthUseCaseTest {
 
 TEST_F(AccountTest, ChangePasswordKeepsOnlyTheCallersSession) {
   auto tokens = loginTimes(3);
-  EXPECT_CALL(hasher_, hash(std::string_view("a brand new secret"))).WillOnce(Return(std::string("$new")));
-  ASSERT_THAT(change_.execute({stored_->id(), sessionOf(tokens[1]), kPassword, "a brand new secret", {}}), IsOk());
+  EXPECT_CALL(hasher_, hash(std::string_view("a brand new secret")))
+      .WillOnce(Return(std::string("$new")));
+  ASSERT_THAT(
+      change_.execute({stored_->id(), sessionOf(tokens[1]), kPassword, "a brand new secret", {}}),
+      IsOk());
   EXPECT_EQ(stored_->passwordHash(), "$new");
   ASSERT_EQ(stored_->sessions().size(), 1u);
   EXPECT_EQ(stored_->sessions()[0].id(), sessionOf(tokens[1]));
@@ -32,8 +36,9 @@ TEST_F(AccountTest, WrongCurrentPasswordIsInvalidCredentialsAndAFailedLogin) {
   auto tokens = loginTimes(1);
   EXPECT_CALL(hasher_, hash).Times(0);
   EXPECT_CALL(users_, update).Times(0);
-  EXPECT_THAT(change_.execute({stored_->id(), sessionOf(tokens[0]), "wrong one", "a brand new secret", {}}),
-              HasError(ErrorCode::InvalidCredentials));
+  EXPECT_THAT(
+      change_.execute({stored_->id(), sessionOf(tokens[0]), "wrong one", "a brand new secret", {}}),
+      HasError(ErrorCode::InvalidCredentials));
   EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::LoginFailed});
 }
 
@@ -78,10 +83,11 @@ TEST_F(AccountTest, ListEventsPagesNewestFirst) {
   EXPECT_EQ(page->events.size(), 2u);
   ASSERT_TRUE(page->next_cursor.has_value());
   EXPECT_CALL(audit_log_, listForUser(_, ::testing::Ne(std::nullopt), 3u))
-      .WillOnce([&](const Uuid&, const std::optional<users::application::EventCursor>& c, std::size_t) {
-        EXPECT_EQ(c->id, all[1].id);
-        return std::vector<users::application::AuditEvent>{all[2]};
-      });
+      .WillOnce(
+          [&](const Uuid&, const std::optional<users::application::EventCursor>& c, std::size_t) {
+            EXPECT_EQ(c->id, all[1].id);
+            return std::vector<users::application::AuditEvent>{all[2]};
+          });
   auto next = list.execute(Uuid(), std::string("2"), page->next_cursor);
   ASSERT_THAT(next, IsOk());
   EXPECT_EQ(next->events.size(), 1u);
@@ -90,10 +96,14 @@ TEST_F(AccountTest, ListEventsPagesNewestFirst) {
 
 TEST_F(AccountTest, ListEventsRejectsBadLimitAndCursor) {
   auth::application::ListEvents list(uow_, audit_log_);
-  EXPECT_THAT(list.execute(Uuid(), std::string("0"), std::nullopt), HasError(ErrorCode::ValidationFailed));
-  EXPECT_THAT(list.execute(Uuid(), std::string("101"), std::nullopt), HasError(ErrorCode::ValidationFailed));
-  EXPECT_THAT(list.execute(Uuid(), std::string("ten"), std::nullopt), HasError(ErrorCode::ValidationFailed));
-  EXPECT_THAT(list.execute(Uuid(), std::nullopt, std::string("%%%")), HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute(Uuid(), std::string("0"), std::nullopt),
+              HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute(Uuid(), std::string("101"), std::nullopt),
+              HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute(Uuid(), std::string("ten"), std::nullopt),
+              HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute(Uuid(), std::nullopt, std::string("%%%")),
+              HasError(ErrorCode::ValidationFailed));
 }
 
 TEST_F(AccountTest, RegisterLoginAndReuseAreAudited) {
@@ -115,8 +125,9 @@ TEST_F(AccountTest, ChangePasswordRetriesALostRace) {
   auto tokens = loginTimes(2);
   loseNextUpdate(users_, fake_users_);
   const int commits = commits_;
-  ASSERT_THAT(change_.execute({stored_->id(), sessionOf(tokens[0]), kPassword, "a brand new secret", {}}),
-              IsOk());
+  ASSERT_THAT(
+      change_.execute({stored_->id(), sessionOf(tokens[0]), kPassword, "a brand new secret", {}}),
+      IsOk());
   EXPECT_EQ(commits_, commits + 1);  // the lost attempt rolled back, the retry committed
   EXPECT_EQ(stored_->sessions().size(), 1u);
   EXPECT_EQ(eventTypes().back(), AuditEventType::PasswordChanged);

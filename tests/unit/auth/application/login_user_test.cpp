@@ -15,7 +15,8 @@ class LoginUserTest : public AuthUseCaseTest {
 
 TEST_F(LoginUserTest, OpensANewSessionByEmailIgnoringCase) {
   seedUser();
-  auto result = login_.execute({std::string(" ALICE@example.com "), std::nullopt, kPassword, {"ua", "1.2.3.4"}});
+  auto result = login_.execute(
+      {std::string(" ALICE@example.com "), std::nullopt, kPassword, {"ua", "1.2.3.4"}});
   ASSERT_THAT(result, IsOk());
   ASSERT_EQ(stored_->sessions().size(), 1u);
   EXPECT_EQ(stored_->version(), 2u);
@@ -32,7 +33,8 @@ TEST_F(LoginUserTest, WrongPasswordIsInvalidCredentialsAfterOneVerification) {
   seedUser();
   EXPECT_CALL(hasher_, verify(std::string(kHash), std::string_view("wrong password"))).Times(1);
   EXPECT_CALL(users_, update).Times(0);
-  auto result = login_.execute({std::string("alice@example.com"), std::nullopt, "wrong password", {}});
+  auto result =
+      login_.execute({std::string("alice@example.com"), std::nullopt, "wrong password", {}});
   EXPECT_THAT(result, HasError(ErrorCode::InvalidCredentials));
 }
 
@@ -118,10 +120,12 @@ TEST_F(LoginUserTest, SixthAttemptInTheWindowIsRateLimitedEvenWithTheRightPasswo
 
 TEST_F(LoginUserTest, UnknownIdentifierIsLockedOutTheSameWay) {
   seedUser();
-  auth::application::LoginUser strict{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_,
-                                      {2, Seconds(60)}};
-  EXPECT_THAT(strict.execute(attempt("nobody@example.com", "x1")), HasError(ErrorCode::InvalidCredentials));
-  EXPECT_THAT(strict.execute(attempt("nobody@example.com", "x2")), HasError(ErrorCode::InvalidCredentials));
+  auth::application::LoginUser strict{uow_,   users_, hasher_,   tokens_,
+                                      audit_, clock_, throttle_, {2, Seconds(60)}};
+  EXPECT_THAT(strict.execute(attempt("nobody@example.com", "x1")),
+              HasError(ErrorCode::InvalidCredentials));
+  EXPECT_THAT(strict.execute(attempt("nobody@example.com", "x2")),
+              HasError(ErrorCode::InvalidCredentials));
   auto locked = strict.execute(attempt("nobody@example.com", "x3"));
   ASSERT_THAT(locked, HasError(ErrorCode::RateLimited));
   EXPECT_EQ(locked.error().retry_after, 60);
@@ -140,15 +144,16 @@ TEST_F(LoginUserTest, SuccessResetsTheCountAndAnExpiredWindowStartsAfresh) {
     EXPECT_THAT(login_.execute(attempt("alice@example.com", "wrong password")),
                 HasError(ErrorCode::InvalidCredentials));
   }
-  EXPECT_THAT(login_.execute(attempt("alice@example.com", kPassword)), HasError(ErrorCode::RateLimited));
+  EXPECT_THAT(login_.execute(attempt("alice@example.com", kPassword)),
+              HasError(ErrorCode::RateLimited));
   clock_.advance(std::chrono::seconds(900));
   EXPECT_THAT(login_.execute(attempt("alice@example.com", kPassword)), IsOk());
 }
 
 TEST_F(LoginUserTest, ZeroMaxFailsTurnsTheLockoutOff) {
   seedUser();
-  auth::application::LoginUser open{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_,
-                                    {0, Seconds(900)}};
+  auth::application::LoginUser open{uow_,   users_, hasher_,   tokens_,
+                                    audit_, clock_, throttle_, {0, Seconds(900)}};
   EXPECT_CALL(throttle_, countAttempt).Times(0);
   for (int i = 0; i < 7; ++i) {
     EXPECT_THAT(open.execute(attempt("alice@example.com", "wrong password")),
@@ -160,7 +165,8 @@ TEST_F(LoginUserTest, ZeroMaxFailsTurnsTheLockoutOff) {
 TEST_F(LoginUserTest, WeakerStoredHashIsReplacedOnSuccessfulLogin) {
   seedUser();
   EXPECT_CALL(hasher_, needsRehash(std::string(kHash))).WillOnce(Return(true));
-  EXPECT_CALL(hasher_, hash(std::string_view(kPassword))).WillOnce(Return(std::string("$argon2id$stronger")));
+  EXPECT_CALL(hasher_, hash(std::string_view(kPassword)))
+      .WillOnce(Return(std::string("$argon2id$stronger")));
   ASSERT_THAT(login_.execute(attempt("alice@example.com", kPassword)), IsOk());
   EXPECT_EQ(stored_->passwordHash(), "$argon2id$stronger");
 }

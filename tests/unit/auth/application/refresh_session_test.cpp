@@ -6,9 +6,9 @@
 namespace authd::testing {
 namespace {
 
+using std::chrono::seconds;
 using ::testing::_;
 using ::testing::Return;
-using std::chrono::seconds;
 
 class RefreshSessionTest : public AuthUseCaseTest {
  protected:

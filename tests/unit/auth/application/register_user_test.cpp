@@ -12,11 +12,15 @@ using ::testing::Return;
 class RegisterUserTest : public AuthUseCaseTest {
  protected:
   auth::application::RegisterUser::Input input() {
-    return {"  Alice@Example.com", "Alice", kPassword, std::string(" Alice A. "), {"curl/8", "10.0.0.1"}};
+    return {"  Alice@Example.com",
+            "Alice",
+            kPassword,
+            std::string(" Alice A. "),
+            {"curl/8", "10.0.0.1"}};
   }
   users::domain::PasswordPolicy password_policy_{{"password123"}};
-  auth::application::RegisterUser register_{uow_, users_, hasher_, tokens_, audit_, clock_, random_,
-                                            password_policy_};
+  auth::application::RegisterUser register_{uow_,   users_, hasher_, tokens_,
+                                            audit_, clock_, random_, password_policy_};
 };
 
 TEST_F(RegisterUserTest, CreatesUserWithOneSessionAndCommits) {
@@ -57,9 +61,9 @@ TEST_F(RegisterUserTest, ListsEveryInvalidFieldAndTouchesNothing) {
   ASSERT_THAT(result, HasError(ErrorCode::ValidationFailed));
   std::vector<std::string> fields;
   for (const auto& f : result.error().fields) fields.push_back(f.field + ":" + f.code);
-  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("email:invalid_format", "username:too_short",
-                                                      "display_name:too_long",
-                                                      "password:too_short"));
+  EXPECT_THAT(fields,
+              ::testing::UnorderedElementsAre("email:invalid_format", "username:too_short",
+                                              "display_name:too_long", "password:too_short"));
 }
 
 TEST_F(RegisterUserTest, RejectsCommonPasswordAndPasswordEqualToUsername) {

@@ -1,16 +1,17 @@
+#include "features/auth/application/use_cases/session_management.hpp"
+
 #include "features/auth/application/use_cases/authenticate.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
 #include "features/auth/application/use_cases/refresh_session.hpp"
-#include "features/auth/application/use_cases/session_management.hpp"
 #include "use_case_fixture.hpp"
 
 namespace authd::testing {
 namespace {
 
+using std::chrono::seconds;
 using ::testing::_;
 using ::testing::Return;
 using users::application::AuditEventType;
-using std::chrono::seconds;
 
 class SessionManagementTest : public AuthUseCaseTest {
  protected:
@@ -39,8 +40,8 @@ TEST_F(SessionManagementTest, LogoutRevokesOnlyThatSessionAndIsIdempotent) {
   EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::Logout});
   // Nothing written: no update and no event.
   EXPECT_CALL(users_, update).Times(0);
-  EXPECT_THAT(logout.execute(tokens[0], {}), IsOk());     // already revoked
-  EXPECT_THAT(logout.execute("garbage", {}), IsOk());     // malformed
+  EXPECT_THAT(logout.execute(tokens[0], {}), IsOk());  // already revoked
+  EXPECT_THAT(logout.execute("garbage", {}), IsOk());  // malformed
   EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::Logout});
 }
 
@@ -76,7 +77,8 @@ TEST_F(SessionManagementTest, RevokeTokenHandlesRefreshAndAccessTokens) {
   auto tokens = loginTimes(2);
   auth::application::RevokeToken revoke(deps_, verifier_);
   EXPECT_CALL(verifier_, verify(_, _))
-      .WillRepeatedly(Return(Result<auth::application::AccessClaims>(fail(ErrorCode::Unauthorized))));
+      .WillRepeatedly(
+          Return(Result<auth::application::AccessClaims>(fail(ErrorCode::Unauthorized))));
   ASSERT_THAT(revoke.execute(tokens[0], std::string("refresh_token"), {}), IsOk());
   EXPECT_EQ(stored_->findSession(sessionOf(tokens[0])), nullptr);
   // An access token revokes its sid.
@@ -168,8 +170,10 @@ TEST_F(SessionManagementTest, RevokingASessionAlsoPrunesExpiredOnes) {
   ASSERT_THAT(r, IsOk());
   auto third = loginTimes(1);
   ASSERT_EQ(stored_->sessions().size(), 3u);  // all still live
-  clock_.advance(seconds(20));                 // now the first has idled out
-  ASSERT_THAT(auth::application::RevokeSession(deps_).execute(stored_->id(), sessionOf(third[0]).toString(), {}), IsOk());
+  clock_.advance(seconds(20));                // now the first has idled out
+  ASSERT_THAT(auth::application::RevokeSession(deps_).execute(stored_->id(),
+                                                              sessionOf(third[0]).toString(), {}),
+              IsOk());
   ASSERT_EQ(stored_->sessions().size(), 1u);
   EXPECT_EQ(stored_->sessions()[0].id(), sessionOf(tokens[1]));
 }
@@ -200,8 +204,8 @@ TEST_F(SessionManagementTest, RevokeTokenRetriesALostRace) {
 TEST_F(SessionManagementTest, RevokeSessionRetriesALostRace) {
   auto tokens = loginTimes(2);
   loseNextUpdate(users_, fake_users_);
-  ASSERT_THAT(auth::application::RevokeSession(deps_).execute(
-                  stored_->id(), sessionOf(tokens[1]).toString(), {}),
+  ASSERT_THAT(auth::application::RevokeSession(deps_).execute(stored_->id(),
+                                                              sessionOf(tokens[1]).toString(), {}),
               IsOk());
   EXPECT_EQ(stored_->sessions().size(), 1u);
 }

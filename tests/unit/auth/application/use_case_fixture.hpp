@@ -2,10 +2,10 @@
 // in-memory fake, so the tests can follow state across calls. Only ports are mocked.
 #pragma once
 
-#include <map>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "fakes/fakes.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
@@ -38,12 +38,14 @@ class AuthUseCaseTest : public ::testing::Test {
     });
     ON_CALL(refresh_hasher_, successor).WillByDefault([](const Bytes& b) {
       Bytes out = b;
-      for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(out[i] * 31 + i + 1);
+      for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = static_cast<std::uint8_t>(out[i] * 31 + i + 1);
       return out;
     });
-    ON_CALL(issuer_, issue).WillByDefault([](const users::domain::User&, const Uuid& sid, Timestamp) {
-      return auth::application::IssuedAccessToken{"access-for-" + sid.toString(), Seconds(900)};
-    });
+    ON_CALL(issuer_, issue)
+        .WillByDefault([](const users::domain::User&, const Uuid& sid, Timestamp) {
+          return auth::application::IssuedAccessToken{"access-for-" + sid.toString(), Seconds(900)};
+        });
     ON_CALL(hasher_, hash).WillByDefault(::testing::Return(std::string(kHash)));
     ON_CALL(hasher_, dummyHash).WillByDefault(::testing::ReturnRef(dummy_hash_));
     ON_CALL(hasher_, verify).WillByDefault([](const std::string& h, std::string_view pw) {
@@ -58,10 +60,9 @@ class AuthUseCaseTest : public ::testing::Test {
 
   // Stores an existing account with password kPassword.
   users::domain::User& seedUser() {
-    auto u = users::domain::User::create(Uuid::v7(clock_.now(), random_),
-                                         *users::domain::Email::parse("alice@example.com"),
-                                         *users::domain::Username::parse("alice"), std::nullopt,
-                                         kHash, clock_.now());
+    auto u = users::domain::User::create(
+        Uuid::v7(clock_.now(), random_), *users::domain::Email::parse("alice@example.com"),
+        *users::domain::Username::parse("alice"), std::nullopt, kHash, clock_.now());
     stored_ = u;
     return *stored_;
   }

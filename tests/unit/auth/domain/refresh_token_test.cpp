@@ -1,6 +1,7 @@
+#include "features/auth/domain/refresh_token.hpp"
+
 #include <gtest/gtest.h>
 
-#include "features/auth/domain/refresh_token.hpp"
 #include "shared/core/encoding.hpp"
 
 namespace authd::auth::domain {
@@ -17,9 +18,9 @@ RefreshToken sample() {
 
 TEST(RefreshTokenTest, RoundTripsAndIsUrlSafe) {
   const auto text = sample().encode();
-  EXPECT_EQ(text.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
   auto back = RefreshToken::decode(text);
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(back->user_id, sample().user_id);
@@ -28,9 +29,7 @@ TEST(RefreshTokenTest, RoundTripsAndIsUrlSafe) {
   EXPECT_EQ(back->secret, sample().secret);
 }
 
-TEST(RefreshTokenTest, CarriesAtLeast256BitsOfSecret) {
-  EXPECT_GE(kRefreshSecretSize * 8, 256u);
-}
+TEST(RefreshTokenTest, CarriesAtLeast256BitsOfSecret) { EXPECT_GE(kRefreshSecretSize * 8, 256u); }
 
 TEST(RefreshTokenTest, RejectsAnythingElse) {
   const auto text = sample().encode();

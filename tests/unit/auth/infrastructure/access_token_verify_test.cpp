@@ -1,8 +1,9 @@
 // Ed25519AccessTokenIssuer, verifying side: authd's own checks of a bearer token.
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sodium.h>
+
+#include <nlohmann/json.hpp>
 
 #include "fakes/fakes.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
@@ -27,8 +28,8 @@ class AccessTokenVerifyTest : public ::testing::Test {
   }
   auth::infrastructure::Ed25519AccessTokenIssuer issuer(std::string iss = "https://iss",
                                                         std::string aud = "authd") {
-    return auth::infrastructure::Ed25519AccessTokenIssuer(keys_, {iss, aud, Seconds(900), Seconds(30)},
-                                                          random_);
+    return auth::infrastructure::Ed25519AccessTokenIssuer(
+        keys_, {iss, aud, Seconds(900), Seconds(30)}, random_);
   }
   // A token with the given header and claims, signed with `key` (Ed25519) as-is.
   std::string forge(const nlohmann::json& header, const nlohmann::json& claims, const Bytes& sk) {
@@ -66,31 +67,39 @@ TEST_F(AccessTokenVerifyTest, RejectsAlgNoneAndHs256WithThePublicKey) {
   auto iss = issuer();
   const auto claims = claimsOf(iss.issue(*user_, sid_, clock_.now()).token);
   const std::string body = base64UrlEncode(claims.dump());
-  const std::string none = base64UrlEncode(nlohmann::json{{"alg", "none"}, {"kid", "kid-1"}}.dump()) + "." + body + ".";
+  const std::string none =
+      base64UrlEncode(nlohmann::json{{"alg", "none"}, {"kid", "kid-1"}}.dump()) + "." + body + ".";
   EXPECT_FALSE(iss.verify(none, clock_.now()).has_value());
   // HS256 "signed" with the public key as the HMAC secret: the classic confusion attack.
-  const std::string hs_input = base64UrlEncode(nlohmann::json{{"alg", "HS256"}, {"kid", "kid-1"}}.dump()) + "." + body;
+  const std::string hs_input =
+      base64UrlEncode(nlohmann::json{{"alg", "HS256"}, {"kid", "kid-1"}}.dump()) + "." + body;
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state st;
   crypto_auth_hmacsha256_init(&st, keys_[0].public_key.data(), keys_[0].public_key.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(hs_input.data()), hs_input.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(hs_input.data()),
+                                hs_input.size());
   crypto_auth_hmacsha256_final(&st, mac);
-  EXPECT_FALSE(iss.verify(hs_input + "." + base64UrlEncode(mac, sizeof mac), clock_.now()).has_value());
+  EXPECT_FALSE(
+      iss.verify(hs_input + "." + base64UrlEncode(mac, sizeof mac), clock_.now()).has_value());
 }
 
 TEST_F(AccessTokenVerifyTest, RejectsUnknownKidForeignKeyAndTampering) {
   auto iss = issuer();
   const auto claims = claimsOf(iss.issue(*user_, sid_, clock_.now()).token);
-  EXPECT_FALSE(iss.verify(forge({{"alg", "EdDSA"}, {"kid", "other"}}, claims, keys_[0].secret_key), clock_.now()).has_value());
+  EXPECT_FALSE(iss.verify(forge({{"alg", "EdDSA"}, {"kid", "other"}}, claims, keys_[0].secret_key),
+                          clock_.now())
+                   .has_value());
   Bytes pk(crypto_sign_PUBLICKEYBYTES), foreign(crypto_sign_SECRETKEYBYTES);
   crypto_sign_keypair(pk.data(), foreign.data());
-  EXPECT_FALSE(iss.verify(forge({{"alg", "EdDSA"}, {"kid", "kid-1"}}, claims, foreign), clock_.now()).has_value());
+  EXPECT_FALSE(
+      iss.verify(forge({{"alg", "EdDSA"}, {"kid", "kid-1"}}, claims, foreign), clock_.now())
+          .has_value());
   auto tampered = claims;
   tampered["roles"] = {"admin"};
   auto token = forge({{"alg", "EdDSA"}, {"kid", "kid-1"}}, claims, keys_[0].secret_key);
   const auto sig = token.substr(token.rfind('.'));
-  const auto swapped = base64UrlEncode(nlohmann::json{{"alg", "EdDSA"}, {"kid", "kid-1"}}.dump()) + "." +
-                       base64UrlEncode(tampered.dump()) + sig;
+  const auto swapped = base64UrlEncode(nlohmann::json{{"alg", "EdDSA"}, {"kid", "kid-1"}}.dump()) +
+                       "." + base64UrlEncode(tampered.dump()) + sig;
   EXPECT_FALSE(iss.verify(swapped, clock_.now()).has_value());
   EXPECT_FALSE(iss.verify("a.b", clock_.now()).has_value());
   EXPECT_FALSE(iss.verify("", clock_.now()).has_value());
@@ -145,15 +154,21 @@ TEST_F(AccessTokenVerifyTest, UnknownKidOfOurHeaderShapeAsksForAReloadOnce) {
   EXPECT_EQ(reloads, 1);  // now known: no further reload
   // Headers of any other shape never trigger one (alg none, extra members, garbage).
   const auto claims = claimsOf(token);
-  EXPECT_FALSE(here.verify(forge({{"alg", "none"}, {"kid", "kid-x"}, {"typ", "at+jwt"}}, claims, sk),
-                           clock_.now()).has_value());
+  EXPECT_FALSE(
+      here.verify(forge({{"alg", "none"}, {"kid", "kid-x"}, {"typ", "at+jwt"}}, claims, sk),
+                  clock_.now())
+          .has_value());
   EXPECT_FALSE(here.verify(forge({{"alg", "EdDSA"}, {"kid", "kid-x"}, {"typ", "at+jwt"}, {"x", 1}},
-                                 claims, sk), clock_.now()).has_value());
+                                 claims, sk),
+                           clock_.now())
+                   .has_value());
   EXPECT_FALSE(here.verify("garbage.x.y", clock_.now()).has_value());
   EXPECT_EQ(reloads, 1);
   // A well-shaped unknown kid asks again (the caller rate-limits) and still fails.
-  EXPECT_FALSE(here.verify(forge({{"alg", "EdDSA"}, {"kid", "kid-x"}, {"typ", "at+jwt"}}, claims, sk),
-                           clock_.now()).has_value());
+  EXPECT_FALSE(
+      here.verify(forge({{"alg", "EdDSA"}, {"kid", "kid-x"}, {"typ", "at+jwt"}}, claims, sk),
+                  clock_.now())
+          .has_value());
   EXPECT_EQ(reloads, 2);
 }
 
@@ -165,8 +180,9 @@ TEST_F(AccessTokenVerifyTest, TimeClaimsMustBeIntegersInRange) {
   const nlohmann::json header = {{"alg", "EdDSA"}, {"kid", "kid-1"}, {"typ", "at+jwt"}};
   ASSERT_TRUE(iss.verify(forge(header, good, keys_[0].secret_key), clock_.now()).has_value());
   for (const char* claim : {"iat", "exp", "nbf"}) {
-    for (const nlohmann::json& bad : {nlohmann::json(1.744e50), nlohmann::json(good.at(claim).get<double>()),
-                                      nlohmann::json("1700000000"), nlohmann::json(1ULL << 63)}) {
+    for (const nlohmann::json& bad :
+         {nlohmann::json(1.744e50), nlohmann::json(good.at(claim).get<double>()),
+          nlohmann::json("1700000000"), nlohmann::json(1ULL << 63)}) {
       auto claims = good;
       claims[claim] = bad;
       EXPECT_FALSE(iss.verify(forge(header, claims, keys_[0].secret_key), clock_.now()).has_value())

@@ -1,18 +1,18 @@
 // BoundedPasswordHasher: at most N hashes at once, a bounded queue, a bounded wait.
 
+#include "features/auth/infrastructure/crypto/bounded_password_hasher.hpp"
+
+#include <gtest/gtest.h>
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "features/auth/infrastructure/crypto/bounded_password_hasher.hpp"
 #include "shared/core/errors.hpp"
 
 namespace authd {
 namespace {
-
 
 // An inner hasher whose verify() blocks until released, to hold slots open.
 class BlockingHasher : public auth::application::PasswordHasher {

@@ -1,11 +1,13 @@
 // Ed25519AccessTokenIssuer, issuing side: the JWT it signs and the keys it publishes.
 
+#include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
+
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
+
 #include "fakes/fakes.hpp"
-#include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
 #include "samples.hpp"
 #include "shared/core/encoding.hpp"
 
@@ -31,8 +33,8 @@ class Ed25519IssuerTest : public ::testing::Test {
 };
 
 TEST_F(Ed25519IssuerTest, SignsAJwtThatVerifiesWithThePublicKey) {
-  auth::infrastructure::Ed25519AccessTokenIssuer issuer(keys_, {"https://issuer", "aud-x", Seconds(900)},
-                                                        random_);
+  auth::infrastructure::Ed25519AccessTokenIssuer issuer(
+      keys_, {"https://issuer", "aud-x", Seconds(900)}, random_);
   auto user = sampleUser(clock_, random_);
   const Uuid sid = user.sessions()[0].id();
   const auto token = issuer.issue(user, sid, clock_.now()).token;
@@ -55,9 +57,9 @@ TEST_F(Ed25519IssuerTest, SignsAJwtThatVerifiesWithThePublicKey) {
   EXPECT_TRUE(claims.contains("jti"));
   const auto sig = *base64UrlDecode(token.substr(d2 + 1));
   const std::string signing_input = token.substr(0, d2);
-  EXPECT_EQ(crypto_sign_verify_detached(sig.data(),
-                                        reinterpret_cast<const unsigned char*>(signing_input.data()),
-                                        signing_input.size(), pk_.data()),
+  EXPECT_EQ(crypto_sign_verify_detached(
+                sig.data(), reinterpret_cast<const unsigned char*>(signing_input.data()),
+                signing_input.size(), pk_.data()),
             0);
   EXPECT_NE(issuer.issue(user, sid, clock_.now()).token, token);  // unique jti
 }

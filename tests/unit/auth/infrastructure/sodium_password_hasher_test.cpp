@@ -1,13 +1,12 @@
 // SodiumPasswordHasher: Argon2id through libsodium.
 
+#include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
+
 #include <gtest/gtest.h>
 #include <sodium.h>
 
-#include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
-
 namespace authd {
 namespace {
-
 
 TEST(SodiumPasswordHasherTest, VerifiesOnlyTheRightPassword) {
   auth::infrastructure::SodiumPasswordHasher hasher(1, 8192);

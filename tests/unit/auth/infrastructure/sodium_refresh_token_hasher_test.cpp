@@ -1,12 +1,11 @@
 // SodiumRefreshTokenHasher: keyed BLAKE2b digests and successors.
 
-#include <gtest/gtest.h>
-
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
+
+#include <gtest/gtest.h>
 
 namespace authd {
 namespace {
-
 
 TEST(SodiumRefreshTokenHasherTest, KeyedDeterministicAndDistinct) {
   auth::infrastructure::SodiumRefreshTokenHasher h(Bytes(32, 1), Bytes(32, 2));

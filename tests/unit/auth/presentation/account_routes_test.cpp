@@ -30,11 +30,11 @@ TEST_F(AccountRoutesTest, ChangePasswordNeedsTheCurrentOneAndKeepsOnlyThisSessio
   EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(t)).status, 200);
   expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(other)), 401,
                 "unauthorized");
-  EXPECT_EQ(api_.http()
-                .postJson("/v1/auth/login",
-                          {{"username", "kim"}, {"password", "a brand new passphrase"}})
-                .status,
-            200);
+  EXPECT_EQ(
+      api_.http()
+          .postJson("/v1/auth/login", {{"username", "kim"}, {"password", "a brand new passphrase"}})
+          .status,
+      200);
 }
 
 TEST_F(AccountRoutesTest, DeleteMeNeedsThePasswordAndFreesNothing) {
@@ -55,8 +55,9 @@ TEST_F(AccountRoutesTest, DeleteMeNeedsThePasswordAndFreesNothing) {
 
 TEST_F(AccountRoutesTest, VerificationMailCarriesASingleUseToken) {
   const auto t = api_.signUp("max");
-  EXPECT_EQ(api_.send("POST", "/v1/auth/verify-email/request", nullptr, ApiClient::bearer(t)).status,
-            202);
+  EXPECT_EQ(
+      api_.send("POST", "/v1/auth/verify-email/request", nullptr, ApiClient::bearer(t)).status,
+      202);
   const auto token = tokenFromLastMail();
   ASSERT_FALSE(token.empty());
   EXPECT_EQ(outbox().back().to, "max@example.com");
@@ -70,12 +71,14 @@ TEST_F(AccountRoutesTest, VerificationMailCarriesASingleUseToken) {
 
 TEST_F(AccountRoutesTest, ResetRequestIsAcceptedForAnyEmailAndConfirmRejectsBadTokens) {
   api_.signUp("ned");
-  EXPECT_EQ(api_.http().postJson("/v1/auth/password-reset/request", {{"email", "ned@example.com"}})
+  EXPECT_EQ(api_.http()
+                .postJson("/v1/auth/password-reset/request", {{"email", "ned@example.com"}})
                 .status,
             202);
-  EXPECT_EQ(
-      api_.http().postJson("/v1/auth/password-reset/request", {{"email", "ghost@example.com"}}).status,
-      202);
+  EXPECT_EQ(api_.http()
+                .postJson("/v1/auth/password-reset/request", {{"email", "ghost@example.com"}})
+                .status,
+            202);
   {
     std::lock_guard<std::recursive_mutex> lock(server_.database().mutex);
     EXPECT_EQ(server_.database().tables.reset_requests.size(), 2u);  // mailed later, off-request

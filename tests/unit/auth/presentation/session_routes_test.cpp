@@ -19,7 +19,8 @@ TEST_F(SessionRoutesTest, ListsLiveSessionsNewestFirstMarkingTheCurrentOne) {
   EXPECT_EQ(sessions[0].at("current"), false);  // the newer login
   EXPECT_EQ(sessions[1].at("current"), true);
   for (const auto& s : sessions) {
-    for (const char* field : {"id", "created_at", "last_used_at", "expires_at", "user_agent", "ip"}) {
+    for (const char* field :
+         {"id", "created_at", "last_used_at", "expires_at", "user_agent", "ip"}) {
       EXPECT_TRUE(s.contains(field)) << field << " missing in " << s.dump();
     }
     EXPECT_FALSE(s.contains("token_digest"));
@@ -37,11 +38,12 @@ TEST_F(SessionRoutesTest, DeletesOneOfTheCallersSessionsOnly) {
     if (s.at("current") == false) other_id = s.at("id").get<std::string>();
   }
   ASSERT_FALSE(other_id.empty());
-  expectProblem(api_.send("DELETE", "/v1/auth/sessions/" + other_id, nullptr,
-                          ApiClient::bearer(stranger)),
-                404, "not_found");
-  expectProblem(api_.send("DELETE", "/v1/auth/sessions/not-a-uuid", nullptr, ApiClient::bearer(mine)),
-                404, "not_found");
+  expectProblem(
+      api_.send("DELETE", "/v1/auth/sessions/" + other_id, nullptr, ApiClient::bearer(stranger)),
+      404, "not_found");
+  expectProblem(
+      api_.send("DELETE", "/v1/auth/sessions/not-a-uuid", nullptr, ApiClient::bearer(mine)), 404,
+      "not_found");
   EXPECT_EQ(
       api_.send("DELETE", "/v1/auth/sessions/" + other_id, nullptr, ApiClient::bearer(mine)).status,
       204);
@@ -58,8 +60,8 @@ TEST_F(SessionRoutesTest, EventsArePagedNewestFirstWithACursor) {
   ASSERT_EQ(page.json().at("events").size(), 1u);
   EXPECT_EQ(page.json().at("events")[0].at("type"), "login_succeeded");
   const auto cursor = page.json().at("next_cursor").get<std::string>();
-  auto next = api_.send("GET", "/v1/auth/events?limit=1&cursor=" + cursor, nullptr,
-                        ApiClient::bearer(t));
+  auto next =
+      api_.send("GET", "/v1/auth/events?limit=1&cursor=" + cursor, nullptr, ApiClient::bearer(t));
   ASSERT_EQ(next.status, 200) << next.body;
   EXPECT_EQ(next.json().at("events")[0].at("type"), "register");
   EXPECT_TRUE(next.json().at("next_cursor").is_null());

@@ -56,14 +56,15 @@ TEST_F(TokenRoutesTest, RegisterMapsEveryBadFieldAndTakenValues) {
 
 TEST_F(TokenRoutesTest, LoginByEmailOrUsernameAndOneAnswerForEveryFailure) {
   api_.signUp("cat");
-  expectGrant(api_.http().postJson("/v1/auth/login",
-                                   {{"email", "cat@example.com"}, {"password", ApiClient::kPassword}}),
+  expectGrant(api_.http().postJson("/v1/auth/login", {{"email", "cat@example.com"},
+                                                      {"password", ApiClient::kPassword}}),
               200);
   expectGrant(api_.http().postJson("/v1/auth/login",
                                    {{"username", "cat"}, {"password", ApiClient::kPassword}}),
               200);
-  expectProblem(api_.http().postJson("/v1/auth/login", {{"username", "cat"}, {"password", "wrong"}}),
-                401, "invalid_credentials");
+  expectProblem(
+      api_.http().postJson("/v1/auth/login", {{"username", "cat"}, {"password", "wrong"}}), 401,
+      "invalid_credentials");
   expectProblem(api_.http().postJson("/v1/auth/login", {{"username", "nobody"}, {"password", "x"}}),
                 401, "invalid_credentials");
   expectProblem(api_.http().postJson("/v1/auth/login", {{"password", "x"}}), 422,
@@ -92,8 +93,9 @@ TEST_F(TokenRoutesTest, LogoutEndsOneSessionAndLogoutAllEveryOne) {
   auto out = api_.http().postJson("/v1/auth/logout", {{"refresh_token", a.at("refresh_token")}});
   EXPECT_EQ(out.status, 204) << out.body;
   EXPECT_EQ(api_.http().postJson("/v1/auth/logout", {{"refresh_token", "unknown"}}).status, 204);
-  expectProblem(api_.http().postJson("/v1/auth/refresh", {{"refresh_token", a.at("refresh_token")}}),
-                401, "refresh_token_invalid");
+  expectProblem(
+      api_.http().postJson("/v1/auth/refresh", {{"refresh_token", a.at("refresh_token")}}), 401,
+      "refresh_token_invalid");
   EXPECT_EQ(api_.send("POST", "/v1/auth/logout-all", nullptr, ApiClient::bearer(b)).status, 204);
   expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(b)), 401,
                 "unauthorized");
@@ -107,9 +109,9 @@ TEST_F(TokenRoutesTest, RevokeAnswersTheSameForAnyTokenAndIntrospectFollowsTheSe
   EXPECT_EQ(active.json().at("active"), true);
   EXPECT_EQ(active.json().at("sub"), t.at("user").at("id"));
   EXPECT_EQ(active.json().at("token_type"), "access_token");
-  auto revoke = api_.http().post("/v1/auth/revoke",
-                                 "token=" + t.at("refresh_token").get<std::string>(),
-                                 "application/x-www-form-urlencoded");
+  auto revoke =
+      api_.http().post("/v1/auth/revoke", "token=" + t.at("refresh_token").get<std::string>(),
+                       "application/x-www-form-urlencoded");
   EXPECT_EQ(revoke.status, 200) << revoke.body;
   EXPECT_EQ(revoke.body, "{}");
   EXPECT_EQ(api_.http().postJson("/v1/auth/revoke", {{"token", "not-ours"}}).status, 200);

@@ -14,8 +14,8 @@ TEST(ListPublicKeysTest, PublishesEveryTrustedKeyActiveFirst) {
   testing::MockPublicKeySource source;
   const Timestamp t0{};
   EXPECT_CALL(source, publicKeys())
-      .WillOnce(Return(std::vector<keys::domain::PublicSigningKey>{
-          {"retired", "x1", false, t0}, {"active", "x2", true, t0}}));
+      .WillOnce(Return(std::vector<keys::domain::PublicSigningKey>{{"retired", "x1", false, t0},
+                                                                   {"active", "x2", true, t0}}));
   const auto keys = keys::application::ListPublicKeys(source).execute();
   ASSERT_EQ(keys.size(), 2u);
   EXPECT_EQ(keys[0].kid, "active");

@@ -1,9 +1,10 @@
 // MasterKey: secretbox sealing under AUTH_MASTER_KEY.
 
+#include "features/keys/infrastructure/crypto/master_key.hpp"
+
 #include <gtest/gtest.h>
 
 #include "fakes/fakes.hpp"
-#include "features/keys/infrastructure/crypto/master_key.hpp"
 
 namespace authd {
 namespace {
@@ -13,8 +14,8 @@ using testing::FakeRandomSource;
 
 TEST(MasterKeyTest, SealsAndOpensAndDetectsTampering) {
   FakeRandomSource random;
-  auto key = keys::infrastructure::MasterKey::fromBase64(
-      "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  auto key =
+      keys::infrastructure::MasterKey::fromBase64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
   ASSERT_TRUE(key.has_value());
   const Bytes secret{1, 2, 3, 4};
   auto sealed = key->seal(secret, random);
@@ -28,9 +29,9 @@ TEST(MasterKeyTest, SealsAndOpensAndDetectsTampering) {
 TEST(MasterKeyTest, AcceptsOnlyThirtyTwoBytes) {
   EXPECT_FALSE(keys::infrastructure::MasterKey::fromBase64("AAEC").has_value());
   EXPECT_FALSE(keys::infrastructure::MasterKey::fromBase64("not base64 at all!").has_value());
-  EXPECT_TRUE(keys::infrastructure::MasterKey::fromBase64(
-                  "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
-                  .has_value());
+  EXPECT_TRUE(
+      keys::infrastructure::MasterKey::fromBase64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
+          .has_value());
 }
 
 }  // namespace

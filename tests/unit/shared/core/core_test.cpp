@@ -1,10 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "shared/core/token_bucket.hpp"
-
 #include "fakes/fakes.hpp"
 #include "shared/core/encoding.hpp"
 #include "shared/core/time.hpp"
+#include "shared/core/token_bucket.hpp"
 #include "shared/core/uuid.hpp"
 
 namespace authd {
@@ -45,10 +44,10 @@ TEST(ConstantTimeEqualTest, ComparesContentAndLength) {
 
 TEST(Utf8LengthTest, CountsCodePointsAndRejectsMalformedText) {
   EXPECT_EQ(utf8Length("abc"), 3u);
-  EXPECT_EQ(utf8Length("h\xC3\xA9llo"), 5u);          // é
-  EXPECT_EQ(utf8Length("\xF0\x9F\x98\x80"), 1u);      // emoji
-  EXPECT_FALSE(utf8Length("\xC3").has_value());       // truncated
-  EXPECT_FALSE(utf8Length("\xC0\xAF").has_value());   // overlong '/'
+  EXPECT_EQ(utf8Length("h\xC3\xA9llo"), 5u);             // é
+  EXPECT_EQ(utf8Length("\xF0\x9F\x98\x80"), 1u);         // emoji
+  EXPECT_FALSE(utf8Length("\xC3").has_value());          // truncated
+  EXPECT_FALSE(utf8Length("\xC0\xAF").has_value());      // overlong '/'
   EXPECT_FALSE(utf8Length("\xED\xA0\x80").has_value());  // surrogate
 }
 
@@ -59,7 +58,8 @@ TEST(Rfc3339Test, FormatsUtcWithZAndMicroseconds) {
 }
 
 TEST(Rfc3339Test, ParsesWhatItFormats) {
-  for (std::int64_t us : {0LL, 1LL, -1LL, 1700000000123456LL, 4102444799999999LL, 951782400000000LL}) {
+  for (std::int64_t us :
+       {0LL, 1LL, -1LL, 1700000000123456LL, 4102444799999999LL, 951782400000000LL}) {
     auto parsed = parseRfc3339(formatRfc3339(fromMicros(us)));
     ASSERT_TRUE(parsed.has_value()) << us;
     EXPECT_EQ(toMicros(*parsed), us);

@@ -1,12 +1,11 @@
 // http_support: form bodies.
 
-#include <gtest/gtest.h>
-
 #include "shared/presentation/http_support.hpp"
+
+#include <gtest/gtest.h>
 
 namespace authd {
 namespace {
-
 
 TEST(FormBodyTest, DecodesPercentAndPlus) {
   auto form = http::parseForm("token=a%2Bb+c&token_type_hint=refresh_token&empty=");

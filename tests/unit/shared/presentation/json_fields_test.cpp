@@ -1,13 +1,13 @@
 // JsonFields: typed, clean-text reads of a request body.
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include "shared/presentation/json_fields.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 namespace authd {
 namespace {
-
 
 TEST(JsonFieldsTest, StringsWithControlsOrInvalidUtf8AreInvalidFormatButSecretsPassAsGiven) {
   const nlohmann::json body = {{"username", std::string("ad\0a", 4)},

@@ -1,12 +1,11 @@
 // Metrics: the Prometheus text /metrics serves.
 
-#include <gtest/gtest.h>
-
 #include "shared/presentation/metrics.hpp"
+
+#include <gtest/gtest.h>
 
 namespace authd {
 namespace {
-
 
 TEST(MetricsTest, RendersCountersHistogramsAndGauges) {
   http::Metrics m;
@@ -15,9 +14,18 @@ TEST(MetricsTest, RendersCountersHistogramsAndGauges) {
   m.countLoginFailure();
   m.addGauge("authd_db_pool_in_use", "in use", [] { return 3.0; });
   const auto text = m.render();
-  EXPECT_NE(text.find("authd_http_requests_total{route=\"/v1/auth/login\",method=\"POST\",status=\"401\"} 2"), std::string::npos);
-  EXPECT_NE(text.find("authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"0.005\"} 1"), std::string::npos);
-  EXPECT_NE(text.find("authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"+Inf\"} 2"), std::string::npos);
+  EXPECT_NE(
+      text.find(
+          "authd_http_requests_total{route=\"/v1/auth/login\",method=\"POST\",status=\"401\"} 2"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find(
+          "authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"0.005\"} 1"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find(
+          "authd_http_request_duration_seconds_bucket{route=\"/v1/auth/login\",le=\"+Inf\"} 2"),
+      std::string::npos);
   EXPECT_NE(text.find("authd_login_failures_total 1"), std::string::npos);
   EXPECT_NE(text.find("authd_db_pool_in_use 3"), std::string::npos);
 }

@@ -1,12 +1,11 @@
 // problem+json: ErrorCode to status, type, title and the 422 errors[].
 
-#include <gtest/gtest.h>
-
 #include "shared/presentation/problem.hpp"
+
+#include <gtest/gtest.h>
 
 namespace authd {
 namespace {
-
 
 TEST(ProblemJsonTest, MapsCodesToStatusesAndListsFieldErrors) {
   EXPECT_EQ(http::statusFor(ErrorCode::InvalidCredentials), 401);

@@ -1,18 +1,17 @@
 // WorkPool: the hashing routes' threads and their bounded queue.
 
+#include "shared/presentation/work_pool.hpp"
+
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "shared/presentation/work_pool.hpp"
-
 namespace authd {
 namespace {
-
 
 TEST(WorkPoolTest, RunsOnItsThreadsQueuesUpToTheBoundAndRefusesTheRest) {
   std::mutex m;
@@ -34,9 +33,9 @@ TEST(WorkPoolTest, RunsOnItsThreadsQueuesUpToTheBoundAndRefusesTheRest) {
     std::unique_lock lock(m);
     cv.wait(lock, [&] { return started == 2; });  // both threads busy
   }
-  EXPECT_TRUE(pool.trySubmit([&] { ++ran; }));     // one may wait
+  EXPECT_TRUE(pool.trySubmit([&] { ++ran; }));  // one may wait
   EXPECT_EQ(pool.queued(), 1);
-  EXPECT_FALSE(pool.trySubmit([&] { ++ran; }));    // the bound: refused, never run
+  EXPECT_FALSE(pool.trySubmit([&] { ++ran; }));  // the bound: refused, never run
   {
     std::lock_guard lock(m);
     release = true;

@@ -21,10 +21,9 @@ class GrantRoleTest : public ::testing::Test {
     });
   }
   users::domain::User alice() {
-    return users::domain::User::create(Uuid::v7(clock_.now(), random_),
-                                       *users::domain::Email::parse("alice@example.com"),
-                                       *users::domain::Username::parse("alice"), std::nullopt, "h",
-                                       clock_.now());
+    return users::domain::User::create(
+        Uuid::v7(clock_.now(), random_), *users::domain::Email::parse("alice@example.com"),
+        *users::domain::Username::parse("alice"), std::nullopt, "h", clock_.now());
   }
   NiceMock<MockUnitOfWork> uow_;
   NiceMock<MockUserRepository> users_;
@@ -42,8 +41,9 @@ TEST_F(GrantRoleTest, AddsTheRoleAndCommits) {
     EXPECT_EQ(u.roles(), (std::set<std::string>{"admin", "user"}));
     return ok();
   });
-  EXPECT_CALL(audit_log_, record(::testing::Field(&users::application::AuditEvent::type,
-                                                  users::application::AuditEventType::RoleGranted)));
+  EXPECT_CALL(audit_log_,
+              record(::testing::Field(&users::application::AuditEvent::type,
+                                      users::application::AuditEventType::RoleGranted)));
   auto r = grant_.execute({"Alice@Example.com", "admin"});
   ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->changed);

@@ -1,6 +1,6 @@
+#include "fakes/fakes.hpp"
 #include "features/users/application/use_cases/admin_users.hpp"
 #include "features/users/application/use_cases/update_profile.hpp"
-#include "fakes/fakes.hpp"
 #include "matchers.hpp"
 #include "mocks/delegate_to_fakes.hpp"
 #include "mocks/mock_ports.hpp"
@@ -22,10 +22,9 @@ class ProfileAdminTest : public ::testing::Test {
       return tx;
     });
     delegateTo(users_, fake_users_);
-    stored_ = users::domain::User::create(Uuid::v7(clock_.now(), random_),
-                                          *users::domain::Email::parse("alice@example.com"),
-                                          *users::domain::Username::parse("alice"),
-                                          std::string("Alice"), "h", clock_.now());
+    stored_ = users::domain::User::create(
+        Uuid::v7(clock_.now(), random_), *users::domain::Email::parse("alice@example.com"),
+        *users::domain::Username::parse("alice"), std::string("Alice"), "h", clock_.now());
     ON_CALL(audit_log_, record).WillByDefault([this](const users::application::AuditEvent& e) {
       events_.push_back(e.type);
     });
@@ -79,14 +78,17 @@ TEST_F(ProfileAdminTest, ChangeRoleGrantsRevokesAndAudits) {
   EXPECT_TRUE(stored_->roles().count("admin"));
   ASSERT_THAT(change_role_.execute({stored_->id().toString(), "admin", false, {}}), IsOk());
   EXPECT_FALSE(stored_->roles().count("admin"));
-  EXPECT_EQ(events_, (std::vector<AuditEventType>{AuditEventType::RoleGranted, AuditEventType::RoleRevoked}));
-  ASSERT_THAT(change_role_.execute({stored_->id().toString(), "admin", false, {}}), IsOk());  // idempotent
+  EXPECT_EQ(events_, (std::vector<AuditEventType>{AuditEventType::RoleGranted,
+                                                  AuditEventType::RoleRevoked}));
+  ASSERT_THAT(change_role_.execute({stored_->id().toString(), "admin", false, {}}),
+              IsOk());  // idempotent
   EXPECT_EQ(events_.size(), 2u);
 }
 
 TEST_F(ProfileAdminTest, ChangeRoleOnUnknownUserOrRoleIsNotFound) {
   EXPECT_THAT(change_role_.execute({"nope", "admin", true, {}}), HasError(ErrorCode::NotFound));
-  EXPECT_THAT(change_role_.execute({Uuid().toString(), "admin", true, {}}), HasError(ErrorCode::NotFound));
+  EXPECT_THAT(change_role_.execute({Uuid().toString(), "admin", true, {}}),
+              HasError(ErrorCode::NotFound));
   EXPECT_THAT(change_role_.execute({stored_->id().toString(), "Bad Role", true, {}}),
               HasError(ErrorCode::NotFound));
   EXPECT_CALL(users_, update).WillOnce(Return(Status(fail(ErrorCode::NotFound))));
@@ -96,9 +98,12 @@ TEST_F(ProfileAdminTest, ChangeRoleOnUnknownUserOrRoleIsNotFound) {
 
 TEST_F(ProfileAdminTest, ListUsersValidatesAndPages) {
   users::application::ListUsers list(uow_, users_);
-  EXPECT_THAT(list.execute({std::string("0"), std::nullopt, std::nullopt}), HasError(ErrorCode::ValidationFailed));
-  EXPECT_THAT(list.execute({std::string("101"), std::nullopt, std::nullopt}), HasError(ErrorCode::ValidationFailed));
-  EXPECT_THAT(list.execute({std::nullopt, std::string("bogus"), std::nullopt}), HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute({std::string("0"), std::nullopt, std::nullopt}),
+              HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute({std::string("101"), std::nullopt, std::nullopt}),
+              HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(list.execute({std::nullopt, std::string("bogus"), std::nullopt}),
+              HasError(ErrorCode::ValidationFailed));
   std::vector<users::domain::User> three(3, *stored_);
   EXPECT_CALL(users_, list(_)).WillOnce([&](const users::application::UserListQuery& q) {
     EXPECT_EQ(q.limit, 3u);  // one more than asked, to see whether a next page exists

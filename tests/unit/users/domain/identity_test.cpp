@@ -1,8 +1,9 @@
-#include <sstream>
+#include "features/users/domain/identity.hpp"
 
 #include <gtest/gtest.h>
 
-#include "features/users/domain/identity.hpp"
+#include <sstream>
+
 #include "features/users/domain/password_policy.hpp"
 #include "shared/core/embedded_file.hpp"
 
@@ -13,7 +14,9 @@ namespace {
 
 std::string codeOf(const Status& s) { return s ? "" : s.error().fields.at(0).code; }
 template <typename T>
-std::string codeOf(const Result<T>& r) { return r ? "" : r.error().fields.at(0).code; }
+std::string codeOf(const Result<T>& r) {
+  return r ? "" : r.error().fields.at(0).code;
+}
 
 TEST(EmailTest, TrimsAndLowercases) {
   auto e = Email::parse("  Alice@Example.COM ");

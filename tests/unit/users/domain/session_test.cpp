@@ -1,6 +1,7 @@
+#include "features/users/domain/session.hpp"
+
 #include <gtest/gtest.h>
 
-#include "features/users/domain/session.hpp"
 #include "features/users/domain/user.hpp"
 
 namespace authd::users::domain {

@@ -1,10 +1,12 @@
 // UserRecordMapper: domain User <-> ODB UserRecord, sessions as JSONB.
 
+#include "features/users/infrastructure/persistence/user_record_mapper.hpp"
+
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "fakes/fakes.hpp"
-#include "features/users/infrastructure/persistence/user_record_mapper.hpp"
 #include "samples.hpp"
 #include "shared/core/encoding.hpp"
 
@@ -58,7 +60,8 @@ TEST(UserRecordMapperTest, InvalidUtf8UserAgentIsStoredNotThrown) {
   ud::SessionPolicy policy;
   std::vector<ud::Session> sessions{
       ud::Session::open(Uuid(), Bytes(32, 1), fromMicros(0), policy, "bad \xFF agent", "")};
-  const auto back = users::infrastructure::sessionsFromJson(users::infrastructure::sessionsToJson(sessions));
+  const auto back =
+      users::infrastructure::sessionsFromJson(users::infrastructure::sessionsToJson(sessions));
   ASSERT_EQ(back.size(), 1u);
   EXPECT_NE(back[0].state().user_agent.find("agent"), std::string::npos);
 }

@@ -16,8 +16,8 @@ TEST_F(UserRoutesTest, MeIsTheCallersUserInTheContractShape) {
   std::set<std::string> keys;
   const auto user = r.json();
   for (const auto& item : user.items()) keys.insert(item.key());
-  EXPECT_EQ(keys, (std::set<std::string>{"id", "email", "username", "display_name", "email_verified",
-                                         "roles", "created_at", "updated_at"}));
+  EXPECT_EQ(keys, (std::set<std::string>{"id", "email", "username", "display_name",
+                                         "email_verified", "roles", "created_at", "updated_at"}));
   expectProblem(api_.send("GET", "/v1/users/me", nullptr, {}), 401, "unauthorized");
 }
 
@@ -64,9 +64,9 @@ TEST_F(UserRoutesTest, AdminListsGetsAndChangesRoles) {
   EXPECT_TRUE(list.json().at("next_cursor").is_null());
   EXPECT_EQ(api_.send("GET", "/v1/admin/users/" + id, nullptr, ApiClient::bearer(admin)).json(),
             user.at("user"));
-  expectProblem(api_.send("GET", "/v1/admin/users/" + Uuid().toString(), nullptr,
-                          ApiClient::bearer(admin)),
-                404, "not_found");
+  expectProblem(
+      api_.send("GET", "/v1/admin/users/" + Uuid().toString(), nullptr, ApiClient::bearer(admin)),
+      404, "not_found");
   EXPECT_EQ(
       api_.send("PUT", "/v1/admin/users/" + id + "/roles/admin", nullptr, ApiClient::bearer(admin))
           .status,

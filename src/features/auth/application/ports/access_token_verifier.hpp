@@ -12,8 +12,8 @@
 namespace authd::auth::application {
 
 struct AccessClaims {
-  Uuid subject;  // sub: the user id
-  Uuid session;  // sid
+  Uuid subject;                 // sub: the user id
+  Uuid session;                 // sid
   std::int64_t issued_at = 0;   // iat, Unix seconds
   std::int64_t expires_at = 0;  // exp, Unix seconds
   std::string issuer;

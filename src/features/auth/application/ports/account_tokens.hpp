@@ -17,7 +17,8 @@ class AccountTokenRepository {
   virtual std::optional<domain::AccountToken> findByDigestForUpdate(const Bytes& digest) = 0;
   virtual void markUsed(const Uuid& id, Timestamp at) = 0;
   // Ends every unused token of `kind` for the user (a new request replaces older ones).
-  virtual void invalidateUnused(const Uuid& user_id, domain::AccountTokenKind kind, Timestamp at) = 0;
+  virtual void invalidateUnused(const Uuid& user_id, domain::AccountTokenKind kind,
+                                Timestamp at) = 0;
 };
 
 // Port: password-reset requests waiting to be looked at, inside the caller's transaction.

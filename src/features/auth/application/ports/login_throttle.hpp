@@ -11,7 +11,7 @@ namespace authd::auth::application {
 class LoginThrottle {
  public:
   struct Count {
-    int attempts = 0;            // this attempt included
+    int attempts = 0;             // this attempt included
     Timestamp window_started_at;  // when the window these attempts share began
   };
 

@@ -46,7 +46,8 @@ class RequestEmailVerification {
 class VerifyEmail {
  public:
   explicit VerifyEmail(LifecycleDeps d) : d_(d) {}
-  [[nodiscard]] Result<users::domain::User> execute(const std::string& token, const ClientInfo& client);
+  [[nodiscard]] Result<users::domain::User> execute(const std::string& token,
+                                                    const ClientInfo& client);
 
  private:
   LifecycleDeps d_;

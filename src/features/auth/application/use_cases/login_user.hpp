@@ -29,7 +29,7 @@ struct LoginLimits {
 class LoginUser {
  public:
   struct Input {
-    std::optional<std::string> email;     // one of email and username is required
+    std::optional<std::string> email;  // one of email and username is required
     std::optional<std::string> username;
     std::string password;
     ClientInfo client;
@@ -38,8 +38,14 @@ class LoginUser {
   LoginUser(UnitOfWork& uow, users::application::UserRepository& users, PasswordHasher& hasher,
             SessionTokens& tokens, users::application::AuditTrail& audit, Clock& clock,
             LoginThrottle& throttle, LoginLimits limits = {})
-      : uow_(uow), users_(users), hasher_(hasher), tokens_(tokens), audit_(audit), clock_(clock),
-        throttle_(throttle), limits_(limits) {}
+      : uow_(uow),
+        users_(users),
+        hasher_(hasher),
+        tokens_(tokens),
+        audit_(audit),
+        clock_(clock),
+        throttle_(throttle),
+        limits_(limits) {}
 
   [[nodiscard]] Result<TokenGrant> execute(const Input& input);
 

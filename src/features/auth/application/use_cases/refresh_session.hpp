@@ -26,8 +26,8 @@ class RefreshSession {
     ClientInfo client;
   };
 
-  RefreshSession(UnitOfWork& uow, users::application::UserRepository& users,
-                 SessionTokens& tokens, users::application::AuditTrail& audit, Clock& clock)
+  RefreshSession(UnitOfWork& uow, users::application::UserRepository& users, SessionTokens& tokens,
+                 users::application::AuditTrail& audit, Clock& clock)
       : uow_(uow), users_(users), tokens_(tokens), audit_(audit), clock_(clock) {}
 
   [[nodiscard]] Result<TokenGrant> execute(const Input& input);

@@ -31,8 +31,14 @@ class RegisterUser {
   RegisterUser(UnitOfWork& uow, users::application::UserRepository& users, PasswordHasher& hasher,
                SessionTokens& tokens, users::application::AuditTrail& audit, Clock& clock,
                RandomSource& random, const users::domain::PasswordPolicy& policy)
-      : uow_(uow), users_(users), hasher_(hasher), tokens_(tokens), audit_(audit), clock_(clock),
-        random_(random), policy_(policy) {}
+      : uow_(uow),
+        users_(users),
+        hasher_(hasher),
+        tokens_(tokens),
+        audit_(audit),
+        clock_(clock),
+        random_(random),
+        policy_(policy) {}
 
   // Field errors for `input`, skipping fields named in `skip` (already reported by the caller).
   std::vector<FieldError> validate(const Input& input,

@@ -1,9 +1,10 @@
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
 
+#include <sodium.h>
+
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
-#include <sodium.h>
 
 #include "shared/core/encoding.hpp"
 
@@ -15,11 +16,21 @@ void jsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -127,9 +138,7 @@ std::vector<keys::domain::PublicSigningKey> Ed25519AccessTokenIssuer::publicKeys
 namespace authd::auth::infrastructure {
 namespace {
 
-tl::unexpected<Error> unauthorized(const char* why) {
-  return fail(ErrorCode::Unauthorized, why);
-}
+tl::unexpected<Error> unauthorized(const char* why) { return fail(ErrorCode::Unauthorized, why); }
 
 std::optional<nlohmann::json> jsonSegment(std::string_view segment) {
   auto bytes = base64UrlDecode(segment);
@@ -161,7 +170,8 @@ std::optional<std::int64_t> numericDate(const nlohmann::json& claims, const char
 // byte for byte) for some kid: only such a header is worth a key reload.
 bool hasOurHeaderShape(std::string_view encoded) {
   const auto header = jsonSegment(encoded);
-  if (!header || header->size() != 3 || !header->contains("kid") || !header->at("kid").is_string()) {
+  if (!header || header->size() != 3 || !header->contains("kid") ||
+      !header->at("kid").is_string()) {
     return false;
   }
   const nlohmann::json expected = {{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", header->at("kid")}};
@@ -170,7 +180,8 @@ bool hasOurHeaderShape(std::string_view encoded) {
 
 }  // namespace
 
-const SigningKey* Ed25519AccessTokenIssuer::keyFor(const KeySet& set, std::string_view encoded_header) {
+const SigningKey* Ed25519AccessTokenIssuer::keyFor(const KeySet& set,
+                                                   std::string_view encoded_header) {
   for (const auto& [encoded, k] : set.headers) {
     if (encoded_header == encoded) return k;
   }

@@ -22,10 +22,10 @@ struct AccessTokenConfig {
   Seconds leeway{30};  // clock skew tolerated on exp and nbf when verifying
 };
 
-// Compact JWS access tokens, issued and verified: header {"alg":"EdDSA","typ":"at+jwt","kid"}, Ed25519 signature
-// (crypto_sign_detached) over "header.payload". Keys arrive unsealed, at construction and at
-// each replaceKeys() (the periodic reload after `authd rotate-keys`), never per request.
-// Thread-safe: each call works on one immutable key set, swapped atomically.
+// Compact JWS access tokens, issued and verified: header {"alg":"EdDSA","typ":"at+jwt","kid"},
+// Ed25519 signature (crypto_sign_detached) over "header.payload". Keys arrive unsealed, at
+// construction and at each replaceKeys() (the periodic reload after `authd rotate-keys`), never per
+// request. Thread-safe: each call works on one immutable key set, swapped atomically.
 class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
                                        public application::AccessTokenVerifier,
                                        public keys::application::PublicKeySource {
@@ -57,7 +57,7 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
   struct KeySet {
     std::vector<SigningKey> keys;
     const SigningKey* active = nullptr;
-    std::string encoded_header;  // of the active key
+    std::string encoded_header;                                      // of the active key
     std::vector<std::pair<std::string, const SigningKey*>> headers;  // every key's exact header
   };
   static std::shared_ptr<const KeySet> makeKeySet(std::vector<SigningKey> keys);

@@ -1,9 +1,9 @@
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
 
+#include <sodium.h>
+
 #include <cstdio>
 #include <stdexcept>
-
-#include <sodium.h>
 
 namespace authd::auth::infrastructure {
 
@@ -20,7 +20,8 @@ SodiumPasswordHasher::SodiumPasswordHasher(unsigned long long opslimit, std::siz
 
 std::string SodiumPasswordHasher::hash(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_argon2id_str(out, password.data(), password.size(), opslimit_, memlimit_) != 0) {
+  if (crypto_pwhash_argon2id_str(out, password.data(), password.size(), opslimit_, memlimit_) !=
+      0) {
     throw std::runtime_error("Argon2id hashing ran out of memory");
   }
   return out;
@@ -33,7 +34,8 @@ bool SodiumPasswordHasher::verify(const std::string& encoded, std::string_view p
 
 bool SodiumPasswordHasher::needsRehash(const std::string& encoded) {
   // libsodium answers 0 (same parameters), 1 (other parameters) or -1 (not Argon2id).
-  const int differs = crypto_pwhash_argon2id_str_needs_rehash(encoded.c_str(), opslimit_, memlimit_);
+  const int differs =
+      crypto_pwhash_argon2id_str_needs_rehash(encoded.c_str(), opslimit_, memlimit_);
   if (differs <= 0) return differs < 0;
   // Which way they differ: "$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$salt$hash".
   unsigned long long m_kib = 0, t = 0;

@@ -1,8 +1,8 @@
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
 
-#include <stdexcept>
-
 #include <sodium.h>
+
+#include <stdexcept>
 
 namespace authd::auth::infrastructure {
 namespace {

@@ -21,12 +21,23 @@ std::string htmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -35,7 +46,8 @@ std::string htmlEscape(const std::string& s) {
 std::string fill(std::string text, const std::map<std::string, std::string>& values) {
   for (const auto& [key, value] : values) {
     const std::string marker = "{{" + key + "}}";
-    for (auto pos = text.find(marker); pos != std::string::npos; pos = text.find(marker, pos + value.size())) {
+    for (auto pos = text.find(marker); pos != std::string::npos;
+         pos = text.find(marker, pos + value.size())) {
       text.replace(pos, marker.size(), value);
     }
   }
@@ -46,30 +58,34 @@ std::string fill(std::string text, const std::map<std::string, std::string>& val
 std::pair<std::string, std::string> splitSubject(const std::string& text) {
   const auto nl = text.find('\n');
   const std::string first = text.substr(0, nl);
-  if (first.rfind("Subject: ", 0) != 0) throw std::logic_error("mail template lacks a Subject line");
+  if (first.rfind("Subject: ", 0) != 0)
+    throw std::logic_error("mail template lacks a Subject line");
   return {first.substr(9), nl == std::string::npos ? "" : text.substr(nl + 1)};
 }
 
 }  // namespace
 
-EmbeddedMailTemplates::EmbeddedMailTemplates(std::string public_url) : public_url_(std::move(public_url)) {
+EmbeddedMailTemplates::EmbeddedMailTemplates(std::string public_url)
+    : public_url_(std::move(public_url)) {
   while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
 }
 
-application::Mail EmbeddedMailTemplates::render(domain::AccountTokenKind kind, const std::string& to,
-                                                const std::string& username,
+application::Mail EmbeddedMailTemplates::render(domain::AccountTokenKind kind,
+                                                const std::string& to, const std::string& username,
                                                 const std::string& token) const {
   const bool verify = kind == domain::AccountTokenKind::VerifyEmail;
   const std::string base = verify ? "verify_email" : "password_reset";
-  const std::string link = public_url_ + (verify ? "/verify-email?token=" : "/reset-password?token=") + token;
+  const std::string link =
+      public_url_ + (verify ? "/verify-email?token=" : "/reset-password?token=") + token;
   const std::string hours = std::to_string(domain::lifetimeOf(kind).count() / 3600);
   auto [subject, text] = splitSubject(templateText(base + ".txt"));
   application::Mail mail;
   mail.to = to;
   mail.subject = fill(subject, {{"username", username}});
   mail.text = fill(text, {{"link", link}, {"username", username}, {"hours", hours}});
-  mail.html = fill(templateText(base + ".html"),
-                   {{"link", htmlEscape(link)}, {"username", htmlEscape(username)}, {"hours", hours}});
+  mail.html =
+      fill(templateText(base + ".html"),
+           {{"link", htmlEscape(link)}, {"username", htmlEscape(username)}, {"hours", hours}});
   return mail;
 }
 

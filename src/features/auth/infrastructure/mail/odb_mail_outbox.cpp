@@ -1,7 +1,7 @@
 #include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
 
-#include <odb/transaction.hxx>
 #include <nlohmann/json.hpp>
+#include <odb/transaction.hxx>
 
 #include "account_token_record-odb.hxx"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
@@ -16,8 +16,10 @@ using Query = odb::query<MailOutboxRecord>;
 
 void OdbMailOutbox::enqueue(const application::Mail& mail) {
   translateDatabaseFaults([&] {
-    const nlohmann::json content = {{"subject", mail.subject}, {"text", mail.text}, {"html", mail.html}};
-    const std::string plain = content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const nlohmann::json content = {
+        {"subject", mail.subject}, {"text", mail.text}, {"html", mail.html}};
+    const std::string plain =
+        content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const Timestamp now = clock_.now();
     MailOutboxRecord r;
     r.id = Uuid::v7(now, random_).toString();
@@ -35,15 +37,17 @@ std::vector<OdbMailOutbox::Claimed> OdbMailOutbox::claim(std::size_t limit, Seco
     const long long now = toMicros(clock_.now());
     std::vector<MailOutboxRecord> due;
     for (const auto& r : db_->query<MailOutboxRecord>(
-             (Query::sent_at.is_null() && Query::failed_at.is_null() && Query::next_attempt_at <= now) +
-             "ORDER BY" + Query::next_attempt_at + "LIMIT" + Query::_val(static_cast<long long>(limit)) +
-             "FOR UPDATE SKIP LOCKED")) {
+             (Query::sent_at.is_null() && Query::failed_at.is_null() &&
+              Query::next_attempt_at <= now) +
+             "ORDER BY" + Query::next_attempt_at + "LIMIT" +
+             Query::_val(static_cast<long long>(limit)) + "FOR UPDATE SKIP LOCKED")) {
       due.push_back(r);
     }
     std::vector<Claimed> out;
     for (auto& r : due) {
       r.attempts += 1;
-      r.next_attempt_at = now + std::chrono::duration_cast<std::chrono::microseconds>(lease).count();
+      r.next_attempt_at =
+          now + std::chrono::duration_cast<std::chrono::microseconds>(lease).count();
       db_->update(r);
       Claimed c;
       c.id = r.id;

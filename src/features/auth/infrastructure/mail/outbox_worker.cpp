@@ -1,14 +1,17 @@
 #include "features/auth/infrastructure/mail/outbox_worker.hpp"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace authd::auth::infrastructure {
 
 OutboxWorker::OutboxWorker(OdbMailOutbox& outbox, application::Mailer& mailer, Clock& clock,
                            OutboxWorkerConfig config, std::function<void()> before_drain)
-    : outbox_(outbox), mailer_(mailer), clock_(clock), config_(config),
+    : outbox_(outbox),
+      mailer_(mailer),
+      clock_(clock),
+      config_(config),
       before_drain_(std::move(before_drain)) {
   if (config_.background) thread_ = std::thread([this] { run(); });
 }

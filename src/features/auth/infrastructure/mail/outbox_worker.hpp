@@ -12,13 +12,13 @@
 namespace authd::auth::infrastructure {
 
 struct OutboxWorkerConfig {
-  std::chrono::milliseconds poll{1000};        // how often to look for due mail
-  std::chrono::milliseconds retry_base{1000};  // first retry delay; doubles per attempt
-  std::chrono::milliseconds retry_max{300000}; // cap of the delay
-  int max_attempts = 12;                       // then the mail is marked failed
+  std::chrono::milliseconds poll{1000};         // how often to look for due mail
+  std::chrono::milliseconds retry_base{1000};   // first retry delay; doubles per attempt
+  std::chrono::milliseconds retry_max{300000};  // cap of the delay
+  int max_attempts = 12;                        // then the mail is marked failed
   std::size_t batch = 20;
-  Seconds lease{120};                          // a claimed mail is due again after this
-  bool background = true;                      // false: no thread; call drainOnce() yourself
+  Seconds lease{120};      // a claimed mail is due again after this
+  bool background = true;  // false: no thread; call drainOnce() yourself
 };
 
 // Background thread draining the outbox through a Mailer: due mail is claimed, sent, and

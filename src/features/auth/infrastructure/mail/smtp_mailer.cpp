@@ -1,11 +1,11 @@
 #include "features/auth/infrastructure/mail/smtp_mailer.hpp"
 
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
-
-#include <curl/curl.h>
-#include <spdlog/spdlog.h>
 
 namespace authd::auth::infrastructure {
 namespace {
@@ -26,7 +26,8 @@ std::string rfc5322Date() {
 // Header values come from our templates and validated emails; strip CR/LF anyway so nothing
 // can inject headers.
 std::string headerSafe(std::string v) {
-  v.erase(std::remove_if(v.begin(), v.end(), [](char c) { return c == '\r' || c == '\n'; }), v.end());
+  v.erase(std::remove_if(v.begin(), v.end(), [](char c) { return c == '\r' || c == '\n'; }),
+          v.end());
   return v;
 }
 
@@ -81,14 +82,16 @@ Status SmtpMailer::send(const application::Mail& mail) {
   curl_slist_free_all(rcpt);
   curl_easy_cleanup(curl);
   if (rc == CURLE_OK) return ok();
-  const std::string why = std::string(curl_easy_strerror(rc)) + (reply ? " (SMTP " + std::to_string(reply) + ")" : "");
+  const std::string why =
+      std::string(curl_easy_strerror(rc)) + (reply ? " (SMTP " + std::to_string(reply) + ")" : "");
   // 5xx is the server refusing for good (bad recipient, policy); anything else may pass later.
   if (reply >= 500 && reply < 600) return fail(ErrorCode::Internal, why);
   return fail(ErrorCode::Unavailable, why);
 }
 
 Status LogMailer::send(const application::Mail& mail) {
-  spdlog::warn("dev mode: mail to {} not sent; it reads:\n{}\n{}", mail.to, mail.subject, mail.text);
+  spdlog::warn("dev mode: mail to {} not sent; it reads:\n{}\n{}", mail.to, mail.subject,
+               mail.text);
   return ok();
 }
 

@@ -7,10 +7,10 @@
 namespace authd::auth::infrastructure {
 
 struct SmtpConfig {
-  std::string url;       // smtp://host:port or smtps://host:port (AUTH_SMTP_URL)
+  std::string url;  // smtp://host:port or smtps://host:port (AUTH_SMTP_URL)
   std::string from = "authd@localhost";
-  bool starttls = false; // require STARTTLS on smtp:// (AUTH_SMTP_STARTTLS=1)
-  std::string username;  // AUTH_SMTP_USERNAME / AUTH_SMTP_PASSWORD, optional
+  bool starttls = false;  // require STARTTLS on smtp:// (AUTH_SMTP_STARTTLS=1)
+  std::string username;   // AUTH_SMTP_USERNAME / AUTH_SMTP_PASSWORD, optional
   std::string password;
   long timeout_s = 15;
 };

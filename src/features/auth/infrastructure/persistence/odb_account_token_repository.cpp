@@ -28,7 +28,8 @@ void OdbAccountTokenRepository::add(const domain::AccountToken& t) {
   });
 }
 
-std::optional<domain::AccountToken> OdbAccountTokenRepository::findByDigestForUpdate(const Bytes& digest) {
+std::optional<domain::AccountToken> OdbAccountTokenRepository::findByDigestForUpdate(
+    const Bytes& digest) {
   return translateDatabaseFaults([&]() -> std::optional<domain::AccountToken> {
     auto rows = db_->query<AccountTokenRecord>((Query::digest == hexEncode(digest)) + "FOR UPDATE");
     auto it = rows.begin();
@@ -83,7 +84,8 @@ void OdbResetRequestQueue::enqueue(const Uuid& id, const std::string& email, Tim
   });
 }
 
-std::vector<application::ResetRequestQueue::Pending> OdbResetRequestQueue::claim(std::size_t limit) {
+std::vector<application::ResetRequestQueue::Pending> OdbResetRequestQueue::claim(
+    std::size_t limit) {
   return translateDatabaseFaults([&] {
     using Q = odb::query<records::PasswordResetRequestRecord>;
     std::vector<Pending> out;

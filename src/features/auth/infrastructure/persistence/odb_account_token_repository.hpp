@@ -11,7 +11,8 @@ namespace authd::auth::infrastructure {
 // AccountTokenRepository in account_tokens, inside the caller's transaction.
 class OdbAccountTokenRepository final : public application::AccountTokenRepository {
  public:
-  explicit OdbAccountTokenRepository(std::shared_ptr<odb::pgsql::database> db) : db_(std::move(db)) {}
+  explicit OdbAccountTokenRepository(std::shared_ptr<odb::pgsql::database> db)
+      : db_(std::move(db)) {}
   void add(const domain::AccountToken& token) override;
   std::optional<domain::AccountToken> findByDigestForUpdate(const Bytes& digest) override;
   void markUsed(const Uuid& id, Timestamp at) override;

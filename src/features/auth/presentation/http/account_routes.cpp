@@ -4,11 +4,11 @@
 
 namespace authd::auth::presentation {
 
+using http::Principal;
 using http::RequestContext;
+using http::withPrincipal;
 using Pistache::Http::ResponseWriter;
 using Pistache::Rest::Request;
-using http::Principal;
-using http::withPrincipal;
 
 // Password change, account deletion, email verification and password reset.
 void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJson user_json,

@@ -5,11 +5,11 @@
 
 namespace authd::auth::presentation {
 
+using http::Principal;
 using http::RequestContext;
+using http::withPrincipal;
 using Pistache::Http::ResponseWriter;
 using Pistache::Rest::Request;
-using http::Principal;
-using http::withPrincipal;
 
 // The caller's sessions and security events.
 void addSessionRoutes(http::RouteTable& routes, const SessionUseCases& uc,

@@ -1,6 +1,5 @@
 #include "features/auth/presentation/http/token_json.hpp"
 
-
 namespace authd::auth::presentation {
 
 nlohmann::json grantJson(const application::TokenGrant& g, nlohmann::json user) {

@@ -5,11 +5,11 @@
 
 namespace authd::auth::presentation {
 
+using http::Principal;
 using http::RequestContext;
+using http::withPrincipal;
 using Pistache::Http::ResponseWriter;
 using Pistache::Rest::Request;
-using http::Principal;
-using http::withPrincipal;
 
 // Register, login, refresh, logout, logout-all, revoke and introspect.
 void addTokenRoutes(http::RouteTable& routes, const TokenUseCases& uc, UserJson user_json,
@@ -37,37 +37,38 @@ void addTokenRoutes(http::RouteTable& routes, const TokenUseCases& uc, UserJson 
                 }
                 answerGrant(res, uc.register_user.execute(in), 201, user_json);
               });
-  routes.post("/v1/auth/login", http::kPerClientLimit | http::kHashing,
-              [uc, metrics, user_json](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
-                auto body = http::jsonObjectBody(req);
-                if (!body) return http::sendProblem(res, body.error());
-                http::JsonFields f(*body);
-                application::LoginUser::Input in;
-                in.email = f.optionalString("email");
-                in.username = f.optionalString("username");
-                const auto password = f.requiredSecret("password");
-                if (f.errors().empty() && !in.email && !in.username) {
-                  return http::sendProblem(
-                      res,
-                      validationError({{"email", "required", "Give an email or a username."}}));
-                }
-                if (!f.errors().empty()) return http::sendProblem(res, validationError(f.errors()));
-                in.password = *password;
-                in.client = clientOf(ctx);
-                auto result = uc.login_user.execute(in);
-                if (!result && result.error().code == ErrorCode::InvalidCredentials)
-                  metrics->countLoginFailure();
-                answerGrant(res, result, 200, user_json);
-              });
-  routes.post("/v1/auth/refresh", http::kPerClientLimit,
-              [uc, metrics, user_json](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
-                auto token = requiredField(req, res, "refresh_token");
-                if (!token) return;
-                auto result = uc.refresh_session.execute({*token, clientOf(ctx)});
-                if (!result && result.error().code == ErrorCode::RefreshTokenReused)
-                  metrics->countRefreshReuse();
-                answerGrant(res, result, 200, user_json);
-              });
+  routes.post(
+      "/v1/auth/login", http::kPerClientLimit | http::kHashing,
+      [uc, metrics, user_json](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
+        auto body = http::jsonObjectBody(req);
+        if (!body) return http::sendProblem(res, body.error());
+        http::JsonFields f(*body);
+        application::LoginUser::Input in;
+        in.email = f.optionalString("email");
+        in.username = f.optionalString("username");
+        const auto password = f.requiredSecret("password");
+        if (f.errors().empty() && !in.email && !in.username) {
+          return http::sendProblem(
+              res, validationError({{"email", "required", "Give an email or a username."}}));
+        }
+        if (!f.errors().empty()) return http::sendProblem(res, validationError(f.errors()));
+        in.password = *password;
+        in.client = clientOf(ctx);
+        auto result = uc.login_user.execute(in);
+        if (!result && result.error().code == ErrorCode::InvalidCredentials)
+          metrics->countLoginFailure();
+        answerGrant(res, result, 200, user_json);
+      });
+  routes.post(
+      "/v1/auth/refresh", http::kPerClientLimit,
+      [uc, metrics, user_json](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
+        auto token = requiredField(req, res, "refresh_token");
+        if (!token) return;
+        auto result = uc.refresh_session.execute({*token, clientOf(ctx)});
+        if (!result && result.error().code == ErrorCode::RefreshTokenReused)
+          metrics->countRefreshReuse();
+        answerGrant(res, result, 200, user_json);
+      });
   routes.post("/v1/auth/logout", [uc](const Request& req, ResponseWriter& res,
                                       const RequestContext& ctx) {
     auto token = requiredField(req, res, "refresh_token");

@@ -1,9 +1,9 @@
 #include "features/keys/infrastructure/crypto/master_key.hpp"
 
+#include <sodium.h>
+
 #include <stdexcept>
 #include <string>
-
-#include <sodium.h>
 
 #include "shared/core/encoding.hpp"
 

@@ -1,9 +1,10 @@
 #include "features/keys/infrastructure/persistence/master_key_rotation.hpp"
 
+#include <sodium.h>
+
 #include <stdexcept>
 
 #include <odb/transaction.hxx>
-#include <sodium.h>
 
 #include "account_token_record-odb.hxx"
 #include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
@@ -59,7 +60,8 @@ struct Rekey {
 }  // namespace
 
 MasterKeyRotation rotateMasterKey(const std::shared_ptr<odb::pgsql::database>& db,
-                                  const MasterKey& from, const MasterKey& to, RandomSource& random) {
+                                  const MasterKey& from, const MasterKey& to,
+                                  RandomSource& random) {
   return translateDatabaseFaults([&] {
     DbTransaction tx(*db);
     db->execute(kKeyMaterialLock);

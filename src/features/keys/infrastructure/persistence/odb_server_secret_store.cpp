@@ -4,9 +4,9 @@
 
 #include <odb/transaction.hxx>
 
+#include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
 #include "server_secret_record-odb.hxx"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
-#include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
 
 namespace authd::keys::infrastructure {
 using records::ServerSecretRecord;
@@ -29,7 +29,8 @@ Bytes OdbServerSecretStore::loadOrCreate(const std::string& name,
     }
     auto value = master_.openText(stored->sealed_value);
     if (!value) {
-      throw std::runtime_error("server secret '" + name + "' cannot be unsealed: wrong AUTH_MASTER_KEY?");
+      throw std::runtime_error("server secret '" + name +
+                               "' cannot be unsealed: wrong AUTH_MASTER_KEY?");
     }
     tx.commit();
     return *value;

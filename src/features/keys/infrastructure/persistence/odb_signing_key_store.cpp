@@ -1,9 +1,10 @@
 #include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
 
+#include <sodium.h>
+
 #include <stdexcept>
 
 #include <odb/transaction.hxx>
-#include <sodium.h>
 
 #include "shared/core/encoding.hpp"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
@@ -14,7 +15,6 @@ namespace {
 
 using records::SigningKeyRecord;
 using Q = odb::query<SigningKeyRecord>;
-
 
 Bytes decodeStored(const std::string& text) {
   auto b = base64UrlDecode(text);
@@ -62,7 +62,8 @@ std::vector<domain::SigningKey> OdbSigningKeyStore::loadOrCreate() {
       if (k.active) {
         auto sk = master_.openText(r.sealed_private_key);
         if (!sk) {
-          throw std::runtime_error("the active signing key cannot be unsealed: wrong AUTH_MASTER_KEY?");
+          throw std::runtime_error(
+              "the active signing key cannot be unsealed: wrong AUTH_MASTER_KEY?");
         }
         k.secret_key = std::move(*sk);
       }

@@ -6,8 +6,8 @@
 
 #include <odb/pgsql/database.hxx>
 
-#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/keys/domain/signing_key.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "shared/core/clock.hpp"
 
 namespace authd::keys::infrastructure {
@@ -26,7 +26,11 @@ class OdbSigningKeyStore {
   // token it signed can still be accepted (AUTH_ACCESS_TTL plus the verification leeway).
   OdbSigningKeyStore(std::shared_ptr<odb::pgsql::database> db, const MasterKey& master,
                      RandomSource& random, Clock& clock, Seconds retention = Seconds(930))
-      : db_(std::move(db)), master_(master), random_(random), clock_(clock), retention_(retention) {}
+      : db_(std::move(db)),
+        master_(master),
+        random_(random),
+        clock_(clock),
+        retention_(retention) {}
 
   // The active key (unsealed) and the retired keys still inside their retention. When none
   // is active, generates one first. Throws std::runtime_error when the active key cannot be

@@ -1,9 +1,10 @@
 // JSON of the key routes: the JWKS and the OpenID discovery document.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "features/keys/domain/signing_key.hpp"
 

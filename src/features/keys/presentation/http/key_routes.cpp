@@ -12,11 +12,11 @@ using Pistache::Rest::Request;
 void addKeyRoutes(http::RouteTable& routes, const application::ListPublicKeys& list_public_keys,
                   std::string issuer) {
   // Cacheable: relying services fetch these rarely (and again on an unknown kid).
-  routes.get("/.well-known/jwks.json", [&list_public_keys](const Request&, ResponseWriter& res,
-                                                           const RequestContext&) {
-    http::setHeader(res, "Cache-Control", "public, max-age=300");
-    http::sendJson(res, 200, jwksJson(list_public_keys.execute()));
-  });
+  routes.get("/.well-known/jwks.json",
+             [&list_public_keys](const Request&, ResponseWriter& res, const RequestContext&) {
+               http::setHeader(res, "Cache-Control", "public, max-age=300");
+               http::sendJson(res, 200, jwksJson(list_public_keys.execute()));
+             });
 
   routes.get("/.well-known/openid-configuration",
              [issuer](const Request&, ResponseWriter& res, const RequestContext&) {

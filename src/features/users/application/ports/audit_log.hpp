@@ -50,7 +50,8 @@ class AuditLog {
   virtual ~AuditLog() = default;
   virtual void record(const AuditEvent& event) = 0;
   // At most `limit` events of `user`, newest first, strictly after `cursor` when given.
-  virtual std::vector<AuditEvent> listForUser(const Uuid& user, const std::optional<EventCursor>& cursor,
+  virtual std::vector<AuditEvent> listForUser(const Uuid& user,
+                                              const std::optional<EventCursor>& cursor,
                                               std::size_t limit) = 0;
 };
 

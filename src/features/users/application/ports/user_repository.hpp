@@ -16,7 +16,7 @@ namespace authd::users::application {
 struct UserListQuery {
   std::size_t limit = 20;
   std::optional<std::string> prefix;  // lowercase prefix of email or username
-  std::optional<PageKey> after;  // strictly older than this (created_at, id)
+  std::optional<PageKey> after;       // strictly older than this (created_at, id)
 };
 
 // Port: stored users. Every call runs inside the caller's current transaction (UnitOfWork);

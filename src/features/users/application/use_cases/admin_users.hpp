@@ -16,7 +16,7 @@ namespace authd::users::application {
 class ListUsers {
  public:
   struct Input {
-    std::optional<std::string> limit;   // raw query values, validated here
+    std::optional<std::string> limit;  // raw query values, validated here
     std::optional<std::string> cursor;
     std::optional<std::string> q;
   };

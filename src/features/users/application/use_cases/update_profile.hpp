@@ -29,9 +29,9 @@ class UpdateProfile {
  public:
   struct Input {
     Uuid user_id;
-    bool display_name_given = false;                // absent: unchanged
-    std::optional<std::string> display_name;        // given and nullopt: cleared
-    std::optional<std::string> username;            // absent: unchanged
+    bool display_name_given = false;          // absent: unchanged
+    std::optional<std::string> display_name;  // given and nullopt: cleared
+    std::optional<std::string> username;      // absent: unchanged
     ClientInfo client;
   };
 

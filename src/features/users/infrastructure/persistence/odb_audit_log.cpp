@@ -13,10 +13,10 @@ using Query = odb::query<AuthEventRecord>;
 
 application::AuditEventType typeFrom(const std::string& text) {
   using T = application::AuditEventType;
-  for (T t : {T::Registered, T::LoginSucceeded, T::LoginFailed, T::RefreshReused, T::Logout,
-              T::LogoutAll, T::SessionRevoked, T::PasswordChanged, T::PasswordReset,
-              T::EmailVerified, T::RoleGranted, T::RoleRevoked, T::ProfileUpdated,
-              T::AccountDeleted}) {
+  for (T t :
+       {T::Registered, T::LoginSucceeded, T::LoginFailed, T::RefreshReused, T::Logout, T::LogoutAll,
+        T::SessionRevoked, T::PasswordChanged, T::PasswordReset, T::EmailVerified, T::RoleGranted,
+        T::RoleRevoked, T::ProfileUpdated, T::AccountDeleted}) {
     if (text == application::toString(t)) return t;
   }
   throw std::runtime_error("stored audit event has an unknown type");

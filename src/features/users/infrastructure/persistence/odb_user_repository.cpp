@@ -93,8 +93,8 @@ bool OdbUserRepository::emailExists(const std::string& email) {
 
 bool OdbUserRepository::usernameExists(const std::string& username) {
   return translateDatabaseFaults([&] {
-    return db_->query_value<records::UserCount>(
-                  odb::query<records::UserCount>::username == username)
+    return db_->query_value<records::UserCount>(odb::query<records::UserCount>::username ==
+                                                username)
                .count > 0;
   });
 }
@@ -124,7 +124,8 @@ Status OdbUserRepository::update(domain::User& user) {
       return fail(ErrorCode::Conflict, "user changed concurrently");
     } catch (const odb::pgsql::database_exception& e) {
       if (e.sqlstate() == "23503") return fail(ErrorCode::NotFound, "No such role.");
-      if (e.sqlstate() == "23505") return fail(ErrorCode::Conflict, "unique value taken concurrently");
+      if (e.sqlstate() == "23505")
+        return fail(ErrorCode::Conflict, "unique value taken concurrently");
       throw;
     }
     user.markStored(record.version);

@@ -109,7 +109,8 @@ domain::User toDomain(const records::UserRecord& r) {
   if (!r.deleted_at.null()) s.deleted_at = fromMicros(r.deleted_at.get());
   s.version = r.version;
   try {
-    for (const auto& role : nlohmann::json::parse(r.role_names)) s.roles.insert(role.get<std::string>());
+    for (const auto& role : nlohmann::json::parse(r.role_names))
+      s.roles.insert(role.get<std::string>());
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(std::string("stored role_names are malformed: ") + e.what());
   }

@@ -6,25 +6,25 @@
 namespace authd::users::presentation {
 namespace {
 
-using Pistache::Http::ResponseWriter;
-using Pistache::Rest::Request;
 using http::Principal;
 using http::RequestContext;
 using http::withPrincipal;
+using Pistache::Http::ResponseWriter;
+using Pistache::Rest::Request;
 
 constexpr const char* kAdmin = "admin";
 
 }  // namespace
 
 void addUserRoutes(http::RouteTable& routes, UserUseCases uc, http::Authenticator authenticate) {
-  routes.get("/v1/users/me", [uc, authenticate](const Request& req, ResponseWriter& res,
-                                                const RequestContext&) {
-    withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
-      auto user = uc.get_profile.execute(caller.user_id);
-      if (!user) return http::sendProblem(res, user.error());
-      http::sendJson(res, 200, userJson(*user));
-    });
-  });
+  routes.get("/v1/users/me",
+             [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext&) {
+               withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
+                 auto user = uc.get_profile.execute(caller.user_id);
+                 if (!user) return http::sendProblem(res, user.error());
+                 http::sendJson(res, 200, userJson(*user));
+               });
+             });
 
   routes.patch("/v1/users/me", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                   const RequestContext& ctx) {
@@ -61,21 +61,22 @@ void addUserRoutes(http::RouteTable& routes, UserUseCases uc, http::Authenticato
     });
   });
 
-  routes.get("/v1/admin/users/:id", [uc, authenticate](const Request& req, ResponseWriter& res,
-                                                       const RequestContext&) {
-    withPrincipal(authenticate, req, res, kAdmin, [&](const Principal&) {
-      auto result = uc.get_user.execute(req.param(":id").as<std::string>());
-      if (!result) return http::sendProblem(res, result.error());
-      http::sendJson(res, 200, userJson(*result));
-    });
-  });
+  routes.get("/v1/admin/users/:id",
+             [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext&) {
+               withPrincipal(authenticate, req, res, kAdmin, [&](const Principal&) {
+                 auto result = uc.get_user.execute(req.param(":id").as<std::string>());
+                 if (!result) return http::sendProblem(res, result.error());
+                 http::sendJson(res, 200, userJson(*result));
+               });
+             });
 
   auto roleRoute = [uc, authenticate](bool grant) {
     return [uc, authenticate, grant](const Request& req, ResponseWriter& res,
                                      const RequestContext& ctx) {
       withPrincipal(authenticate, req, res, kAdmin, [&](const Principal&) {
         auto status = uc.change_role.execute({req.param(":id").as<std::string>(),
-                                              req.param(":role").as<std::string>(), grant,
+                                              req.param(":role").as<std::string>(),
+                                              grant,
                                               {ctx.user_agent, ctx.client_ip}});
         http::answer(res, status, [&] { http::sendNoContent(res); });
       });
