@@ -1,7 +1,7 @@
 # ODB runtime (Debian bullseye's 2.4 packages) and code generation.
 # ODB 2.4's shared-ptr headers use dynamic exception specifications, which C++17 rejects.
 # Fixed copies go to the build tree and are put on the include path as -isystem, ahead of
-# /usr/include, so the installed headers stay untouched (see ../shared/docs/toolchain.md).
+# /usr/include, so the installed headers stay untouched (see docs/toolchain.md).
 find_program(ODB_COMPILER odb REQUIRED)
 find_path(ODB_INCLUDE_DIR odb/version.hxx REQUIRED)
 find_library(ODB_LIBRARY odb REQUIRED)
