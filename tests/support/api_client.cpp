@@ -35,6 +35,21 @@ Headers ApiClient::bearer(const nlohmann::json& tokens) {
            "Bearer " + (it != tokens.end() && it->is_string() ? it->get<std::string>() : "")}};
 }
 
+void expectGrant(const HttpResponse& r, int status) {
+  ASSERT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_EQ(r.header("cache-control"), "no-store");
+  const auto j = r.json();
+  EXPECT_EQ(j.at("token_type"), "Bearer");
+  EXPECT_EQ(j.at("expires_in"), 900);
+  EXPECT_EQ(j.at("access_token").get<std::string>().substr(0, 3), "eyJ");
+  EXPECT_GE(j.at("refresh_token").get<std::string>().size(), 43u);  // >= 256 bits, base64url
+  // A real clock may have ticked between issue and answer.
+  EXPECT_LE(j.at("refresh_expires_in").get<long long>(), 30 * 24 * 3600);
+  EXPECT_GT(j.at("refresh_expires_in").get<long long>(), 30 * 24 * 3600 - 1000);
+  EXPECT_FALSE(j.at("user").contains("password_hash"));
+}
+
 void expectProblem(const HttpResponse& r, int status, const std::string& code) {
   EXPECT_EQ(r.status, status) << r.body;
   EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;

@@ -35,6 +35,11 @@ class ApiClient {
   HttpClient http_;
 };
 
+// A test failure unless `r` is a token grant with this status: JSON, no-store, a Bearer EdDSA
+// JWT for 900 s, a 256-bit refresh token lasting (at most, and about) 30 days, and a user
+// without its hash.
+void expectGrant(const HttpResponse& r, int status);
+
 // A test failure unless `r` is a problem+json with this status and code and a request id.
 void expectProblem(const HttpResponse& r, int status, const std::string& code);
 

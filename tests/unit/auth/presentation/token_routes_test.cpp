@@ -6,18 +6,6 @@ namespace {
 
 using nlohmann::json;
 
-void expectGrant(const HttpResponse& r, int status) {
-  ASSERT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.header("content-type"), "application/json");
-  EXPECT_EQ(r.header("cache-control"), "no-store");
-  const auto j = r.json();
-  EXPECT_EQ(j.at("token_type"), "Bearer");
-  EXPECT_EQ(j.at("expires_in"), 900);
-  EXPECT_EQ(j.at("access_token").get<std::string>().substr(0, 3), "eyJ");
-  EXPECT_EQ(j.at("refresh_expires_in"), 30 * 24 * 3600);
-  EXPECT_FALSE(j.at("user").contains("password_hash"));
-}
-
 class TokenRoutesTest : public RouteTest {};
 
 TEST_F(TokenRoutesTest, RegisterAnswersTheGrantAndStoresTheUser) {
