@@ -58,7 +58,7 @@ RouteUseCases routeUseCases(const Config& c, Wiring& w) {
            w.introspect},
           {w.list_sessions, w.revoke_session, w.list_events},
           {w.change_password, w.delete_account, w.request_verification, w.verify_email,
-           w.request_reset, w.confirm_reset},
+           w.request_reset, w.confirm_reset, w.lift_lockout},
           {w.get_profile, w.update_profile, w.list_users, w.get_user, w.change_role},
           w.list_public_keys,
           w.authenticate,

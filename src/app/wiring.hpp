@@ -87,7 +87,6 @@ struct Wiring {
   auth::application::RevokeToken revoke_token;
   auth::application::RevokeSession revoke_session;
   auth::application::ListSessions list_sessions;
-  auth::application::ChangePassword change_password;
   auth::application::DeleteAccount delete_account;
   auth::application::ListEvents list_events;
   auth::application::Authenticate authenticate;
@@ -96,6 +95,7 @@ struct Wiring {
   keys::infrastructure::MasterKeySealer sealer;
   auth::infrastructure::OdbMailOutbox outbox;
   auth::infrastructure::EmbeddedMailTemplates templates;
+  auth::application::ChangePassword change_password;
   auth::application::LifecycleDeps lifecycle;
   auth::application::RequestEmailVerification request_verification;
   auth::application::VerifyEmail verify_email;
@@ -103,6 +103,7 @@ struct Wiring {
   auth::application::RequestPasswordReset request_reset;
   auth::application::ProcessResetRequests process_resets;
   auth::application::ConfirmPasswordReset confirm_reset;
+  auth::application::LiftLockout lift_lockout;
   users::application::GetProfile get_profile;
   users::application::UpdateProfile update_profile;
   users::application::ListUsers list_users;

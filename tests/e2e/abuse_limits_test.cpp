@@ -79,7 +79,7 @@ TEST(AbuseLimitsTest, SuccessResetsTheCountAndTheLockEndsWithItsWindow) {
   EXPECT_EQ(login(http, "w@example.com", kPassword).status, 200);
 }
 
-TEST(AbuseLimitsTest, PerAddressTokenBucketLimitsRegisterLoginAndRefreshOnly) {
+TEST(AbuseLimitsTest, PerAddressTokenBucketLimitsTheContractsRoutesOnly) {
   TestDatabase database(false);
   AuthdProcess server(database.url(), {{"AUTH_RATE_LIMIT_PER_IP", "3"}, {"AUTH_TRUST_PROXY", "1"}});
   HttpClient http(server.baseUrl());
@@ -98,6 +98,12 @@ TEST(AbuseLimitsTest, PerAddressTokenBucketLimitsRegisterLoginAndRefreshOnly) {
   expectRateLimited(http.post("/v1/auth/login", body, "application/json", from("203.0.113.7")), 20);
   expectRateLimited(http.post("/v1/auth/refresh", "{}", "application/json", from("203.0.113.7")),
                     20);
+  // Issue 12: every route that takes a credential or a token, not only the login form.
+  for (const char* path : {"/v1/auth/logout", "/v1/auth/revoke", "/v1/users/me/password",
+                           "/v1/auth/verify-email/request", "/v1/auth/password-reset/confirm"}) {
+    expectRateLimited(http.post(path, "{}", "application/json", from("203.0.113.7")), 20);
+  }
+  expectRateLimited(http.request("DELETE", "/v1/users/me", nullptr, from("203.0.113.7")), 20);
   // Another address has its own bucket; other routes are not limited.
   EXPECT_EQ(http.post("/v1/auth/login", body, "application/json", from("198.51.100.1")).status,
             401);

@@ -3,6 +3,7 @@
 #include <pistache/endpoint.h>
 #include <pistache/router.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include "app/routes.hpp"
 #include "features/auth/application/use_cases/account.hpp"
@@ -47,6 +48,10 @@ class PlainMailTemplates final : public aa::MailTemplates {
                   const std::string& username, const std::string& token) const override {
     return {to, auth::domain::toString(kind), username + " " + token, "<p>" + token + "</p>"};
   }
+  aa::Mail renderNotice(aa::Notice, const std::string& to, const std::string& username,
+                        const std::string& at) const override {
+    return {to, "notice", username + " notice " + at, ""};
+  }
 };
 
 }  // namespace
@@ -81,9 +86,10 @@ struct InProcessServer::Graph {
   aa::RevokeToken revoke_token{session_deps, tokens_crypto};
   aa::RevokeSession revoke_session{session_deps};
   aa::ListSessions list_sessions{session_deps, sessions};
-  aa::ChangePassword change_password{uow,   users, hasher,
-                                     audit, clock, users::domain::PasswordPolicy::standard()};
-  aa::DeleteAccount delete_account{uow, users, hasher, audit, clock};
+  aa::ChangePassword change_password{uow,      users,  hasher,
+                                     audit,    clock,  users::domain::PasswordPolicy::standard(),
+                                     throttle, outbox, templates};
+  aa::DeleteAccount delete_account{uow, users, hasher, audit, clock, throttle};
   aa::ListEvents list_events{uow, audit_log};
   aa::Authenticate authenticate{uow, users, tokens_crypto, clock, sessions};
   aa::Introspect introspect{authenticate};
@@ -94,6 +100,7 @@ struct InProcessServer::Graph {
   aa::RequestPasswordReset request_reset{lifecycle, reset_queue};
   aa::ConfirmPasswordReset confirm_reset{lifecycle, hasher,
                                          users::domain::PasswordPolicy::standard()};
+  aa::LiftLockout lift_lockout{uow, users, throttle, audit};
   ua::GetProfile get_profile{uow, users};
   ua::UpdateProfile update_profile{uow, users, audit, clock};
   ua::ListUsers list_users{uow, users};
@@ -107,6 +114,7 @@ struct InProcessServer::Graph {
   Pistache::Http::Endpoint endpoint{Pistache::Address("127.0.0.1", Pistache::Port(0))};
 
   Graph() {
+    spdlog::set_level(spdlog::level::warn);  // no access log: tests and the fuzzer read answers
     // A fault in a fake (PostgreSQL refusing a value) is a bug, never "unavailable".
     state.is_unavailable = [](const std::exception&) { return false; };
     state.hashing_pool = std::make_unique<http::WorkPool>(2, 64);
@@ -114,7 +122,7 @@ struct InProcessServer::Graph {
                              revoke_token, introspect},
                             {list_sessions, revoke_session, list_events},
                             {change_password, delete_account, request_verification, verify_email,
-                             request_reset, confirm_reset},
+                             request_reset, confirm_reset, lift_lockout},
                             {get_profile, update_profile, list_users, get_user, change_role},
                             list_public_keys,
                             authenticate,

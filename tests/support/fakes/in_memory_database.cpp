@@ -1,5 +1,6 @@
 #include "fakes/in_memory_database.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace authd::testing {
@@ -51,10 +52,20 @@ void refuseLikePostgres(std::string_view column, std::string_view value) {
   }
 }
 
+void InMemoryDatabase::concurrently(const std::function<void(InMemoryTables&)>& change) {
+  std::lock_guard<std::recursive_mutex> lock(mutex);
+  change(tables);
+  for (auto* snapshot : open_snapshots) change(*snapshot);
+}
+
 class InMemoryUnitOfWork::Tx final : public Transaction {
  public:
-  Tx(InMemoryUnitOfWork& uow) : uow_(uow), lock_(uow.db_.mutex), snapshot_(uow.db_.tables) {}
+  Tx(InMemoryUnitOfWork& uow) : uow_(uow), lock_(uow.db_.mutex), snapshot_(uow.db_.tables) {
+    uow_.db_.open_snapshots.push_back(&snapshot_);
+  }
   ~Tx() override {
+    auto& open = uow_.db_.open_snapshots;
+    open.erase(std::find(open.begin(), open.end(), &snapshot_));
     if (!committed_) uow_.db_.tables = std::move(snapshot_);
   }
   void commit() override {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,8 +49,13 @@ struct InMemoryTables {
 // begin() to its end (serializable, trivially); a call outside one holds it for the call.
 class InMemoryDatabase {
  public:
+  // For tests: `change` as another transaction would commit it while one of ours is open. It
+  // applies now and also to the open transactions' snapshots, so their rollbacks keep it.
+  void concurrently(const std::function<void(InMemoryTables&)>& change);
+
   InMemoryTables tables;
   std::recursive_mutex mutex;
+  std::vector<InMemoryTables*> open_snapshots;  // of the transactions in progress
 };
 
 // UnitOfWork over an InMemoryDatabase: a transaction snapshots the tables and restores them

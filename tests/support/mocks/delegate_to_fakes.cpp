@@ -15,11 +15,21 @@ void delegateTo(MockUserRepository& mock, InMemoryUserRepository& fake) {
   ON_CALL(mock, update).WillByDefault(::testing::Invoke(&fake, &R::update));
 }
 
-void loseNextUpdate(MockUserRepository& mock, InMemoryUserRepository& fake) {
+void changeConcurrently(InMemoryDatabase& db, const Uuid& id,
+                        const std::function<void(users::domain::User&)>& change) {
+  db.concurrently([&](InMemoryTables& tables) {
+    auto it = tables.users.find(id);
+    if (it == tables.users.end()) return;
+    change(it->second);
+    it->second.setVersion(it->second.version() + 1);
+  });
+}
+
+void loseNextUpdate(MockUserRepository& mock, InMemoryUserRepository& fake, InMemoryDatabase& db) {
   using R = InMemoryUserRepository;
   EXPECT_CALL(mock, update(::testing::_))
-      .WillOnce([&fake](users::domain::User& user) -> Status {
-        if (auto* row = fake.row(user.id())) row->setVersion(row->version() + 1);
+      .WillOnce([&db](users::domain::User& user) -> Status {
+        changeConcurrently(db, user.id(), [](users::domain::User&) {});
         return fail(ErrorCode::Conflict, "lost the race");
       })
       .WillRepeatedly(::testing::Invoke(&fake, &R::update));

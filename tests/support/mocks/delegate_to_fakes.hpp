@@ -14,10 +14,15 @@ void delegateTo(MockUserRepository& mock, InMemoryUserRepository& fake);
 void delegateTo(MockLoginThrottle& mock, InMemoryLoginThrottle& fake);
 void delegateTo(MockResetRequestQueue& mock, InMemoryResetRequestQueue& fake);
 
+// For tests: another transaction changes the stored user `id` and commits, while ours runs
+// (its version is bumped, as a real write would).
+void changeConcurrently(InMemoryDatabase& db, const Uuid& id,
+                        const std::function<void(users::domain::User&)>& change);
+
 // The retry path: the next update() loses an optimistic race (another writer bumps the stored
 // row's version first and the update answers Conflict); the use case must then re-read the
 // user with a row lock (expected) and write again, which succeeds.
-void loseNextUpdate(MockUserRepository& mock, InMemoryUserRepository& fake);
+void loseNextUpdate(MockUserRepository& mock, InMemoryUserRepository& fake, InMemoryDatabase& db);
 
 // A transaction of InMemoryUnitOfWork (so what a failed attempt wrote to the fakes rolls
 // back, as in PostgreSQL) that also counts commits for the fixture.

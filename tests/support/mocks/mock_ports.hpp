@@ -87,6 +87,10 @@ class MockMailTemplates : public auth::application::MailTemplates {
               (auth::domain::AccountTokenKind, const std::string&, const std::string&,
                const std::string&),
               (const, override));
+  MOCK_METHOD(auth::application::Mail, renderNotice,
+              (auth::application::Notice, const std::string&, const std::string&,
+               const std::string&),
+              (const, override));
 };
 
 class MockTransaction : public Transaction {

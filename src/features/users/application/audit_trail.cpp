@@ -30,6 +30,8 @@ const char* toString(AuditEventType type) {
       return "role_revoked";
     case AuditEventType::ProfileUpdated:
       return "profile_updated";
+    case AuditEventType::LockoutLifted:
+      return "lockout_lifted";
     case AuditEventType::AccountDeleted:
       return "account_deleted";
   }

@@ -15,8 +15,9 @@ using users::application::AuditEventType;
 class AccountTest : public AuthUseCaseTest {
  protected:
   users::domain::PasswordPolicy policy_list_{{"password123"}};
-  auth::application::ChangePassword change_{uow_, users_, hasher_, audit_, clock_, policy_list_};
-  auth::application::DeleteAccount delete_{uow_, users_, hasher_, audit_, clock_};
+  auth::application::ChangePassword change_{uow_,         users_,    hasher_, audit_,    clock_,
+                                            policy_list_, throttle_, outbox_, templates_};
+  auth::application::DeleteAccount delete_{uow_, users_, hasher_, audit_, clock_, throttle_};
 };
 
 TEST_F(AccountTest, ChangePasswordKeepsOnlyTheCallersSession) {
@@ -51,9 +52,9 @@ TEST_F(AccountTest, NewPasswordMustMeetThePolicy) {
 }
 
 TEST_F(AccountTest, DeleteAccountSoftDeletesAndRevokesEverything) {
-  loginTimes(2);
+  auto tokens = loginTimes(2);
   const Uuid id = stored_->id();
-  ASSERT_THAT(delete_.execute(id, kPassword, {}), IsOk());
+  ASSERT_THAT(delete_.execute(id, sessionOf(tokens[0]), kPassword, {}), IsOk());
   EXPECT_TRUE(stored_->isDeleted());
   EXPECT_TRUE(stored_->sessions().empty());
   EXPECT_EQ(stored_->email(), "alice@example.com");  // stays reserved
@@ -65,8 +66,9 @@ TEST_F(AccountTest, DeleteAccountSoftDeletesAndRevokesEverything) {
 }
 
 TEST_F(AccountTest, DeleteAccountWithWrongPasswordChangesNothing) {
-  loginTimes(1);
-  EXPECT_THAT(delete_.execute(stored_->id(), "wrong", {}), HasError(ErrorCode::InvalidCredentials));
+  auto tokens = loginTimes(1);
+  EXPECT_THAT(delete_.execute(stored_->id(), sessionOf(tokens[0]), "wrong", {}),
+              HasError(ErrorCode::InvalidCredentials));
   EXPECT_FALSE(stored_->isDeleted());
 }
 
@@ -123,24 +125,84 @@ TEST_F(AccountTest, RegisterLoginAndReuseAreAudited) {
 
 TEST_F(AccountTest, ChangePasswordRetriesALostRace) {
   auto tokens = loginTimes(2);
-  loseNextUpdate(users_, fake_users_);
-  const int commits = commits_;
+  loseNextUpdate(users_, fake_users_, db_);
   ASSERT_THAT(
       change_.execute({stored_->id(), sessionOf(tokens[0]), kPassword, "a brand new secret", {}}),
       IsOk());
-  EXPECT_EQ(commits_, commits + 1);  // the lost attempt rolled back, the retry committed
   EXPECT_EQ(stored_->sessions().size(), 1u);
   EXPECT_EQ(eventTypes().back(), AuditEventType::PasswordChanged);
 }
 
 TEST_F(AccountTest, DeleteAccountRetriesALostRace) {
-  seedUser();
+  auto tokens = loginTimes(1);
   const Uuid id = stored_->id();
-  loseNextUpdate(users_, fake_users_);
-  const int commits = commits_;
-  ASSERT_THAT(delete_.execute(id, kPassword, {}), IsOk());
-  EXPECT_EQ(commits_, commits + 1);
+  loseNextUpdate(users_, fake_users_, db_);
+  ASSERT_THAT(delete_.execute(id, sessionOf(tokens[0]), kPassword, {}), IsOk());
   EXPECT_TRUE(stored_->isDeleted());
+}
+
+// Issue 12, finding 1: the password is checked outside the write; if it changes before the
+// write, the check proves nothing.
+TEST_F(AccountTest, APasswordChangedBetweenTheCheckAndTheWriteRefusesTheChange) {
+  auto tokens = loginTimes(2);
+  EXPECT_CALL(users_, update(::testing::_))
+      .WillOnce([this](users::domain::User& user) -> Status {
+        // The owner resets the password while our request is between its check and its write.
+        changeConcurrently(db_, user.id(), [this](users::domain::User& row) {
+          row.changePasswordHash("$reset-by-owner", clock_.now());
+        });
+        return fail(ErrorCode::Conflict, "lost the race");
+      })
+      .WillRepeatedly(::testing::Invoke(&fake_users_, &InMemoryUserRepository::update));
+  EXPECT_THAT(
+      change_.execute({stored_->id(), sessionOf(tokens[0]), kPassword, "attacker's pick", {}}),
+      HasError(ErrorCode::InvalidCredentials));
+  EXPECT_EQ(stored_->passwordHash(), "$reset-by-owner");
+}
+
+TEST_F(AccountTest, DeleteAccountNeedsTheCallersSessionStillLive) {
+  auto tokens = loginTimes(2);
+  EXPECT_CALL(users_, update(::testing::_))
+      .WillOnce([this, &tokens](users::domain::User& user) -> Status {
+        // The owner revokes the caller's session (a stolen token) meanwhile.
+        changeConcurrently(db_, user.id(), [this, &tokens](users::domain::User& row) {
+          row.revokeSession(sessionOf(tokens[0]), clock_.now());
+        });
+        return fail(ErrorCode::Conflict, "lost the race");
+      })
+      .WillRepeatedly(::testing::Invoke(&fake_users_, &InMemoryUserRepository::update));
+  EXPECT_THAT(delete_.execute(stored_->id(), sessionOf(tokens[0]), kPassword, {}),
+              HasError(ErrorCode::Unauthorized));
+  EXPECT_FALSE(stored_->isDeleted());
+}
+
+// Issue 12, finding 2: a stolen access token gives no more guesses than the login form.
+TEST_F(AccountTest, WrongCurrentPasswordsCountAgainstTheAccountsLockout) {
+  auto tokens = loginTimes(1);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(change_.execute({stored_->id(), sessionOf(tokens[0]), "guess", "x new one x", {}}),
+                HasError(ErrorCode::InvalidCredentials));
+  }
+  EXPECT_THAT(delete_.execute(stored_->id(), sessionOf(tokens[0]), kPassword, {}),
+              HasError(ErrorCode::RateLimited));
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_};
+  EXPECT_THAT(login.execute({std::nullopt, std::string("alice"), kPassword, {}}),
+              HasError(ErrorCode::RateLimited));
+}
+
+// Issue 12, finding 5 (ASVS 2.2.3): the owner hears of a password change, in the same
+// transaction as the change; a refused change sends nothing.
+TEST_F(AccountTest, APasswordChangeIsNotifiedToTheAccountsAddress) {
+  auto tokens = loginTimes(1);
+  EXPECT_THAT(change_.execute({stored_->id(), sessionOf(tokens[0]), "wrong", "a new secret!", {}}),
+              HasError(ErrorCode::InvalidCredentials));
+  EXPECT_TRUE(db_.tables.outbox.empty());
+  ASSERT_THAT(
+      change_.execute({stored_->id(), sessionOf(tokens[0]), kPassword, "a new secret!", {}}),
+      IsOk());
+  ASSERT_EQ(db_.tables.outbox.size(), 1u);
+  EXPECT_EQ(db_.tables.outbox[0].to, "alice@example.com");
+  EXPECT_EQ(db_.tables.outbox[0].text, "changed at " + formatRfc3339(clock_.now()));
 }
 
 }  // namespace

@@ -181,5 +181,41 @@ TEST_F(LoginUserTest, CurrentHashIsKeptAndWrongPasswordsNeverRehash) {
   EXPECT_EQ(stored_->passwordHash(), kHash);
 }
 
+// Issue 12, finding 3: five guesses by email and five by username are five guesses at one
+// account, not ten; a lock taken by email holds for the username too.
+TEST_F(LoginUserTest, AnAccountsEmailAndUsernameShareOneCount) {
+  seedUser();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THAT(login_.execute(attempt("alice@example.com", "wrong")),
+                HasError(ErrorCode::InvalidCredentials));
+  }
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_THAT(login_.execute({std::nullopt, std::string("alice"), "wrong", {}}),
+                HasError(ErrorCode::InvalidCredentials));
+  }
+  EXPECT_THAT(login_.execute({std::nullopt, std::string("ALICE"), kPassword, {}}),
+              HasError(ErrorCode::RateLimited));
+  EXPECT_THAT(login_.execute(attempt("alice@example.com", kPassword)),
+              HasError(ErrorCode::RateLimited));
+}
+
+// Issue 12, finding 1: a login with the old password in flight while the owner changes it
+// must not get a session (nor write the old password's re-hash over the new one).
+TEST_F(LoginUserTest, APasswordChangedBetweenTheCheckAndTheWriteOpensNoSession) {
+  seedUser();
+  EXPECT_CALL(users_, update(_))
+      .WillOnce([this](users::domain::User& user) -> Status {
+        changeConcurrently(db_, user.id(), [this](users::domain::User& row) {
+          row.changePasswordHash("$changed-by-owner", clock_.now());
+        });
+        return fail(ErrorCode::Conflict, "lost the race");
+      })
+      .WillRepeatedly(::testing::Invoke(&fake_users_, &InMemoryUserRepository::update));
+  EXPECT_THAT(login_.execute(attempt("alice@example.com", kPassword)),
+              HasError(ErrorCode::InvalidCredentials));
+  EXPECT_TRUE(stored_->sessions().empty());
+  EXPECT_EQ(stored_->passwordHash(), "$changed-by-owner");
+}
+
 }  // namespace
 }  // namespace authd::testing

@@ -146,6 +146,21 @@ TEST_F(SessionManagementTest, IntrospectIsActiveOnlyWhileTheSessionLives) {
   EXPECT_FALSE(introspect.execute("t").active);
 }
 
+// Issue 12, finding 6: a token minted while the user was an admin no longer says so once the
+// role is gone.
+TEST_F(SessionManagementTest, IntrospectAnswersTheRolesTheUserHasNow) {
+  auto tokens = loginTimes(1);
+  const Uuid sid = sessionOf(tokens[0]);
+  auto claims = claimsFor(sid);
+  claims.roles = {"admin", "user"};  // as minted
+  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Introspect introspect(authenticate);
+  EXPECT_CALL(verifier_, verify(_, _)).WillRepeatedly(Return(claims));
+  const auto out = introspect.execute("t");
+  ASSERT_TRUE(out.active);
+  EXPECT_EQ(out.claims.roles, std::vector<std::string>{"user"});
+}
+
 TEST_F(SessionManagementTest, IntrospectOfABadTokenIsInactive) {
   auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
   auth::application::Introspect introspect(authenticate);
@@ -181,21 +196,21 @@ TEST_F(SessionManagementTest, RevokingASessionAlsoPrunesExpiredOnes) {
 // The retry path of each session use case: a lost version race is retried under a row lock.
 TEST_F(SessionManagementTest, LogoutRetriesALostRace) {
   auto tokens = loginTimes(2);
-  loseNextUpdate(users_, fake_users_);
+  loseNextUpdate(users_, fake_users_, db_);
   ASSERT_THAT(auth::application::Logout(deps_).execute(tokens[0], {}), IsOk());
   EXPECT_EQ(stored_->sessions().size(), 1u);
 }
 
 TEST_F(SessionManagementTest, LogoutAllRetriesALostRace) {
   loginTimes(2);
-  loseNextUpdate(users_, fake_users_);
+  loseNextUpdate(users_, fake_users_, db_);
   ASSERT_THAT(auth::application::LogoutAll(deps_).execute(stored_->id(), {}), IsOk());
   EXPECT_TRUE(stored_->sessions().empty());
 }
 
 TEST_F(SessionManagementTest, RevokeTokenRetriesALostRace) {
   auto tokens = loginTimes(1);
-  loseNextUpdate(users_, fake_users_);
+  loseNextUpdate(users_, fake_users_, db_);
   ASSERT_THAT(auth::application::RevokeToken(deps_, verifier_).execute(tokens[0], std::nullopt, {}),
               IsOk());
   EXPECT_TRUE(stored_->sessions().empty());
@@ -203,7 +218,7 @@ TEST_F(SessionManagementTest, RevokeTokenRetriesALostRace) {
 
 TEST_F(SessionManagementTest, RevokeSessionRetriesALostRace) {
   auto tokens = loginTimes(2);
-  loseNextUpdate(users_, fake_users_);
+  loseNextUpdate(users_, fake_users_, db_);
   ASSERT_THAT(auth::application::RevokeSession(deps_).execute(stored_->id(),
                                                               sessionOf(tokens[1]).toString(), {}),
               IsOk());

@@ -52,6 +52,22 @@ class AuthUseCaseTest : public ::testing::Test {
       return h == kHash && pw == kPassword;
     });
     delegateTo(throttle_, fake_throttle_);  // the lockout table
+    ON_CALL(templates_, render)
+        .WillByDefault([](auth::domain::AccountTokenKind, const std::string& to,
+                          const std::string& name, const std::string& token) {
+          return auth::application::Mail{to, "subject for " + name, "token=" + token,
+                                         "<a>" + token + "</a>"};
+        });
+    ON_CALL(templates_, renderNotice)
+        .WillByDefault([](auth::application::Notice notice, const std::string& to,
+                          const std::string& name, const std::string& at) {
+          return auth::application::Mail{
+              to, "notice for " + name,
+              std::string(notice == auth::application::Notice::PasswordReset ? "reset"
+                                                                             : "changed") +
+                  " at " + at,
+              ""};
+        });
     delegateTo(users_, fake_users_);
     ON_CALL(audit_log_, record).WillByDefault([this](const users::application::AuditEvent& e) {
       events_.push_back(e);
@@ -93,6 +109,8 @@ class AuthUseCaseTest : public ::testing::Test {
   NiceMock<MockUserRepository> users_;  // delegates to fake_users_
   NiceMock<MockPasswordHasher> hasher_;
   InMemoryLoginThrottle fake_throttle_{db_};
+  InMemoryMailOutbox outbox_{db_};
+  NiceMock<MockMailTemplates> templates_;
   NiceMock<MockLoginThrottle> throttle_;  // delegates to fake_throttle_
   NiceMock<MockRefreshTokenHasher> refresh_hasher_;
   NiceMock<MockAccessTokenIssuer> issuer_;

@@ -27,6 +27,9 @@ TEST_F(AccountRoutesTest, ChangePasswordNeedsTheCurrentOneAndKeepsOnlyThisSessio
   const json right = {{"current_password", ApiClient::kPassword},
                       {"new_password", "a brand new passphrase"}};
   EXPECT_EQ(api_.send("POST", "/v1/users/me/password", &right, ApiClient::bearer(t)).status, 204);
+  ASSERT_EQ(outbox().size(), 1u);  // the notice to the owner
+  EXPECT_EQ(outbox().back().to, "kim@example.com");
+  EXPECT_NE(outbox().back().text.find("kim notice "), std::string::npos);
   EXPECT_EQ(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(t)).status, 200);
   expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(other)), 401,
                 "unauthorized");
@@ -86,6 +89,28 @@ TEST_F(AccountRoutesTest, ResetRequestIsAcceptedForAnyEmailAndConfirmRejectsBadT
   expectProblem(api_.http().postJson("/v1/auth/password-reset/confirm",
                                      {{"token", "forged"}, {"new_password", "a brand new one"}}),
                 401, "token_invalid");
+}
+
+// Issue 12, finding 3: the lockout is per account (email and username together), and an
+// admin can lift it.
+TEST_F(AccountRoutesTest, AnAdminLiftsAnAccountsLockout) {
+  const auto vic = api_.signUp("vic");
+  const auto admin = makeAdmin("warden");
+  for (int i = 0; i < 5; ++i) {
+    const auto wrong = i % 2 ? json{{"username", "vic"}, {"password", "no"}}
+                             : json{{"email", "vic@example.com"}, {"password", "no"}};
+    expectProblem(api_.http().postJson("/v1/auth/login", wrong), 401, "invalid_credentials");
+  }
+  const json right = {{"username", "vic"}, {"password", ApiClient::kPassword}};
+  expectProblem(api_.http().postJson("/v1/auth/login", right), 429, "rate_limited");
+  const std::string path =
+      "/v1/admin/users/" + vic.at("user").at("id").get<std::string>() + "/lockout";
+  expectProblem(api_.send("DELETE", path, nullptr, ApiClient::bearer(vic)), 403, "forbidden");
+  EXPECT_EQ(api_.send("DELETE", path, nullptr, ApiClient::bearer(admin)).status, 204);
+  EXPECT_EQ(api_.http().postJson("/v1/auth/login", right).status, 200);
+  expectProblem(api_.send("DELETE", "/v1/admin/users/" + Uuid().toString() + "/lockout", nullptr,
+                          ApiClient::bearer(admin)),
+                404, "not_found");
 }
 
 }  // namespace

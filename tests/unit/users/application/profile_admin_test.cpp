@@ -149,7 +149,7 @@ TEST_F(ProfileAdminTest, GetProfileIsUnauthorizedOnceTheAccountIsGone) {
 }
 
 TEST_F(ProfileAdminTest, UpdateProfileRetriesALostRace) {
-  loseNextUpdate(users_, fake_users_);
+  loseNextUpdate(users_, fake_users_, db_);
   auto r = update_.execute({stored_->id(), true, std::string("Al"), std::nullopt, {}});
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(stored_->state().display_name, "Al");
@@ -157,7 +157,7 @@ TEST_F(ProfileAdminTest, UpdateProfileRetriesALostRace) {
 }
 
 TEST_F(ProfileAdminTest, ChangeRoleRetriesALostRace) {
-  loseNextUpdate(users_, fake_users_);
+  loseNextUpdate(users_, fake_users_, db_);
   ASSERT_THAT(change_role_.execute({stored_->id().toString(), "admin", true, {}}), IsOk());
   EXPECT_EQ(stored_->roles().count("admin"), 1u);
   EXPECT_EQ(commits_, 1);

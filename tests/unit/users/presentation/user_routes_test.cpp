@@ -84,5 +84,19 @@ TEST_F(UserRoutesTest, AdminListsGetsAndChangesRoles) {
             204);
 }
 
+// Issue 12, finding 6: authd's own routes read roles from the database, so a demoted admin's
+// still-valid token is refused at once.
+TEST_F(UserRoutesTest, ARemovedRoleIsRefusedAtOnceDespiteTheTokensClaim) {
+  const auto admin = makeAdmin("ursula");
+  ASSERT_EQ(api_.send("GET", "/v1/admin/users", nullptr, ApiClient::bearer(admin)).status, 200);
+  const auto id = Uuid::parse(admin.at("user").at("id").get<std::string>());
+  server_.users().row(*id)->revokeRole("admin", server_.clock().now());
+  expectProblem(api_.send("GET", "/v1/admin/users", nullptr, ApiClient::bearer(admin)), 403,
+                "forbidden");
+  auto introspected =
+      api_.http().postJson("/v1/auth/introspect", {{"token", admin.at("access_token")}});
+  EXPECT_EQ(introspected.json().at("roles"), json::array({"user"}));
+}
+
 }  // namespace
 }  // namespace authd::testing

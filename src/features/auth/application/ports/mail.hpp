@@ -14,13 +14,19 @@ struct Mail {
   std::string html;  // HTML body
 };
 
-// Port: renders the mail for an account token from the templates in the repository, with the
-// link built from configuration (AUTH_PUBLIC_URL).
+// A security notice to the account's own address (ASVS 2.2.3, 2.5.5): no link, no secret.
+enum class Notice { PasswordChanged, PasswordReset };
+
+// Port: renders mail from the templates in the repository: the mail for an account token, with
+// the link built from configuration (AUTH_PUBLIC_URL), and security notices.
 class MailTemplates {
  public:
   virtual ~MailTemplates() = default;
   virtual Mail render(domain::AccountTokenKind kind, const std::string& to,
                       const std::string& username, const std::string& token) const = 0;
+  // `at`: when it happened, as RFC 3339 UTC text.
+  virtual Mail renderNotice(Notice notice, const std::string& to, const std::string& username,
+                            const std::string& at) const = 0;
 };
 
 // Port: the outbox. enqueue() joins the caller's transaction, so the mail exists exactly when

@@ -2,6 +2,7 @@
 
 #include "features/users/application/modify_user.hpp"
 #include "features/users/application/pagination.hpp"
+#include "shared/core/time.hpp"
 
 namespace authd::auth::application {
 
@@ -12,26 +13,15 @@ using users::application::write;
 
 namespace {
 
-// Verifies `password` against the stored hash of a live user, outside any transaction
-// (Argon2id is slow). nullopt when the user is gone.
-std::optional<bool> checkPassword(UnitOfWork& uow, users::application::UserRepository& users,
-                                  PasswordHasher& hasher, const Uuid& user_id,
-                                  const std::string& password) {
-  std::optional<users::domain::User> user;
-  {
-    auto tx = uow.begin();
-    user = users.findById(user_id);
+// Inside the write: the password checked is still the stored one, and the caller's session
+// (the Bearer token's) still exists: a password change or a revocation in between ends the
+// caller's authority.
+Status stillAuthorised(const users::domain::User& user, const std::string& verified_hash,
+                       const Uuid& session_id) {
+  if (user.findSession(session_id) == nullptr) {
+    return fail(ErrorCode::Unauthorized, "The session has ended.");
   }
-  if (!user) return std::nullopt;
-  return hasher.verify(user->passwordHash(), password);
-}
-
-Status wrongPassword(UnitOfWork& uow, users::application::AuditTrail& audit, const Uuid& user_id,
-                     const ClientInfo& client) {
-  auto tx = uow.begin();
-  audit.record(AuditEventType::LoginFailed, user_id, client);
-  tx->commit();
-  return fail(ErrorCode::InvalidCredentials, "The password is wrong.");
+  return stillVerified(user, verified_hash);
 }
 
 // The caller's own account vanished meanwhile: its token no longer names anyone.
@@ -47,36 +37,47 @@ Status accountStatus(const Result<T>& changed) {
 }  // namespace
 
 Status ChangePassword::execute(const Input& in) {
-  const auto matches = checkPassword(uow_, users_, hasher_, in.user_id, in.current_password);
-  if (!matches) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
-  if (!*matches) return wrongPassword(uow_, audit_, in.user_id, in.client);
-
-  std::string new_hash;
-  auto changed = modifyUser(uow_, users_, {audit_, in.client}, in.user_id,
-                            [&](users::domain::User& user) -> Result<Change<>> {
-                              auto allowed = policy_.check(in.new_password, user.email(),
-                                                           user.username(), "new_password");
-                              if (!allowed) return tl::unexpected(allowed.error());
-                              if (new_hash.empty())
-                                new_hash = hasher_.hash(in.new_password);  // once, even on retries
-                              const Timestamp now = clock_.now();
-                              user.changePasswordHash(new_hash, now);
-                              user.revokeAllSessions(now, in.session_id);
-                              return write(AuditEventType::PasswordChanged);
-                            });
+  auto checked = password_.check(in.user_id, in.current_password, in.client);
+  if (!checked) return tl::unexpected(checked.error());
+  auto allowed =
+      policy_.check(in.new_password, checked->email(), checked->username(), "new_password");
+  if (!allowed) return tl::unexpected(allowed.error());
+  // Hashed before the write opens, so no pooled connection waits through Argon2id.
+  const std::string new_hash = hasher_.hash(in.new_password);
+  auto changed =
+      modifyUser(uow_, users_, {audit_, in.client}, in.user_id,
+                 [&](users::domain::User& user) -> Result<Change<>> {
+                   auto authorised = stillAuthorised(user, checked->passwordHash(), in.session_id);
+                   if (!authorised) return tl::unexpected(authorised.error());
+                   // The username or email the policy checked against may have changed
+                   // meanwhile.
+                   auto still_allowed = policy_.check(in.new_password, user.email(),
+                                                      user.username(), "new_password");
+                   if (!still_allowed) return tl::unexpected(still_allowed.error());
+                   const Timestamp now = clock_.now();
+                   user.changePasswordHash(new_hash, now);
+                   user.revokeAllSessions(now, in.session_id);
+                   // The owner hears of it, in the same transaction (ASVS 2.2.3).
+                   outbox_.enqueue(templates_.renderNotice(Notice::PasswordChanged, user.email(),
+                                                           user.username(), formatRfc3339(now)));
+                   return write(AuditEventType::PasswordChanged);
+                 });
+  if (changed) password_.succeeded(in.user_id);
   return accountStatus(changed);
 }
 
-Status DeleteAccount::execute(const Uuid& user_id, const std::string& password,
-                              const ClientInfo& client) {
-  const auto matches = checkPassword(uow_, users_, hasher_, user_id, password);
-  if (!matches) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
-  if (!*matches) return wrongPassword(uow_, audit_, user_id, client);
-  auto changed = modifyUser(uow_, users_, {audit_, client}, user_id,
-                            [&](users::domain::User& user) -> Result<Change<>> {
-                              user.markDeleted(clock_.now());
-                              return write(AuditEventType::AccountDeleted);
-                            });
+Status DeleteAccount::execute(const Uuid& user_id, const Uuid& session_id,
+                              const std::string& password, const ClientInfo& client) {
+  auto checked = password_.check(user_id, password, client);
+  if (!checked) return tl::unexpected(checked.error());
+  auto changed = modifyUser(
+      uow_, users_, {audit_, client}, user_id, [&](users::domain::User& user) -> Result<Change<>> {
+        auto authorised = stillAuthorised(user, checked->passwordHash(), session_id);
+        if (!authorised) return tl::unexpected(authorised.error());
+        user.markDeleted(clock_.now());
+        return write(AuditEventType::AccountDeleted);
+      });
+  if (changed) password_.succeeded(user_id);
   return accountStatus(changed);
 }
 

@@ -2,6 +2,7 @@
 
 #include "features/users/application/modify_user.hpp"
 #include "shared/core/encoding.hpp"
+#include "shared/core/time.hpp"
 
 namespace authd::auth::application {
 namespace {
@@ -138,6 +139,9 @@ Status ConfirmPasswordReset::execute(const std::string& secret, const std::strin
         user.changePasswordHash(new_hash, now);
         user.revokeAllSessions(now);
         d_.tokens.markUsed(token->id, now);
+        // The owner hears of it, in the same transaction (ASVS 2.5.5).
+        d_.outbox.enqueue(d_.templates.renderNotice(Notice::PasswordReset, user.email(),
+                                                    user.username(), formatRfc3339(now)));
         return write(AuditEventType::PasswordReset);
       });
   if (!changed)

@@ -5,14 +5,6 @@
 #include "features/users/application/modify_user.hpp"
 
 namespace authd::auth::application {
-namespace {
-
-Error invalidCredentials() {
-  return Error{ErrorCode::InvalidCredentials, "The email, username or password is wrong.", {}};
-}
-
-}  // namespace
-
 std::string LoginUser::identifierOf(const Input& in) {
   return users::domain::normaliseIdentifier(in.email ? *in.email : in.username.value_or(""));
 }
@@ -29,23 +21,16 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
   }
   const std::string identifier = identifierOf(in);
   std::optional<users::domain::User> user;
+  std::string lockout_key;
   {
     auto tx = uow_.begin();
-    if (limits_.max_fails > 0) {
-      // Counted whether or not an account has this identifier, so the limit reveals nothing.
-      const Timestamp now = clock_.now();
-      const auto count = throttle_.countAttempt(identifier, now, limits_.window);
-      if (count.attempts > limits_.max_fails) {
-        tx->commit();
-        const auto left =
-            std::chrono::ceil<Seconds>(count.window_started_at + limits_.window - now);
-        Error e{ErrorCode::RateLimited, "Too many failed logins; try again later.", {}};
-        e.retry_after = std::max<std::int64_t>(1, left.count());
-        return tl::unexpected(std::move(e));
-      }
-    }
     user = find(in);
+    // Counted whether or not an account matched (per account when one did), so the limit
+    // reveals nothing and an account's email and username share one count.
+    lockout_key = lockoutKey(user, identifier);
+    auto counted = countAttempt(throttle_, limits_, lockout_key, clock_.now());
     tx->commit();
+    if (!counted) return tl::unexpected(counted.error());
   }  // the connection is free before hashing
 
   // Verify even when no account matched, against a dummy hash of the same cost, so the answer
@@ -65,6 +50,7 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
   std::optional<std::string> rehashed;
   if (hasher_.needsRehash(user->passwordHash())) rehashed = hasher_.hash(in.password);
 
+  const std::string verified_hash = user->passwordHash();
   struct Opened {
     domain::RefreshToken token;
     Timestamp now;
@@ -72,7 +58,10 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
   auto changed = users::application::modifyUser(
       uow_, users_, {audit_, in.client}, user->id(),
       [&](users::domain::User& u) -> Result<users::application::Change<Opened>> {
-        if (limits_.max_fails > 0) throttle_.reset(identifier);
+        // The password may have changed since it was verified: then it proves nothing.
+        auto still = stillVerified(u, verified_hash);
+        if (!still) return tl::unexpected(still.error());
+        if (limits_.max_fails > 0) throttle_.reset(lockout_key);
         const Timestamp now = clock_.now();
         auto opened = tokens_.open(u.id(), now, in.client);
         if (rehashed) u.changePasswordHash(*rehashed, now);

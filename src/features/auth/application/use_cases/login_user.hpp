@@ -5,6 +5,7 @@
 
 #include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
+#include "features/auth/application/use_cases/credentials.hpp"
 #include "features/auth/application/use_cases/session_tokens.hpp"
 #include "features/users/application/audit_trail.hpp"
 #include "features/users/application/ports/user_repository.hpp"
@@ -14,18 +15,13 @@
 
 namespace authd::auth::application {
 
-// Lockout per login identifier (contract, "Abuse limits"). max_fails 0 turns it off.
-struct LoginLimits {
-  int max_fails = 5;
-  Seconds window{900};
-};
-
 // Checks a password and opens a new session (evicting the least recently used one beyond
 // the limit). Re-hashes the password when its stored parameters are weaker than the
-// configured ones. Errors: RateLimited (with retry_after) once an identifier has used up its
-// attempts in the window, even with the right password, before any hashing; InvalidCredentials
-// for a wrong password, an unknown and a deleted account alike, after the same Argon2id work;
-// Conflict after repeated version races. Thread-safe if its ports are.
+// configured ones. Errors: RateLimited (with retry_after) once the account (or, when none
+// matches, the identifier) has used up its attempts in the window, even with the right
+// password, before any hashing; InvalidCredentials for a wrong password, an unknown and a
+// deleted account alike, after the same Argon2id work, and when the password changed between
+// the check and the write; Conflict after repeated version races. Thread-safe if its ports are.
 class LoginUser {
  public:
   struct Input {

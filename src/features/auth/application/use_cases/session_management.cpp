@@ -115,6 +115,9 @@ Result<std::vector<SessionView>> ListSessions::execute(const Uuid& user_id,
 Introspect::Output Introspect::execute(const std::string& token) {
   auto principal = authenticate_.execute(token);
   if (!principal) return {};
+  // The user's roles now, not the token's: a demotion shows at once (issue 12).
+  const auto& roles = principal->user.roles();
+  principal->claims.roles.assign(roles.begin(), roles.end());
   return {true, std::move(principal->claims)};
 }
 

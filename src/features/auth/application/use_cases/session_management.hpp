@@ -91,7 +91,8 @@ class ListSessions {
 };
 
 // POST /v1/auth/introspect (RFC 7662): active only while the signature, the times and the
-// session all hold. Never fails for a bad token; it is just inactive.
+// session all hold; `roles` are the user's roles now, not the token's claim. Never fails for a
+// bad token; it is just inactive.
 class Introspect {
  public:
   struct Output {

@@ -89,4 +89,21 @@ application::Mail EmbeddedMailTemplates::render(domain::AccountTokenKind kind,
   return mail;
 }
 
+application::Mail EmbeddedMailTemplates::renderNotice(application::Notice notice,
+                                                      const std::string& to,
+                                                      const std::string& username,
+                                                      const std::string& at) const {
+  const std::string how = notice == application::Notice::PasswordChanged
+                              ? "changed from a signed-in session"
+                              : "reset with a link sent to this address";
+  auto [subject, text] = splitSubject(templateText("password_changed.txt"));
+  application::Mail mail;
+  mail.to = to;
+  mail.subject = subject;
+  mail.text = fill(text, {{"username", username}, {"how", how}, {"at", at}});
+  mail.html = fill(templateText("password_changed.html"),
+                   {{"username", htmlEscape(username)}, {"how", how}, {"at", htmlEscape(at)}});
+  return mail;
+}
+
 }  // namespace authd::auth::infrastructure

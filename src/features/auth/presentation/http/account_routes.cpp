@@ -14,7 +14,7 @@ using Pistache::Rest::Request;
 void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJson user_json,
                       http::Authenticator authenticate) {
   routes.post(
-      "/v1/users/me/password", http::kHashing,
+      "/v1/users/me/password", http::kPerClientLimit | http::kHashing,
       [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
         withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
           auto body = http::jsonObjectBody(req);
@@ -30,17 +30,19 @@ void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJ
         });
       });
   routes.del(
-      "/v1/users/me", http::kHashing,
+      "/v1/users/me", http::kPerClientLimit | http::kHashing,
       [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
         withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
           auto password =
               requiredField(req, res, "password", /*allow_form=*/false, /*secret=*/true);
           if (!password) return;
-          http::answer(res, uc.delete_account.execute(caller.user_id, *password, clientOf(ctx)),
+          http::answer(res,
+                       uc.delete_account.execute(caller.user_id, caller.session_id, *password,
+                                                 clientOf(ctx)),
                        [&] { http::sendNoContent(res); });
         });
       });
-  routes.post("/v1/auth/verify-email/request",
+  routes.post("/v1/auth/verify-email/request", http::kPerClientLimit,
               [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext&) {
                 withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
                   http::answer(res, uc.request_verification.execute(caller.user_id),
@@ -63,7 +65,7 @@ void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJ
                 http::answer(res, uc.request_reset.execute(*email),
                              [&] { res.send(Pistache::Http::Code::Accepted); });
               });
-  routes.post("/v1/auth/password-reset/confirm", http::kHashing,
+  routes.post("/v1/auth/password-reset/confirm", http::kPerClientLimit | http::kHashing,
               [uc](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
                 auto body = http::jsonObjectBody(req);
                 if (!body) return http::sendProblem(res, body.error());
@@ -74,6 +76,14 @@ void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJ
                 http::answer(res, uc.confirm_reset.execute(*token, *password, clientOf(ctx)),
                              [&] { http::sendNoContent(res); });
               });
+  routes.del("/v1/admin/users/:id/lockout", [uc, authenticate](const Request& req,
+                                                               ResponseWriter& res,
+                                                               const RequestContext& ctx) {
+    withPrincipal(authenticate, req, res, "admin", [&](const Principal&) {
+      http::answer(res, uc.lift_lockout.execute(req.param(":id").as<std::string>(), clientOf(ctx)),
+                   [&] { http::sendNoContent(res); });
+    });
+  });
 }
 
 }  // namespace authd::auth::presentation

@@ -53,9 +53,10 @@ struct AccountUseCases {
   application::VerifyEmail& verify_email;
   application::RequestPasswordReset& request_reset;
   application::ConfirmPasswordReset& confirm_reset;
+  application::LiftLockout& lift_lockout;
 };
-// POST /v1/users/me/password, DELETE /v1/users/me, email verification and password reset
-// (account_routes.cpp).
+// POST /v1/users/me/password, DELETE /v1/users/me, email verification, password reset and
+// the admin's DELETE /v1/admin/users/{id}/lockout (account_routes.cpp).
 void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& use_cases,
                       UserJson user_json, http::Authenticator authenticate);
 

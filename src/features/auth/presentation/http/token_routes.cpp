@@ -69,12 +69,13 @@ void addTokenRoutes(http::RouteTable& routes, const TokenUseCases& uc, UserJson 
           metrics->countRefreshReuse();
         answerGrant(res, result, 200, user_json);
       });
-  routes.post("/v1/auth/logout", [uc](const Request& req, ResponseWriter& res,
-                                      const RequestContext& ctx) {
-    auto token = requiredField(req, res, "refresh_token");
-    if (!token) return;
-    http::answer(res, uc.logout.execute(*token, clientOf(ctx)), [&] { http::sendNoContent(res); });
-  });
+  routes.post("/v1/auth/logout", http::kPerClientLimit,
+              [uc](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
+                auto token = requiredField(req, res, "refresh_token");
+                if (!token) return;
+                http::answer(res, uc.logout.execute(*token, clientOf(ctx)),
+                             [&] { http::sendNoContent(res); });
+              });
   routes.post("/v1/auth/logout-all", [uc, authenticate](const Request& req, ResponseWriter& res,
                                                         const RequestContext& ctx) {
     withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
@@ -82,7 +83,7 @@ void addTokenRoutes(http::RouteTable& routes, const TokenUseCases& uc, UserJson 
                    [&] { http::sendNoContent(res); });
     });
   });
-  routes.post("/v1/auth/revoke",
+  routes.post("/v1/auth/revoke", http::kPerClientLimit,
               [uc](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
                 auto body = http::jsonOrFormBody(req);
                 if (!body) return http::sendProblem(res, body.error());

@@ -26,6 +26,7 @@ enum class AuditEventType {
   RoleRevoked,
   ProfileUpdated,
   AccountDeleted,
+  LockoutLifted,  // an admin ended a login lockout early
 };
 
 // Wire and storage name ("login_failed", ...), checked by the database.

@@ -16,7 +16,7 @@ application::AuditEventType typeFrom(const std::string& text) {
   for (T t :
        {T::Registered, T::LoginSucceeded, T::LoginFailed, T::RefreshReused, T::Logout, T::LogoutAll,
         T::SessionRevoked, T::PasswordChanged, T::PasswordReset, T::EmailVerified, T::RoleGranted,
-        T::RoleRevoked, T::ProfileUpdated, T::AccountDeleted}) {
+        T::RoleRevoked, T::ProfileUpdated, T::AccountDeleted, T::LockoutLifted}) {
     if (text == application::toString(t)) return t;
   }
   throw std::runtime_error("stored audit event has an unknown type");
