@@ -86,9 +86,9 @@ struct InProcessServer::Graph {
   aa::RevokeToken revoke_token{session_deps, tokens_crypto};
   aa::RevokeSession revoke_session{session_deps};
   aa::ListSessions list_sessions{session_deps, sessions};
-  aa::ChangePassword change_password{uow,      users,  hasher,
-                                     audit,    clock,  users::domain::PasswordPolicy::standard(),
-                                     throttle, outbox, templates};
+  aa::ChangePassword change_password{
+      uow,      users,  hasher,    audit,         clock, users::domain::PasswordPolicy::standard(),
+      throttle, outbox, templates, account_tokens};
   aa::DeleteAccount delete_account{uow, users, hasher, audit, clock, throttle};
   aa::ListEvents list_events{uow, audit_log};
   aa::Authenticate authenticate{uow, users, tokens_crypto, clock, sessions};

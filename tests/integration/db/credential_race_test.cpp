@@ -10,8 +10,9 @@
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
 #include "features/auth/infrastructure/mail/embedded_mail_templates.hpp"
 #include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
-#include "features/keys/infrastructure/crypto/master_key.hpp"
+#include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
 #include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
+#include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/users/infrastructure/persistence/odb_audit_log.hpp"
 #include "features/users/infrastructure/persistence/odb_user_repository.hpp"
 #include "matchers.hpp"
@@ -50,8 +51,9 @@ class CredentialRaceTest : public ::testing::Test {
     issuer_.emplace(std::vector<keys::domain::SigningKey>{{"k", pk, sk, true, clock_.now(), {}}},
                     auth::infrastructure::AccessTokenConfig{}, random_);
     tokens_.emplace(random_, refresh_hasher_, *issuer_, policy_);
-    auto user = ud::User::create(Uuid::v7(clock_.now(), random_), *ud::Email::parse("o@example.com"),
-                                 *ud::Username::parse("owner"), std::nullopt, "$old", clock_.now());
+    auto user =
+        ud::User::create(Uuid::v7(clock_.now(), random_), *ud::Email::parse("o@example.com"),
+                         *ud::Username::parse("owner"), std::nullopt, "$old", clock_.now());
     auto tx = uow_.begin();
     EXPECT_THAT(users_.add(user), IsOk());
     tx->commit();
@@ -88,6 +90,7 @@ class CredentialRaceTest : public ::testing::Test {
   keys::infrastructure::MasterKeySealer sealer_{master_, random_};
   auth::infrastructure::OdbMailOutbox outbox_{database_.db(), sealer_, random_, clock_};
   auth::infrastructure::EmbeddedMailTemplates templates_{"https://app.example.com"};
+  auth::infrastructure::OdbAccountTokenRepository account_tokens_{database_.db()};
   Uuid id_;
 };
 
@@ -109,8 +112,8 @@ TEST_F(CredentialRaceTest, APasswordChangeWithThePasswordJustResetChangesNothing
   ASSERT_THAT(grant, IsOk());
   const auto sid = auth::domain::RefreshToken::decode(grant->refresh_token)->session_id;
   auth::application::ChangePassword change{
-      uow_,      users_, hasher_, audit_, clock_, ud::PasswordPolicy::standard(),
-      throttle_, outbox_, templates_};
+      uow_,      users_,  hasher_,    audit_,         clock_, ud::PasswordPolicy::standard(),
+      throttle_, outbox_, templates_, account_tokens_};
   hasher_.during_verify = [this] { ownerResetsThePassword(); };
   const auto r = change.execute({id_, sid, "old password", "attacker's new pass", {}});
   ASSERT_FALSE(r.has_value());

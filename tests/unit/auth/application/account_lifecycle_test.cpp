@@ -1,5 +1,6 @@
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
 
+#include "features/auth/application/use_cases/account.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
 #include "use_case_fixture.hpp"
 
@@ -32,7 +33,6 @@ class AccountLifecycleTest : public AuthUseCaseTest {
     return out;
   }
 
-  InMemoryAccountTokenRepository account_tokens_{db_};
   InMemoryResetRequestQueue fake_queue_{db_};
   NiceMock<MockResetRequestQueue> queue_;  // delegates to fake_queue_
   auth::application::LifecycleDeps deps_{
@@ -181,6 +181,21 @@ TEST_F(AccountLifecycleTest, APasswordResetIsNotifiedToTheAccountsAddress) {
   ASSERT_EQ(mails().size(), before + 1);
   EXPECT_EQ(mails().back().to, "alice@example.com");
   EXPECT_EQ(mails().back().text.rfind("reset at ", 0), 0u);
+}
+
+// Issue 12, finding 4 (in part): a reset link mailed before a password change must not undo it.
+TEST_F(AccountLifecycleTest, APasswordChangeEndsOutstandingResetLinks) {
+  auto tokens = loginTimes(1);
+  (void)request_reset_.execute("alice@example.com");
+  process_.execute();
+  const std::string link = lastToken();
+  auth::application::ChangePassword change{uow_,       users_,         hasher_,   audit_,
+                                           clock_,     policy_list_,   throttle_, outbox_,
+                                           templates_, account_tokens_};
+  ASSERT_THAT(
+      change.execute({stored_->id(), sessionOf(tokens[0]), kPassword, "a fine new one", {}}),
+      IsOk());
+  EXPECT_THAT(confirm_.execute(link, "the attacker's pick", {}), HasError(ErrorCode::TokenInvalid));
 }
 
 }  // namespace

@@ -15,8 +15,9 @@ using users::application::AuditEventType;
 class AccountTest : public AuthUseCaseTest {
  protected:
   users::domain::PasswordPolicy policy_list_{{"password123"}};
-  auth::application::ChangePassword change_{uow_,         users_,    hasher_, audit_,    clock_,
-                                            policy_list_, throttle_, outbox_, templates_};
+  auth::application::ChangePassword change_{uow_,       users_,         hasher_,   audit_,
+                                            clock_,     policy_list_,   throttle_, outbox_,
+                                            templates_, account_tokens_};
   auth::application::DeleteAccount delete_{uow_, users_, hasher_, audit_, clock_, throttle_};
 };
 

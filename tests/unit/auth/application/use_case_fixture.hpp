@@ -110,6 +110,7 @@ class AuthUseCaseTest : public ::testing::Test {
   NiceMock<MockPasswordHasher> hasher_;
   InMemoryLoginThrottle fake_throttle_{db_};
   InMemoryMailOutbox outbox_{db_};
+  InMemoryAccountTokenRepository account_tokens_{db_};
   NiceMock<MockMailTemplates> templates_;
   NiceMock<MockLoginThrottle> throttle_;  // delegates to fake_throttle_
   NiceMock<MockRefreshTokenHasher> refresh_hasher_;

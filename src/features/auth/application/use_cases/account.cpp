@@ -44,24 +44,26 @@ Status ChangePassword::execute(const Input& in) {
   if (!allowed) return tl::unexpected(allowed.error());
   // Hashed before the write opens, so no pooled connection waits through Argon2id.
   const std::string new_hash = hasher_.hash(in.new_password);
-  auto changed =
-      modifyUser(uow_, users_, {audit_, in.client}, in.user_id,
-                 [&](users::domain::User& user) -> Result<Change<>> {
-                   auto authorised = stillAuthorised(user, checked->passwordHash(), in.session_id);
-                   if (!authorised) return tl::unexpected(authorised.error());
-                   // The username or email the policy checked against may have changed
-                   // meanwhile.
-                   auto still_allowed = policy_.check(in.new_password, user.email(),
-                                                      user.username(), "new_password");
-                   if (!still_allowed) return tl::unexpected(still_allowed.error());
-                   const Timestamp now = clock_.now();
-                   user.changePasswordHash(new_hash, now);
-                   user.revokeAllSessions(now, in.session_id);
-                   // The owner hears of it, in the same transaction (ASVS 2.2.3).
-                   outbox_.enqueue(templates_.renderNotice(Notice::PasswordChanged, user.email(),
-                                                           user.username(), formatRfc3339(now)));
-                   return write(AuditEventType::PasswordChanged);
-                 });
+  auto changed = modifyUser(
+      uow_, users_, {audit_, in.client}, in.user_id,
+      [&](users::domain::User& user) -> Result<Change<>> {
+        auto authorised = stillAuthorised(user, checked->passwordHash(), in.session_id);
+        if (!authorised) return tl::unexpected(authorised.error());
+        // The username or email the policy checked against may have changed
+        // meanwhile.
+        auto still_allowed =
+            policy_.check(in.new_password, user.email(), user.username(), "new_password");
+        if (!still_allowed) return tl::unexpected(still_allowed.error());
+        const Timestamp now = clock_.now();
+        user.changePasswordHash(new_hash, now);
+        user.revokeAllSessions(now, in.session_id);
+        // A reset link mailed before the change must not undo it.
+        account_tokens_.invalidateUnused(user.id(), domain::AccountTokenKind::PasswordReset, now);
+        // The owner hears of it, in the same transaction (ASVS 2.2.3).
+        outbox_.enqueue(templates_.renderNotice(Notice::PasswordChanged, user.email(),
+                                                user.username(), formatRfc3339(now)));
+        return write(AuditEventType::PasswordChanged);
+      });
   if (changed) password_.succeeded(in.user_id);
   return accountStatus(changed);
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "features/auth/application/ports/account_tokens.hpp"
 #include "features/auth/application/ports/mail.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/use_cases/credentials.hpp"
@@ -22,7 +23,8 @@ namespace authd::auth::application {
 // recorded as a failed login and counted against the account's lockout (RateLimited once it is
 // used up). The password must still be the stored one, and the caller's session still live,
 // when the change is written (else InvalidCredentials, Unauthorized). The account's address is
-// told by mail, in the same transaction. Errors also: ValidationFailed, Unauthorized (gone).
+// told by mail, and every outstanding reset link ends, in the same transaction. Errors also:
+// ValidationFailed, Unauthorized (gone).
 class ChangePassword {
  public:
   struct Input {
@@ -35,7 +37,8 @@ class ChangePassword {
   ChangePassword(UnitOfWork& uow, users::application::UserRepository& users, PasswordHasher& hasher,
                  users::application::AuditTrail& audit, Clock& clock,
                  const users::domain::PasswordPolicy& policy, LoginThrottle& throttle,
-                 MailOutbox& outbox, const MailTemplates& templates, LoginLimits limits = {})
+                 MailOutbox& outbox, const MailTemplates& templates,
+                 AccountTokenRepository& account_tokens, LoginLimits limits = {})
       : uow_(uow),
         users_(users),
         hasher_(hasher),
@@ -44,7 +47,8 @@ class ChangePassword {
         policy_(policy),
         password_(uow, users, hasher, throttle, limits, audit, clock),
         outbox_(outbox),
-        templates_(templates) {}
+        templates_(templates),
+        account_tokens_(account_tokens) {}
   [[nodiscard]] Status execute(const Input& input);
 
  private:
@@ -57,6 +61,7 @@ class ChangePassword {
   CallerPassword password_;
   MailOutbox& outbox_;
   const MailTemplates& templates_;
+  AccountTokenRepository& account_tokens_;
 };
 
 // DELETE /v1/users/me: soft-deletes the account after checking its password (counted like a

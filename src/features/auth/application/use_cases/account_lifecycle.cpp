@@ -139,6 +139,8 @@ Status ConfirmPasswordReset::execute(const std::string& secret, const std::strin
         user.changePasswordHash(new_hash, now);
         user.revokeAllSessions(now);
         d_.tokens.markUsed(token->id, now);
+        // Every other reset link of the account ends with this one (issue 12).
+        d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::PasswordReset, now);
         // The owner hears of it, in the same transaction (ASVS 2.5.5).
         d_.outbox.enqueue(d_.templates.renderNotice(Notice::PasswordReset, user.email(),
                                                     user.username(), formatRfc3339(now)));

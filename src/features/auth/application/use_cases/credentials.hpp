@@ -46,11 +46,16 @@ Status stillVerified(const users::domain::User& user, const std::string& verifie
 // account is gone), RateLimited, InvalidCredentials.
 class CallerPassword {
  public:
-  CallerPassword(UnitOfWork& uow, users::application::UserRepository& users,
-                 PasswordHasher& hasher, LoginThrottle& throttle, LoginLimits limits,
-                 users::application::AuditTrail& audit, Clock& clock)
-      : uow_(uow), users_(users), hasher_(hasher), throttle_(throttle), limits_(limits),
-        audit_(audit), clock_(clock) {}
+  CallerPassword(UnitOfWork& uow, users::application::UserRepository& users, PasswordHasher& hasher,
+                 LoginThrottle& throttle, LoginLimits limits, users::application::AuditTrail& audit,
+                 Clock& clock)
+      : uow_(uow),
+        users_(users),
+        hasher_(hasher),
+        throttle_(throttle),
+        limits_(limits),
+        audit_(audit),
+        clock_(clock) {}
 
   [[nodiscard]] Result<users::domain::User> check(const Uuid& user_id, const std::string& password,
                                                   const ClientInfo& client);
