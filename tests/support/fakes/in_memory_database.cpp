@@ -58,6 +58,28 @@ void InMemoryDatabase::concurrently(const std::function<void(InMemoryTables&)>& 
   for (auto* snapshot : open_snapshots) change(*snapshot);
 }
 
+namespace {
+
+// Puts `live` back to `snapshot` keeping the nodes of rows that exist in both, as a database
+// keeps its rows: a test holding a reference into a row (stored_->id()) across a rollback
+// still reads valid memory.
+template <typename Map>
+void restoreRows(Map& live, const Map& snapshot) {
+  for (auto it = live.begin(); it != live.end();) {
+    it = snapshot.count(it->first) ? std::next(it) : live.erase(it);
+  }
+  for (const auto& [key, value] : snapshot) {
+    auto it = live.find(key);
+    if (it == live.end()) {
+      live.emplace(key, value);
+    } else {
+      it->second = value;
+    }
+  }
+}
+
+}  // namespace
+
 class InMemoryUnitOfWork::Tx final : public Transaction {
  public:
   Tx(InMemoryUnitOfWork& uow) : uow_(uow), lock_(uow.db_.mutex), snapshot_(uow.db_.tables) {
@@ -66,7 +88,14 @@ class InMemoryUnitOfWork::Tx final : public Transaction {
   ~Tx() override {
     auto& open = uow_.db_.open_snapshots;
     open.erase(std::find(open.begin(), open.end(), &snapshot_));
-    if (!committed_) uow_.db_.tables = std::move(snapshot_);
+    if (committed_) return;
+    auto& tables = uow_.db_.tables;
+    restoreRows(tables.users, snapshot_.users);
+    tables.events = std::move(snapshot_.events);
+    tables.account_tokens = std::move(snapshot_.account_tokens);
+    tables.outbox = std::move(snapshot_.outbox);
+    tables.reset_requests = std::move(snapshot_.reset_requests);
+    tables.throttle = std::move(snapshot_.throttle);
   }
   void commit() override {
     committed_ = true;

@@ -28,7 +28,8 @@ namespace authd::testing {
 // statement fails. Throws std::runtime_error naming `column`, as the database would.
 void refuseLikePostgres(std::string_view column, std::string_view value);
 
-// Every table the fakes keep. Copyable, so a transaction can snapshot and restore it.
+// Every table the fakes keep. Copyable, so a transaction can snapshot and restore it (a new
+// table must also be restored in InMemoryUnitOfWork::Tx).
 struct InMemoryTables {
   struct Throttle {
     auth::application::LoginThrottle::Count count;
