@@ -99,7 +99,7 @@ struct InProcessServer::Graph {
   aa::VerifyEmail verify_email{lifecycle};
   aa::RequestPasswordReset request_reset{lifecycle, reset_queue};
   aa::ConfirmPasswordReset confirm_reset{lifecycle, hasher,
-                                         users::domain::PasswordPolicy::standard()};
+                                         users::domain::PasswordPolicy::standard(), throttle};
   aa::LiftLockout lift_lockout{uow, users, throttle, audit};
   ua::GetProfile get_profile{uow, users};
   ua::UpdateProfile update_profile{uow, users, audit, clock};

@@ -42,7 +42,7 @@ class AccountLifecycleTest : public AuthUseCaseTest {
   auth::application::VerifyEmail verify_{deps_};
   auth::application::RequestPasswordReset request_reset_{deps_, queue_};
   auth::application::ProcessResetRequests process_{deps_, queue_};
-  auth::application::ConfirmPasswordReset confirm_{deps_, hasher_, policy_list_};
+  auth::application::ConfirmPasswordReset confirm_{deps_, hasher_, policy_list_, throttle_};
 };
 
 TEST_F(AccountLifecycleTest, VerificationMailsASingleUseTokenStoredOnlyAsADigest) {
@@ -196,6 +196,24 @@ TEST_F(AccountLifecycleTest, APasswordChangeEndsOutstandingResetLinks) {
       change.execute({stored_->id(), sessionOf(tokens[0]), kPassword, "a fine new one", {}}),
       IsOk());
   EXPECT_THAT(confirm_.execute(link, "the attacker's pick", {}), HasError(ErrorCode::TokenInvalid));
+}
+
+// A lockout an attacker keeps up must not outlast the owner's reset.
+TEST_F(AccountLifecycleTest, APasswordResetLiftsTheAccountsLockout) {
+  seedUser();
+  auth::application::LoginUser login{uow_, users_, hasher_, tokens_, audit_, clock_, throttle_};
+  for (int i = 0; i < 5; ++i) {
+    (void)login.execute({std::string("alice@example.com"), std::nullopt, "guess", {}});
+  }
+  ASSERT_THAT(login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}),
+              HasError(ErrorCode::RateLimited));
+  (void)request_reset_.execute("alice@example.com");
+  process_.execute();
+  EXPECT_CALL(hasher_, hash(std::string_view("a fine new password")))
+      .WillOnce(Return(std::string(kHash)));
+  ASSERT_THAT(confirm_.execute(lastToken(), "a fine new password", {}), IsOk());
+  EXPECT_THAT(login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}),
+              IsOk());
 }
 
 }  // namespace

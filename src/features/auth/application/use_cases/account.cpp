@@ -49,8 +49,8 @@ Status ChangePassword::execute(const Input& in) {
       [&](users::domain::User& user) -> Result<Change<>> {
         auto authorised = stillAuthorised(user, checked->passwordHash(), in.session_id);
         if (!authorised) return tl::unexpected(authorised.error());
-        // The username or email the policy checked against may have changed
-        // meanwhile.
+        password_.clearCount(user.id());
+        // The username or email the policy checked against may have changed meanwhile.
         auto still_allowed =
             policy_.check(in.new_password, user.email(), user.username(), "new_password");
         if (!still_allowed) return tl::unexpected(still_allowed.error());
@@ -64,7 +64,6 @@ Status ChangePassword::execute(const Input& in) {
                                                 user.username(), formatRfc3339(now)));
         return write(AuditEventType::PasswordChanged);
       });
-  if (changed) password_.succeeded(in.user_id);
   return accountStatus(changed);
 }
 
@@ -76,10 +75,10 @@ Status DeleteAccount::execute(const Uuid& user_id, const Uuid& session_id,
       uow_, users_, {audit_, client}, user_id, [&](users::domain::User& user) -> Result<Change<>> {
         auto authorised = stillAuthorised(user, checked->passwordHash(), session_id);
         if (!authorised) return tl::unexpected(authorised.error());
+        password_.clearCount(user.id());
         user.markDeleted(clock_.now());
         return write(AuditEventType::AccountDeleted);
       });
-  if (changed) password_.succeeded(user_id);
   return accountStatus(changed);
 }
 

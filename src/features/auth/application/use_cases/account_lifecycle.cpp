@@ -1,5 +1,6 @@
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
 
+#include "features/auth/application/use_cases/credentials.hpp"
 #include "features/users/application/modify_user.hpp"
 #include "shared/core/encoding.hpp"
 #include "shared/core/time.hpp"
@@ -139,6 +140,8 @@ Status ConfirmPasswordReset::execute(const std::string& secret, const std::strin
         user.changePasswordHash(new_hash, now);
         user.revokeAllSessions(now);
         d_.tokens.markUsed(token->id, now);
+        // The owner is back in: a lockout an attacker keeps up ends with the reset.
+        throttle_.reset(accountLockoutKey(user.id()));
         // Every other reset link of the account ends with this one (issue 12).
         d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::PasswordReset, now);
         // The owner hears of it, in the same transaction (ASVS 2.5.5).

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "features/auth/application/ports/account_tokens.hpp"
+#include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/mail.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/ports/refresh_token_hasher.hpp"
@@ -84,8 +85,8 @@ class ProcessResetRequests {
 class ConfirmPasswordReset {
  public:
   ConfirmPasswordReset(LifecycleDeps d, PasswordHasher& hasher,
-                       const users::domain::PasswordPolicy& policy)
-      : d_(d), hasher_(hasher), policy_(policy) {}
+                       const users::domain::PasswordPolicy& policy, LoginThrottle& throttle)
+      : d_(d), hasher_(hasher), policy_(policy), throttle_(throttle) {}
   [[nodiscard]] Status execute(const std::string& token, const std::string& new_password,
                                const ClientInfo& client);
 
@@ -93,6 +94,7 @@ class ConfirmPasswordReset {
   LifecycleDeps d_;
   PasswordHasher& hasher_;
   const users::domain::PasswordPolicy& policy_;
+  LoginThrottle& throttle_;
 };
 
 }  // namespace authd::auth::application

@@ -55,11 +55,8 @@ Result<users::domain::User> CallerPassword::check(const Uuid& user_id, const std
   return fail(ErrorCode::InvalidCredentials, "The password is wrong.");
 }
 
-void CallerPassword::succeeded(const Uuid& user_id) {
-  if (limits_.max_fails <= 0) return;
-  auto tx = uow_.begin();
-  throttle_.reset(accountLockoutKey(user_id));
-  tx->commit();
+void CallerPassword::clearCount(const Uuid& user_id) {
+  if (limits_.max_fails > 0) throttle_.reset(accountLockoutKey(user_id));
 }
 
 Status LiftLockout::execute(const std::string& user_id, const ClientInfo& client) {

@@ -59,8 +59,9 @@ class CallerPassword {
 
   [[nodiscard]] Result<users::domain::User> check(const Uuid& user_id, const std::string& password,
                                                   const ClientInfo& client);
-  // After the change is written: the right password ends the count.
-  void succeeded(const Uuid& user_id);
+  // Inside the change's write: the right password ends the account's count, in the same
+  // transaction as the change.
+  void clearCount(const Uuid& user_id);
 
  private:
   UnitOfWork& uow_;
