@@ -53,19 +53,6 @@ void configureServer(http::ServerState& state, const Config& c, Wiring& w) {
         [&c] { return static_cast<double>(c.db_pool_size); });
 }
 
-RouteUseCases routeUseCases(const Config& c, Wiring& w) {
-  return {{w.register_user, w.login_user, w.refresh_session, w.logout, w.logout_all, w.revoke_token,
-           w.introspect},
-          {w.list_sessions, w.revoke_session, w.list_events},
-          {w.change_password, w.delete_account, w.request_verification, w.verify_email,
-           w.request_reset, w.confirm_reset, w.lift_lockout},
-          {w.get_profile, w.update_profile, w.list_users, w.get_user, w.change_role},
-          w.list_public_keys,
-          w.authenticate,
-          [&w] { return w.readiness.isCurrent(); },
-          c.issuer};
-}
-
 Pistache::Http::Endpoint::Options endpointOptions(const Config& c) {
   const auto backstop = std::chrono::seconds(c.http_header_timeout_s + c.http_body_timeout_s + 5);
   return Pistache::Http::Endpoint::options()
@@ -127,7 +114,8 @@ int serve(const Config& c) {
     configureServer(state, c, w);
     Pistache::Rest::Router router;
     http::RouteTable routes(router, state);
-    addRoutes(routes, routeUseCases(c, w));
+    addRoutes(routes, routeUseCasesOf(
+                          w, [&w] { return w.readiness.isCurrent(); }, c.issuer));
     http::EdgeOptions edge;
     edge.limits.max_request_bytes = c.http_max_request_bytes;
     edge.header_timeout = std::chrono::seconds(c.http_header_timeout_s);

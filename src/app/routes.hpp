@@ -23,6 +23,22 @@ struct RouteUseCases {
   std::string issuer;           // base URL, for discovery
 };
 
+// The RouteUseCases of an object graph that names its use cases as Wiring does (Wiring, and the
+// route-level tests' graph over fakes): one list, so a new route's use case is added once.
+template <typename Graph>
+RouteUseCases routeUseCasesOf(Graph& g, std::function<bool()> ready, std::string issuer) {
+  return {{g.register_user, g.login_user, g.refresh_session, g.logout, g.logout_all, g.revoke_token,
+           g.introspect},
+          {g.list_sessions, g.revoke_session, g.list_events},
+          {g.change_password, g.delete_account, g.request_verification, g.verify_email,
+           g.request_reset, g.confirm_reset, g.lift_lockout},
+          {g.get_profile, g.update_profile, g.list_users, g.get_user, g.change_role},
+          g.list_public_keys,
+          g.authenticate,
+          std::move(ready),
+          std::move(issuer)};
+}
+
 // The whole contract on `routes`, then finish() (the 404/405 fallbacks).
 void addRoutes(http::RouteTable& routes, const RouteUseCases& use_cases);
 

@@ -28,7 +28,8 @@ keys::domain::SigningKey freshKey(Timestamp now) {
 }
 
 // Real randomness: ids and token secrets must not repeat over a long fuzzing run (the
-// counter of FakeRandomSource wraps within a few hundred ids).
+// counter of FakeRandomSource wraps within a few hundred ids). Not SodiumRandomSource: it lives
+// in shared_infrastructure, which links ODB, and the fuzz build has none.
 class SodiumRandom final : public RandomSource {
  public:
   SodiumRandom() {
@@ -118,16 +119,8 @@ struct InProcessServer::Graph {
     // A fault in a fake (PostgreSQL refusing a value) is a bug, never "unavailable".
     state.is_unavailable = [](const std::exception&) { return false; };
     state.hashing_pool = std::make_unique<http::WorkPool>(2, 64);
-    app::addRoutes(routes, {{register_user, login_user, refresh_session, logout, logout_all,
-                             revoke_token, introspect},
-                            {list_sessions, revoke_session, list_events},
-                            {change_password, delete_account, request_verification, verify_email,
-                             request_reset, confirm_reset, lift_lockout},
-                            {get_profile, update_profile, list_users, get_user, change_role},
-                            list_public_keys,
-                            authenticate,
-                            [] { return true; },
-                            "http://authd.test"});
+    app::addRoutes(routes, app::routeUseCasesOf(
+                               *this, [] { return true; }, "http://authd.test"));
     http::EdgeOptions edge;
     edge.header_timeout = std::chrono::seconds(5);
     edge.body_timeout = std::chrono::seconds(5);
