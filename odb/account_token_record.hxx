@@ -48,6 +48,15 @@ struct MailOutboxRecord {
   odb::nullable<long long> failed_at;
 #pragma db column("last_error") type("TEXT")
   std::string last_error;
+#pragma db column("expires_at") type("TIMESTAMPTZ") null
+  odb::nullable<long long> expires_at;  // the link's expiry: never sent after it
+};
+
+// Number of outbox rows matching a query (the per-recipient mail limits).
+#pragma db view object(MailOutboxRecord)
+struct MailCount {
+#pragma db column("count(" + MailOutboxRecord::id + ")")
+  std::size_t count = 0;
 };
 
 }  // namespace authd::records

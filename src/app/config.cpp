@@ -121,6 +121,12 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.mail_poll_ms = static_cast<int>(integer(env, "AUTH_MAIL_POLL_MS", 1000, 10, 60000));
   c.mail_retry_base_ms =
       static_cast<int>(integer(env, "AUTH_MAIL_RETRY_BASE_MS", 1000, 10, 600000));
+  c.mail_per_minute = static_cast<int>(integer(env, "AUTH_MAIL_PER_MINUTE", 1, 0, 1000));
+  c.mail_per_hour = static_cast<int>(integer(env, "AUTH_MAIL_PER_HOUR", 5, 0, 100000));
+  c.event_retention_days =
+      static_cast<int>(integer(env, "AUTH_EVENT_RETENTION_DAYS", 365, 1, 36500));
+  c.retention_sweep_interval =
+      Seconds(integer(env, "AUTH_RETENTION_SWEEP_INTERVAL", 3600, 1, 7 * 86400));
   c.log_format = text(env, "AUTH_LOG_FORMAT", "text");
   if (c.log_format != "text" && c.log_format != "json") {
     throw ConfigError("AUTH_LOG_FORMAT must be text or json");

@@ -50,6 +50,10 @@ struct Config {
   std::string public_url;  // base of links in mail; default: the issuer
   int mail_poll_ms = 1000;
   int mail_retry_base_ms = 1000;
+  int mail_per_minute = 1;  // per recipient, every kind of mail; 0: off
+  int mail_per_hour = 5;
+  int event_retention_days = 365;          // auth_events older than this are pruned
+  Seconds retention_sweep_interval{3600};  // how often serve prunes old rows
   std::string log_format = "text";
   std::string log_level = "info";
 };

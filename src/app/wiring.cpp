@@ -35,7 +35,8 @@ Seconds keyRetention(const Config& c) { return c.access_ttl + ai::AccessTokenCon
 
 Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
                const ki::MasterKey& master)
-    : db(std::move(database)),
+    : config(c),
+      db(std::move(database)),
       key_store(db, master, random, clock, keyRetention(c)),
       tokens_crypto(key_store.loadOrCreate(), {c.issuer, c.audience, c.access_ttl}, random),
       list_public_keys(tokens_crypto),
@@ -77,8 +78,16 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
       change_password(uow, users, hasher, audit, clock, users::domain::PasswordPolicy::standard(),
                       login_throttle, outbox, templates, account_tokens,
                       {c.login_max_fails, c.login_window}),
-      lifecycle{uow,   users, account_tokens, outbox, templates, refresh_hasher,
-                audit, clock, random},
+      lifecycle{uow,
+                users,
+                account_tokens,
+                outbox,
+                templates,
+                refresh_hasher,
+                audit,
+                clock,
+                random,
+                {c.mail_per_minute, c.mail_per_hour}},
       request_verification(lifecycle),
       verify_email(lifecycle),
       reset_queue(db),
@@ -93,7 +102,8 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
       change_role(uow, users, audit, clock),
       readiness(db, bundledMigrations()),
       mailer(mailerFor(c)),
-      key_reload_(c.key_reload_interval, [this] { reloadKeys(); }) {
+      key_reload_(c.key_reload_interval, [this] { reloadKeys(); }),
+      retention_(c.retention_sweep_interval, [this] { pruneOldRows(); }) {
   // A token with a kid we do not hold may come from an instance that already rotated: reload
   // at once instead of waiting for the period. Made-up kids cost at most one key read every
   // two seconds.
@@ -126,6 +136,28 @@ void Wiring::reloadKeys() {
     }
   } catch (const std::exception& e) {
     spdlog::error("signing keys not reloaded, keeping the current ones: {}", e.what());
+  }
+}
+
+void Wiring::pruneOldRows() {
+  try {
+    const Timestamp now = clock.now();
+    const Timestamp spent = now - kSpentRowRetention;
+    const std::size_t tokens = account_tokens.pruneBefore(spent);
+    const std::size_t mail = outbox.pruneBefore(spent);
+    const std::size_t resets = reset_queue.pruneBefore(spent);
+    const std::size_t failures =
+        login_throttle.pruneBefore(now - config.login_window - kLoginFailureGrace);
+    const std::size_t events =
+        audit_log.pruneBefore(now - Seconds(86400LL * config.event_retention_days));
+    if (tokens + mail + resets + failures + events > 0) {
+      spdlog::info(
+          "retention: pruned {} account tokens, {} mails, {} reset requests, {} lockout counts, "
+          "{} audit events",
+          tokens, mail, resets, failures, events);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("retention: not pruned this time: {}", e.what());
   }
 }
 

@@ -46,6 +46,13 @@ namespace authd::app {
 // the verification leeway, by when every token it signed has expired.
 Seconds keyRetention(const Config& config);
 
+// How long spent rows stay before pruneOldRows() deletes them: used or expired account tokens,
+// sent or abandoned mail and processed reset requests (kept a week for investigations; none
+// holds a secret any more), lockout counts a day past their window, audit events
+// AUTH_EVENT_RETENTION_DAYS.
+inline constexpr Seconds kSpentRowRetention{7 * 86400};
+inline constexpr Seconds kLoginFailureGrace{86400};
+
 struct Wiring {
   // Builds the graph (reads or creates the signing keys and server secrets, pays for the
   // dummy hash) and starts the key reload and, when a mailer is configured, the mail worker.
@@ -60,7 +67,11 @@ struct Wiring {
   void reloadKeys();
   // Stops sending mail; what is not sent stays in the outbox.
   void stopMail();
+  // Deletes rows past their retention (above); run every AUTH_RETENTION_SWEEP_INTERVAL.
+  // Logs and carries on when the database is away.
+  void pruneOldRows();
 
+  const Config config;
   std::shared_ptr<odb::pgsql::database> db;
   SystemClock clock;
   SodiumRandomSource random;
@@ -115,7 +126,8 @@ struct Wiring {
 
  private:
   std::atomic<std::int64_t> last_forced_reload_{0};
-  PeriodicTask key_reload_;  // last: runs while everything above exists
+  PeriodicTask key_reload_;  // last two: run while everything above exists
+  PeriodicTask retention_;
 };
 
 }  // namespace authd::app

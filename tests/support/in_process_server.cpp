@@ -47,11 +47,12 @@ class PlainMailTemplates final : public aa::MailTemplates {
  public:
   aa::Mail render(auth::domain::AccountTokenKind kind, const std::string& to,
                   const std::string& username, const std::string& token) const override {
-    return {to, auth::domain::toString(kind), username + " " + token, "<p>" + token + "</p>"};
+    return {to, auth::domain::toString(kind), username + " " + token, "<p>" + token + "</p>",
+            std::nullopt};
   }
   aa::Mail renderNotice(aa::Notice, const std::string& to, const std::string& username,
                         const std::string& at) const override {
-    return {to, "notice", username + " notice " + at, ""};
+    return {to, "notice", username + " notice " + at, "", std::nullopt};
   }
 };
 
@@ -68,7 +69,7 @@ struct InProcessServer::Graph {
   InMemoryLoginThrottle throttle{db};
   InMemoryAccountTokenRepository account_tokens{db};
   InMemoryResetRequestQueue reset_queue{db};
-  InMemoryMailOutbox outbox{db};
+  InMemoryMailOutbox outbox{db, clock};
   FakePasswordHasher hasher;
   PlainMailTemplates templates;
   auth::infrastructure::Ed25519AccessTokenIssuer tokens_crypto{
@@ -94,8 +95,16 @@ struct InProcessServer::Graph {
   aa::ListEvents list_events{uow, audit_log};
   aa::Authenticate authenticate{uow, users, tokens_crypto, clock, sessions};
   aa::Introspect introspect{authenticate};
-  aa::LifecycleDeps lifecycle{uow,   users, account_tokens, outbox, templates, refresh_hasher,
-                              audit, clock, random};
+  aa::LifecycleDeps lifecycle{uow,
+                              users,
+                              account_tokens,
+                              outbox,
+                              templates,
+                              refresh_hasher,
+                              audit,
+                              clock,
+                              random,
+                              auth::domain::MailLimits{}};
   aa::RequestEmailVerification request_verification{lifecycle};
   aa::VerifyEmail verify_email{lifecycle};
   aa::RequestPasswordReset request_reset{lifecycle, reset_queue};

@@ -99,6 +99,21 @@ TEST_F(AuditAndListingTest, EventsAreStoredInTheCallersTransactionAndListedNewes
   EXPECT_EQ(older[0].id, events[1].id);
 }
 
+TEST_F(AuditAndListingTest, PruneDeletesEventsOlderThanTheCutoff) {
+  auto user = add("old");
+  const Timestamp start = clock_.now();
+  for (int day = 0; day < 3; ++day) {
+    auto tx = uow_.begin();
+    log_.record({Uuid::v7(clock_.now(), random_), user.id(), ua::AuditEventType::LoginFailed,
+                 clock_.now(), "", ""});
+    tx->commit();
+    clock_.advance(seconds(86400));
+  }
+  EXPECT_EQ(log_.pruneBefore(start + seconds(86400)), 1u);
+  auto tx = uow_.begin();
+  EXPECT_EQ(log_.listForUser(user.id(), std::nullopt, 10).size(), 2u);
+}
+
 TEST_F(AuditAndListingTest, UnknownEventTypesAreRejectedByTheSchema) {
   EXPECT_ANY_THROW(database_.exec(
       "INSERT INTO auth_events (id, type, at) VALUES (gen_random_uuid(), 'hacked', now())"));

@@ -44,6 +44,14 @@ TEST_F(LoginThrottleTest, AnExpiredWindowStartsAgainAtOne) {
   EXPECT_EQ(later.window_started_at, t0_ + seconds(900));
 }
 
+TEST_F(LoginThrottleTest, PruneDeletesWindowsStartedBeforeTheCutoff) {
+  count("alice", t0_);
+  count("bob", t0_ + seconds(100));
+  EXPECT_EQ(throttle_.pruneBefore(t0_ + seconds(50)), 1u);
+  EXPECT_EQ(count("alice", t0_ + seconds(101)).attempts, 1);  // its count was gone
+  EXPECT_EQ(count("bob", t0_ + seconds(101)).attempts, 2);
+}
+
 TEST_F(LoginThrottleTest, ResetForgetsOnlyThatIdentifier) {
   count("alice", t0_);
   count("bob", t0_);

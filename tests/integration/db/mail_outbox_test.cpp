@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "fakes/fakes.hpp"
 #include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
 #include "features/auth/infrastructure/mail/outbox_worker.hpp"
@@ -48,7 +51,8 @@ class MailOutboxTest : public ::testing::Test {
   MasterKey key_ = MasterKey::developmentKey();
   keys::infrastructure::MasterKeySealer sealer_{key_, random_};
   OdbMailOutbox outbox_{database_.db(), sealer_, random_, clock_};
-  Mail mail_{"to@example.com", "Hello", "open https://x/?token=SECRET123", "<a>SECRET123</a>"};
+  Mail mail_{"to@example.com", "Hello", "open https://x/?token=SECRET123", "<a>SECRET123</a>",
+             std::nullopt};
 };
 
 TEST_F(MailOutboxTest, MailExistsOnlyWhenItsTransactionCommits) {
@@ -119,6 +123,74 @@ TEST_F(MailOutboxTest, WorkerGivesUpOnPermanentFailures) {
             1u);
 }
 
+// Issue 12, finding 4: the counts behind the per-recipient mail limits.
+TEST_F(MailOutboxTest, LoadOfCountsOneRecipientsMailByAgeAndState) {
+  enqueue(mail_);
+  clock_.advance(seconds(30));
+  enqueue(mail_);
+  Mail other = mail_;
+  other.to = "other@example.com";
+  enqueue(other);
+  for (auto& c : outbox_.claim(10, seconds(60))) {
+    if (c.mail.to == mail_.to) outbox_.markSent(c.id);
+  }
+  clock_.advance(seconds(45));  // the first is now 75 s old, the second 45 s
+  auto tx = uow_.begin();
+  const auto load = outbox_.loadOf("to@example.com", clock_.now());
+  EXPECT_EQ(load.last_minute, 1);
+  EXPECT_EQ(load.last_hour, 2);
+  EXPECT_EQ(load.in_flight, 0);
+  EXPECT_EQ(outbox_.loadOf("other@example.com", clock_.now()).in_flight, 1);
+  EXPECT_EQ(outbox_.loadOf("nobody@example.com", clock_.now()).last_hour, 0);
+}
+
+// Two requests for one recipient at once: the second counts after the first commits, so both
+// cannot pass the one-in-flight rule.
+TEST_F(MailOutboxTest, LoadOfSerialisesTransactionsForOneRecipient) {
+  auto first = uow_.begin();
+  ASSERT_EQ(outbox_.loadOf(mail_.to, clock_.now()).in_flight, 0);
+  outbox_.enqueue(mail_);
+  std::atomic<int> seen{-1};
+  std::thread second([&] {
+    OdbUnitOfWork uow(database_.db());
+    auto tx = uow.begin();
+    seen = outbox_.loadOf(mail_.to, clock_.now()).in_flight;
+    tx->commit();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(seen.load(), -1);  // still waiting for the first transaction
+  first->commit();
+  second.join();
+  EXPECT_EQ(seen.load(), 1);
+}
+
+TEST_F(MailOutboxTest, AMailWhoseLinkHasExpiredIsNeverSent) {
+  Mail link = mail_;
+  link.expires_at = clock_.now() + seconds(3600);
+  enqueue(link);
+  clock_.advance(seconds(3600));
+  EXPECT_TRUE(outbox_.claim(10, seconds(60)).empty());
+  EXPECT_EQ(database_.exec("SELECT 1 FROM mail_outbox WHERE failed_at IS NOT NULL AND "
+                           "sealed_content = '' AND last_error LIKE '%expired%'"),
+            1u);
+  Mail fresh = mail_;
+  fresh.expires_at = clock_.now() + seconds(3600);
+  enqueue(fresh);
+  EXPECT_EQ(outbox_.claim(10, seconds(60)).size(), 1u);
+}
+
+TEST_F(MailOutboxTest, PruneDeletesOnlyMailSentOrAbandonedBeforeTheCutoff) {
+  enqueue(mail_);
+  enqueue(mail_);
+  auto claimed = outbox_.claim(1, seconds(60));
+  ASSERT_EQ(claimed.size(), 1u);
+  outbox_.markSent(claimed[0].id);
+  clock_.advance(seconds(7 * 86400));
+  enqueue(mail_);  // recent, unsent
+  EXPECT_EQ(outbox_.pruneBefore(clock_.now() - seconds(86400)), 1u);
+  EXPECT_EQ(database_.exec("SELECT 1 FROM mail_outbox"), 2u);  // both unsent ones stay
+}
+
 TEST(AccountTokenRepositoryTest, StoresDigestsFindsLocksAndEndsTokens) {
   TestDatabase database;
   OdbUnitOfWork uow(database.db());
@@ -160,6 +232,34 @@ TEST(AccountTokenRepositoryTest, StoresDigestsFindsLocksAndEndsTokens) {
           "SELECT 1 FROM account_tokens WHERE digest = '" +
           std::string("0707070707070707070707070707070707070707070707070707070707070707") + "'"),
       1u);
+  tx->commit();
+  // Retention: a used token goes once its use is older than the cutoff, not before.
+  EXPECT_EQ(tokens.pruneBefore(clock.now()), 0u);
+  EXPECT_EQ(tokens.pruneBefore(clock.now() + seconds(1)), 1u);
+  EXPECT_EQ(database.exec("SELECT 1 FROM account_tokens"), 0u);
+}
+
+TEST(ResetRequestQueueTest, PruneDeletesOnlyProcessedRequestsBeforeTheCutoff) {
+  TestDatabase database;
+  OdbUnitOfWork uow(database.db());
+  FakeClock clock;
+  FakeRandomSource random;
+  auth::infrastructure::OdbResetRequestQueue queue(database.db());
+  {
+    auto tx = uow.begin();
+    queue.enqueue(Uuid::v7(clock.now(), random), "a@example.com", clock.now());
+    queue.enqueue(Uuid::v7(clock.now(), random), "b@example.com", clock.now());
+    tx->commit();
+  }
+  {
+    auto tx = uow.begin();
+    const auto pending = queue.claim(1);
+    ASSERT_EQ(pending.size(), 1u);
+    queue.markProcessed(pending[0].id, clock.now());
+    tx->commit();
+  }
+  EXPECT_EQ(queue.pruneBefore(clock.now() + seconds(1)), 1u);
+  EXPECT_EQ(database.exec("SELECT 1 FROM password_reset_requests"), 1u);  // the pending one
 }
 
 }  // namespace

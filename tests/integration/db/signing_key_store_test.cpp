@@ -129,7 +129,7 @@ TEST_F(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues)
   OdbUnitOfWork uow(database.db());
   {
     auto tx = uow.begin();
-    old_outbox.enqueue({"to@example.com", "Hi", "link SECRET", "<a>SECRET</a>"});
+    old_outbox.enqueue({"to@example.com", "Hi", "link SECRET", "<a>SECRET</a>", std::nullopt});
     tx->commit();
   }
 

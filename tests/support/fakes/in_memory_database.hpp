@@ -42,6 +42,8 @@ struct InMemoryTables {
   std::vector<users::application::AuditEvent> events;
   std::map<Bytes, auth::domain::AccountToken> account_tokens;  // by digest
   std::vector<auth::application::Mail> outbox;
+  std::vector<Timestamp> outbox_queued_at;  // one per outbox mail
+  std::size_t outbox_delivered = 0;         // the first this many mails have been sent
   std::map<Uuid, ResetRequest> reset_requests;
   std::map<std::string, auth::application::LoginThrottle::Count> throttle;
 };

@@ -234,6 +234,26 @@ void InMemoryMailOutbox::enqueue(const auth::application::Mail& mail) {
   refuseLikePostgres("mail_outbox.to", mail.to);
   Lock lock(db_.mutex);
   db_.tables.outbox.push_back(mail);
+  db_.tables.outbox_queued_at.push_back(clock_.now());
+}
+
+auth::domain::RecipientLoad InMemoryMailOutbox::loadOf(const std::string& recipient,
+                                                       Timestamp now) {
+  Lock lock(db_.mutex);
+  auth::domain::RecipientLoad load;
+  const auto& t = db_.tables;
+  for (std::size_t i = 0; i < t.outbox.size(); ++i) {
+    if (t.outbox[i].to != recipient) continue;
+    if (t.outbox_queued_at[i] > now - std::chrono::minutes(1)) ++load.last_minute;
+    if (t.outbox_queued_at[i] > now - std::chrono::hours(1)) ++load.last_hour;
+    if (i >= t.outbox_delivered) ++load.in_flight;
+  }
+  return load;
+}
+
+void InMemoryMailOutbox::deliverAll() {
+  Lock lock(db_.mutex);
+  db_.tables.outbox_delivered = db_.tables.outbox.size();
 }
 
 std::string FakePasswordHasher::hash(std::string_view password) {

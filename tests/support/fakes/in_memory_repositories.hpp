@@ -8,6 +8,7 @@
 #include "fakes/in_memory_database.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/users/application/ports/user_repository.hpp"
+#include "shared/core/clock.hpp"
 
 namespace authd::testing {
 
@@ -87,11 +88,15 @@ class InMemoryResetRequestQueue final : public auth::application::ResetRequestQu
 
 class InMemoryMailOutbox final : public auth::application::MailOutbox {
  public:
-  explicit InMemoryMailOutbox(InMemoryDatabase& db) : db_(db) {}
+  InMemoryMailOutbox(InMemoryDatabase& db, Clock& clock) : db_(db), clock_(clock) {}
   void enqueue(const auth::application::Mail& mail) override;
+  auth::domain::RecipientLoad loadOf(const std::string& recipient, Timestamp now) override;
+  // What a worker would do: every mail queued so far counts as sent.
+  void deliverAll();
 
  private:
   InMemoryDatabase& db_;
+  Clock& clock_;
 };
 
 // A password hasher without the cost, so route tests and fuzzing run in microseconds. Like

@@ -77,6 +77,7 @@ class MockMailOutbox : public auth::application::MailOutbox {
   MockMailOutbox();
   ~MockMailOutbox() override;
   MOCK_METHOD(void, enqueue, (const auth::application::Mail&), (override));
+  MOCK_METHOD(auth::domain::RecipientLoad, loadOf, (const std::string&, Timestamp), (override));
 };
 
 class MockMailTemplates : public auth::application::MailTemplates {

@@ -36,7 +36,8 @@ class AccountLifecycleTest : public AuthUseCaseTest {
   InMemoryResetRequestQueue fake_queue_{db_};
   NiceMock<MockResetRequestQueue> queue_;  // delegates to fake_queue_
   auth::application::LifecycleDeps deps_{
-      uow_, users_, account_tokens_, outbox_, templates_, refresh_hasher_, audit_, clock_, random_};
+      uow_,   users_,  account_tokens_,           outbox_, templates_, refresh_hasher_, audit_,
+      clock_, random_, auth::domain::MailLimits{}};
   users::domain::PasswordPolicy policy_list_{{"password123"}};
   auth::application::RequestEmailVerification request_verification_{deps_};
   auth::application::VerifyEmail verify_{deps_};
@@ -65,13 +66,75 @@ TEST_F(AccountLifecycleTest, VerificationMailsASingleUseTokenStoredOnlyAsADigest
   EXPECT_THAT(verify_.execute(token, {}), HasError(ErrorCode::TokenInvalid));  // used
 }
 
-TEST_F(AccountLifecycleTest, ANewRequestEndsTheOlderToken) {
+// Issue 12, finding 4: a request never ends a link that is still valid, so a flood of requests
+// cannot keep the owner's link dead.
+TEST_F(AccountLifecycleTest, ANewRequestLeavesTheOlderLinkValid) {
   seedUser();
   ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
   const std::string first = lastToken();
+  outbox_.deliverAll();
+  clock_.advance(seconds(61));
   ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
-  EXPECT_THAT(verify_.execute(first, {}), HasError(ErrorCode::TokenInvalid));
-  EXPECT_THAT(verify_.execute(lastToken(), {}), IsOk());
+  ASSERT_EQ(mails().size(), 2u);
+  EXPECT_NE(lastToken(), first);
+  EXPECT_THAT(verify_.execute(first, {}), IsOk());
+}
+
+// Issue 12, finding 4: per recipient, every kind together, one a minute, five an hour, one in
+// flight; a refused request still succeeds and sends nothing.
+TEST_F(AccountLifecycleTest, MailToOneRecipientIsLimited) {
+  seedUser();
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
+  clock_.advance(seconds(61));
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());  // the first is in flight
+  EXPECT_EQ(mails().size(), 1u);
+  outbox_.deliverAll();
+  (void)request_reset_.execute("alice@example.com");  // another kind, same recipient
+  process_.execute();
+  EXPECT_EQ(mails().size(), 2u);
+  outbox_.deliverAll();
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());  // within the minute
+  EXPECT_EQ(mails().size(), 2u);
+  EXPECT_EQ(tokenRows().size(), 2u);  // a refused request stores no token either
+  for (int i = 0; i < 3; ++i) {
+    clock_.advance(seconds(61));
+    ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
+    outbox_.deliverAll();
+  }
+  EXPECT_EQ(mails().size(), 5u);
+  clock_.advance(seconds(61));
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());  // the hour's sixth
+  EXPECT_EQ(mails().size(), 5u);
+  clock_.advance(seconds(3600));
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
+  EXPECT_EQ(mails().size(), 6u);
+}
+
+TEST_F(AccountLifecycleTest, AFloodOfResetRequestsMailsOneLinkThatStaysValid) {
+  seedUser();
+  for (int i = 0; i < 20; ++i) (void)request_reset_.execute("alice@example.com");
+  EXPECT_EQ(process_.execute(100), 20u);
+  ASSERT_EQ(mails().size(), 1u);
+  const std::string link = lastToken();
+  EXPECT_TRUE(mails()[0].expires_at.has_value());  // the outbox drops it once the link is dead
+  for (int i = 0; i < 20; ++i) (void)request_reset_.execute("alice@example.com");
+  process_.execute(100);
+  EXPECT_EQ(mails().size(), 1u);
+  EXPECT_CALL(hasher_, hash(std::string_view("a fine new password")))
+      .WillOnce(Return(std::string("$new")));
+  EXPECT_THAT(confirm_.execute(link, "a fine new password", {}), IsOk());
+}
+
+TEST_F(AccountLifecycleTest, SecurityNoticesPassTheMailLimits) {
+  seedUser();
+  (void)request_reset_.execute("alice@example.com");
+  process_.execute();  // a link in flight: the recipient is at its limit
+  const auto before = mails().size();
+  EXPECT_CALL(hasher_, hash(std::string_view("a fine new password")))
+      .WillOnce(Return(std::string("$new")));
+  ASSERT_THAT(confirm_.execute(lastToken(), "a fine new password", {}), IsOk());
+  ASSERT_EQ(mails().size(), before + 1);
+  EXPECT_EQ(mails().back().text.rfind("reset at ", 0), 0u);
 }
 
 TEST_F(AccountLifecycleTest, ExpiredUnknownMalformedOrWrongKindTokensAreInvalid) {

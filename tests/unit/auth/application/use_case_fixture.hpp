@@ -56,7 +56,7 @@ class AuthUseCaseTest : public ::testing::Test {
         .WillByDefault([](auth::domain::AccountTokenKind, const std::string& to,
                           const std::string& name, const std::string& token) {
           return auth::application::Mail{to, "subject for " + name, "token=" + token,
-                                         "<a>" + token + "</a>"};
+                                         "<a>" + token + "</a>", std::nullopt};
         });
     ON_CALL(templates_, renderNotice)
         .WillByDefault([](auth::application::Notice notice, const std::string& to,
@@ -66,7 +66,7 @@ class AuthUseCaseTest : public ::testing::Test {
               std::string(notice == auth::application::Notice::PasswordReset ? "reset"
                                                                              : "changed") +
                   " at " + at,
-              ""};
+              "", std::nullopt};
         });
     delegateTo(users_, fake_users_);
     ON_CALL(audit_log_, record).WillByDefault([this](const users::application::AuditEvent& e) {
@@ -109,7 +109,7 @@ class AuthUseCaseTest : public ::testing::Test {
   NiceMock<MockUserRepository> users_;  // delegates to fake_users_
   NiceMock<MockPasswordHasher> hasher_;
   InMemoryLoginThrottle fake_throttle_{db_};
-  InMemoryMailOutbox outbox_{db_};
+  InMemoryMailOutbox outbox_{db_, clock_};
   InMemoryAccountTokenRepository account_tokens_{db_};
   NiceMock<MockMailTemplates> templates_;
   NiceMock<MockLoginThrottle> throttle_;  // delegates to fake_throttle_

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "features/auth/domain/account_token.hpp"
+#include "features/auth/domain/mail_limits.hpp"
 #include "shared/core/result.hpp"
 
 namespace authd::auth::application {
@@ -12,6 +14,8 @@ struct Mail {
   std::string subject;
   std::string text;  // plain-text body
   std::string html;  // HTML body
+  // A mail that carries a link is never sent after the link has expired.
+  std::optional<Timestamp> expires_at;
 };
 
 // A security notice to the account's own address (ASVS 2.2.3, 2.5.5): no link, no secret.
@@ -35,6 +39,9 @@ class MailOutbox {
  public:
   virtual ~MailOutbox() = default;
   virtual void enqueue(const Mail& mail) = 0;
+  // The recipient's recent mail as of `now`. Locks the recipient for the rest of the
+  // transaction, so concurrent requests for one address are counted one after the other.
+  virtual domain::RecipientLoad loadOf(const std::string& recipient, Timestamp now) = 0;
 };
 
 // Port: delivers one mail now. Unavailable (temporary: retry later) or Internal (permanent).

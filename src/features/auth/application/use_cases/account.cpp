@@ -60,6 +60,8 @@ Status ChangePassword::execute(const Input& in) {
         // A reset link mailed before the change must not undo it.
         account_tokens_.invalidateUnused(user.id(), domain::AccountTokenKind::PasswordReset, now);
         // The owner hears of it, in the same transaction (ASVS 2.2.3).
+        // Notices pass the mail limits (they count towards them): a flood of reset requests must
+        // not hide a password change from the owner.
         outbox_.enqueue(templates_.renderNotice(Notice::PasswordChanged, user.email(),
                                                 user.username(), formatRfc3339(now)));
         return write(AuditEventType::PasswordChanged);

@@ -38,11 +38,17 @@ Issued issue(LifecycleDeps& d, const Uuid& user_id, domain::AccountTokenKind kin
   return out;
 }
 
-// Writes the token and its mail in the caller's transaction, replacing older unused tokens.
-void store(LifecycleDeps& d, const users::domain::User& user, const Issued& t) {
-  d.tokens.invalidateUnused(user.id(), t.record.kind, t.record.created_at);
+// Mails the user a new link of `kind` when the recipient's mail limits admit it, writing the
+// token and its mail in the caller's transaction; otherwise sends nothing (the request still
+// succeeds, so the answer tells nothing). Outstanding links stay valid: a request that ended
+// them would let a flood of requests keep a victim's link dead.
+void mailLink(LifecycleDeps& d, const users::domain::User& user, domain::AccountTokenKind kind) {
+  if (!d.mail_limits.admits(d.outbox.loadOf(user.email(), d.clock.now()))) return;
+  const Issued t = issue(d, user.id(), kind);
   d.tokens.add(t.record);
-  d.outbox.enqueue(d.templates.render(t.record.kind, user.email(), user.username(), t.secret));
+  Mail mail = d.templates.render(kind, user.email(), user.username(), t.secret);
+  mail.expires_at = t.record.expires_at;
+  d.outbox.enqueue(mail);
 }
 
 // The usable token of `kind` behind `secret`, locked in the current transaction.
@@ -73,7 +79,7 @@ Status RequestEmailVerification::execute(const Uuid& user_id) {
   auto tx = d_.uow.begin();
   auto user = d_.users.findById(user_id);
   if (!user) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
-  store(d_, *user, issue(d_, user->id(), domain::AccountTokenKind::VerifyEmail));
+  mailLink(d_, *user, domain::AccountTokenKind::VerifyEmail);
   tx->commit();
   return ok();
 }
@@ -114,7 +120,7 @@ std::size_t ProcessResetRequests::execute(std::size_t limit) {
   const auto pending = queue_.claim(limit);
   for (const auto& request : pending) {
     if (auto user = d_.users.findByEmail(request.email)) {
-      store(d_, *user, issue(d_, user->id(), domain::AccountTokenKind::PasswordReset));
+      mailLink(d_, *user, domain::AccountTokenKind::PasswordReset);
     }
     queue_.markProcessed(request.id, d_.clock.now());
   }
@@ -145,6 +151,8 @@ Status ConfirmPasswordReset::execute(const std::string& secret, const std::strin
         // Every other reset link of the account ends with this one (issue 12).
         d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::PasswordReset, now);
         // The owner hears of it, in the same transaction (ASVS 2.5.5).
+        // Notices pass the mail limits (they count towards them): a flood of reset requests must
+        // not hide a password change from the owner.
         d_.outbox.enqueue(d_.templates.renderNotice(Notice::PasswordReset, user.email(),
                                                     user.username(), formatRfc3339(now)));
         return write(AuditEventType::PasswordReset);

@@ -29,10 +29,12 @@ struct LifecycleDeps {
   users::application::AuditTrail& audit;
   Clock& clock;
   RandomSource& random;
+  domain::MailLimits mail_limits;  // per recipient, every kind of mail together
 };
 
-// POST /v1/auth/verify-email/request: mails the caller a new verification link (older unused
-// ones stop working). Errors: Unauthorized (user gone).
+// POST /v1/auth/verify-email/request: mails the caller a new verification link when the mail
+// limits admit one; otherwise sends nothing and still succeeds. Older links keep working (a
+// request never ends a valid link). Errors: Unauthorized (user gone).
 class RequestEmailVerification {
  public:
   explicit RequestEmailVerification(LifecycleDeps d) : d_(d) {}

@@ -1,5 +1,9 @@
 #include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
 
+#include <sodium.h>
+
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 #include <odb/transaction.hxx>
 
@@ -9,8 +13,24 @@
 namespace authd::auth::infrastructure {
 namespace {
 
+using records::MailCount;
 using records::MailOutboxRecord;
 using Query = odb::query<MailOutboxRecord>;
+using CountQuery = odb::query<MailCount>;
+
+// Advisory-lock class of "mail to one recipient"; the key is a digest of the address, so the
+// SQL carries a number and never the address itself.
+constexpr int kRecipientLockClass = 7236002;
+
+std::int32_t recipientLockKey(const std::string& recipient) {
+  unsigned char digest[crypto_shorthash_BYTES];
+  static const unsigned char kKey[crypto_shorthash_KEYBYTES] = {};  // spreading, not secrecy
+  crypto_shorthash(digest, reinterpret_cast<const unsigned char*>(recipient.data()),
+                   recipient.size(), kKey);
+  std::int32_t key;
+  std::memcpy(&key, digest, sizeof key);
+  return key;
+}
 
 }  // namespace
 
@@ -27,7 +47,26 @@ void OdbMailOutbox::enqueue(const application::Mail& mail) {
     r.sealed_content = sealer_.seal(Bytes(plain.begin(), plain.end()));
     r.created_at = toMicros(now);
     r.next_attempt_at = toMicros(now);
+    if (mail.expires_at) r.expires_at = toMicros(*mail.expires_at);
     db_->persist(r);
+  });
+}
+
+domain::RecipientLoad OdbMailOutbox::loadOf(const std::string& recipient, Timestamp now) {
+  return translateDatabaseFaults([&] {
+    db_->execute("SELECT pg_advisory_xact_lock(" + std::to_string(kRecipientLockClass) + ", " +
+                 std::to_string(recipientLockKey(recipient)) + ")");
+    const auto count = [&](const CountQuery& q) {
+      return static_cast<int>(db_->query_value<MailCount>(q).count);
+    };
+    const auto to = CountQuery::recipient == recipient;
+    const long long minute_ago = toMicros(now - std::chrono::minutes(1));
+    const long long hour_ago = toMicros(now - std::chrono::hours(1));
+    domain::RecipientLoad load;
+    load.last_minute = count(to && CountQuery::created_at > minute_ago);
+    load.last_hour = count(to && CountQuery::created_at > hour_ago);
+    load.in_flight = count(to && CountQuery::sent_at.is_null() && CountQuery::failed_at.is_null());
+    return load;
   });
 }
 
@@ -53,6 +92,15 @@ std::vector<OdbMailOutbox::Claimed> OdbMailOutbox::claim(std::size_t limit, Seco
       c.id = r.id;
       c.attempts = r.attempts;
       c.mail.to = r.recipient;
+      if (r.expires_at && *r.expires_at <= now) {
+        // Its link has expired: a late mail would only carry a dead link (and a backlog must
+        // not deliver links at all once they are stale).
+        r.failed_at = now;
+        r.sealed_content = "";
+        r.last_error = "link expired before the mail could be sent";
+        db_->update(r);
+        continue;
+      }
       auto plain = sealer_.open(r.sealed_content);
       if (!plain) {
         // Sealed under another master key (or damaged): it can never be sent.
@@ -98,6 +146,16 @@ void OdbMailOutbox::markFailed(const std::string& id, const std::string& error,
     }
     db_->update(*r);
     tx.commit();
+  });
+}
+
+std::size_t OdbMailOutbox::pruneBefore(Timestamp cutoff) {
+  return translateDatabaseFaults([&] {
+    DbTransaction tx(*db_);
+    const long long c = toMicros(cutoff);
+    const auto n = db_->erase_query<MailOutboxRecord>(Query::sent_at < c || Query::failed_at < c);
+    tx.commit();
+    return static_cast<std::size_t>(n);
   });
 }
 

@@ -29,6 +29,7 @@ class OdbMailOutbox final : public application::MailOutbox {
       : db_(std::move(db)), sealer_(sealer), random_(random), clock_(clock) {}
 
   void enqueue(const application::Mail& mail) override;
+  domain::RecipientLoad loadOf(const std::string& recipient, Timestamp now) override;
 
   // Up to `limit` due mails, leased for `lease` so that no other worker (or instance) takes
   // them meanwhile (FOR UPDATE SKIP LOCKED). A lease that runs out makes the mail due again.
@@ -37,6 +38,8 @@ class OdbMailOutbox final : public application::MailOutbox {
   // A failed attempt: due again at `retry_at`, or given up when `retry_at` is empty.
   void markFailed(const std::string& id, const std::string& error,
                   std::optional<Timestamp> retry_at);
+  // Retention: deletes mail sent or given up before `cutoff` (their contents are long wiped).
+  std::size_t pruneBefore(Timestamp cutoff);
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;

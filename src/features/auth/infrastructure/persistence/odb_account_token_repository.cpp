@@ -107,3 +107,29 @@ void OdbResetRequestQueue::markProcessed(const Uuid& id, Timestamp at) {
 }
 
 }  // namespace authd::auth::infrastructure
+
+namespace authd::auth::infrastructure {
+
+std::size_t OdbAccountTokenRepository::pruneBefore(Timestamp cutoff) {
+  return translateDatabaseFaults([&] {
+    DbTransaction tx(*db_);
+    const long long c = toMicros(cutoff);
+    const auto n =
+        db_->erase_query<AccountTokenRecord>(Query::expires_at < c || Query::used_at < c);
+    tx.commit();
+    return static_cast<std::size_t>(n);
+  });
+}
+
+std::size_t OdbResetRequestQueue::pruneBefore(Timestamp cutoff) {
+  return translateDatabaseFaults([&] {
+    using Q = odb::query<records::PasswordResetRequestRecord>;
+    DbTransaction tx(*db_);
+    const auto n =
+        db_->erase_query<records::PasswordResetRequestRecord>(Q::processed_at < toMicros(cutoff));
+    tx.commit();
+    return static_cast<std::size_t>(n);
+  });
+}
+
+}  // namespace authd::auth::infrastructure

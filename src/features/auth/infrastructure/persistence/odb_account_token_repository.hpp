@@ -17,6 +17,8 @@ class OdbAccountTokenRepository final : public application::AccountTokenReposito
   std::optional<domain::AccountToken> findByDigestForUpdate(const Bytes& digest) override;
   void markUsed(const Uuid& id, Timestamp at) override;
   void invalidateUnused(const Uuid& user_id, domain::AccountTokenKind kind, Timestamp at) override;
+  // Retention (its own transaction): deletes tokens used or expired before `cutoff`.
+  std::size_t pruneBefore(Timestamp cutoff);
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;
@@ -29,6 +31,8 @@ class OdbResetRequestQueue final : public application::ResetRequestQueue {
   void enqueue(const Uuid& id, const std::string& email, Timestamp at) override;
   std::vector<Pending> claim(std::size_t limit) override;
   void markProcessed(const Uuid& id, Timestamp at) override;
+  // Retention (its own transaction): deletes requests processed before `cutoff`.
+  std::size_t pruneBefore(Timestamp cutoff);
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;

@@ -72,4 +72,14 @@ void OdbLoginThrottle::reset(std::string_view identifier) {
   });
 }
 
+std::size_t OdbLoginThrottle::pruneBefore(Timestamp cutoff) {
+  return translateDatabaseFaults([&] {
+    using Q = odb::query<LoginFailureRecord>;
+    DbTransaction tx(*db_);
+    const auto n = db_->erase_query<LoginFailureRecord>(Q::window_started_at < toMicros(cutoff));
+    tx.commit();
+    return static_cast<std::size_t>(n);
+  });
+}
+
 }  // namespace authd::auth::infrastructure

@@ -19,6 +19,8 @@ class OdbLoginThrottle final : public application::LoginThrottle {
   OdbLoginThrottle(std::shared_ptr<odb::pgsql::database> db, Bytes digest_key);
   Count countAttempt(std::string_view identifier, Timestamp now, Seconds window) override;
   void reset(std::string_view identifier) override;
+  // Retention (its own transaction): deletes counts whose window started before `cutoff`.
+  std::size_t pruneBefore(Timestamp cutoff);
 
   // Hex digest under which `identifier` is stored (for tests and operators).
   std::string digestOf(std::string_view identifier) const;

@@ -62,4 +62,13 @@ std::vector<application::AuditEvent> OdbAuditLog::listForUser(
   });
 }
 
+std::size_t OdbAuditLog::pruneBefore(Timestamp cutoff) {
+  return translateDatabaseFaults([&] {
+    DbTransaction tx(*db_);
+    const auto n = db_->erase_query<AuthEventRecord>(Query::at < toMicros(cutoff));
+    tx.commit();
+    return static_cast<std::size_t>(n);
+  });
+}
+
 }  // namespace authd::users::infrastructure
