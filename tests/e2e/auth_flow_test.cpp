@@ -145,6 +145,27 @@ TEST_F(AuthFlowTest, RegisterRejectsTakenEmailAndUsernameIgnoringCase) {
   EXPECT_EQ(name.json().at("code"), "username_taken");
 }
 
+// Issue 12, finding 8: a non-ASCII capital used to give a 500, and the NFC and NFD spellings of
+// one address registered twice.
+TEST_F(AuthFlowTest, UnicodeEmailsHaveOneSpellingInEveryRoute) {
+  const std::string upper_nfc = "\xC3\x89MILE@example.org";  // U+00C9 MILE
+  const std::string nfd = "e\xCC\x81mile@example.org";       // e + U+0301 mile
+  auto reg = client_.postJson(
+      "/v1/auth/register",
+      {{"email", upper_nfc}, {"username", "emile"}, {"password", "correct horse battery"}});
+  ASSERT_EQ(reg.status, 201) << reg.body;
+  EXPECT_EQ(reg.json().at("user").at("email"), "\xC3\xA9mile@example.org");
+  auto twin = client_.postJson(
+      "/v1/auth/register",
+      {{"email", nfd}, {"username", "emile2"}, {"password", "correct horse battery"}});
+  EXPECT_EQ(twin.status, 409) << twin.body;
+  EXPECT_EQ(twin.json().at("code"), "email_taken");
+  auto login =
+      client_.postJson("/v1/auth/login", {{"email", nfd}, {"password", "correct horse battery"}});
+  EXPECT_EQ(login.status, 200) << login.body;
+  EXPECT_EQ(client_.get("/readyz").status, 200);
+}
+
 TEST_F(AuthFlowTest, ValidationListsEveryBadField) {
   auto r = client_.postJson("/v1/auth/register",
                             {{"email", "not-an-email"}, {"password", 12345678}, {"extra", true}});

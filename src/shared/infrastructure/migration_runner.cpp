@@ -1,6 +1,8 @@
 #include "shared/infrastructure/migration_runner.hpp"
 
+#include <libpq-fe.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -8,6 +10,8 @@
 #include <set>
 #include <stdexcept>
 
+#include <odb/pgsql/connection.hxx>
+#include <odb/pgsql/transaction.hxx>
 #include <odb/transaction.hxx>
 
 #include "schema_migration_record-odb.hxx"
@@ -39,6 +43,31 @@ std::map<int, SchemaMigrationRecord> loadApplied(odb::pgsql::database& db) {
   }
   return out;
 }
+
+// While a migration runs, what its SQL reports (RAISE WARNING: a data migration's collisions,
+// say) goes to authd's log under the migration's name instead of libpq's stderr default.
+class MigrationLog {
+ public:
+  explicit MigrationLog(PGconn* connection) : connection_(connection) {
+    previous_ = PQsetNoticeProcessor(connection_, &MigrationLog::forward, this);
+  }
+  ~MigrationLog() { PQsetNoticeProcessor(connection_, previous_, previous_arg_); }
+  MigrationLog(const MigrationLog&) = delete;
+  MigrationLog& operator=(const MigrationLog&) = delete;
+  void naming(const std::string& migration) { migration_ = migration; }
+
+ private:
+  static void forward(void* self, const char* message) {
+    auto* log = static_cast<MigrationLog*>(self);
+    std::string text(message);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    spdlog::warn("migration {}: {}", log->migration_, text);
+  }
+  PGconn* connection_;
+  PQnoticeProcessor previous_ = nullptr;
+  void* previous_arg_ = nullptr;
+  std::string migration_;
+};
 
 long long nowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -98,8 +127,10 @@ Result<std::vector<int>> MigrationRunner::apply() {
       }
     }
     std::vector<int> done;
+    MigrationLog log(odb::pgsql::transaction::current().connection().handle());
     for (const auto& m : migrations_) {
       if (applied.count(m.version)) continue;
+      log.naming(m.name);
       db_->execute(m.sql);
       SchemaMigrationRecord r;
       r.version = m.version;

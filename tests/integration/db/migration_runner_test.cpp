@@ -1,8 +1,11 @@
 #include "shared/infrastructure/migration_runner.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <sstream>
 #include <thread>
 
 #include "matchers.hpp"
@@ -82,6 +85,62 @@ TEST(MigrationRunnerTest, ConcurrentRunnersApplyEachFileOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(applied_total.load(), static_cast<int>(bundledMigrations().size()));
   EXPECT_EQ(database.exec("SELECT 1 FROM schema_migrations"), bundledMigrations().size());
+}
+
+// Issue 12, finding 8: rows stored before emails were folded get one spelling; where two fold
+// to one address the older account keeps it and the log names both.
+TEST(MigrationRunnerTest, EmailNormalisationKeepsTheOlderOfTwoSpellingsAndLogsTheCollision) {
+  TestDatabase database(false);
+  std::vector<Migration> before;
+  for (const auto& m : bundledMigrations()) {
+    if (m.version < 11) before.push_back(m);
+  }
+  ASSERT_THAT(MigrationRunner(database.db(), before).apply(), IsOk());
+  const auto insert = [&](const std::string& id, const std::string& email,
+                          const std::string& username, const std::string& created) {
+    database.exec(
+        "INSERT INTO users (id, email, username, password_hash, created_at, "
+        "updated_at, version, email_verified) VALUES ('" +
+        id + "', '" + email + "', '" + username + "', 'h', '" + created + "', '" + created +
+        "', 1, TRUE)");
+  };
+  const std::string older = "00000000-0000-7000-8000-000000000001";
+  const std::string newer = "00000000-0000-7000-8000-000000000002";
+  const std::string other = "00000000-0000-7000-8000-000000000003";
+  insert(older, "e\xCC\x81mile@example.org", "emile", "2026-01-01T00:00:00Z");  // NFD
+  insert(newer, "\xC3\xA9mile@example.org", "emile2", "2026-02-01T00:00:00Z");  // NFC
+  insert(other, "o\xCC\x88la@example.org", "ola", "2026-03-01T00:00:00Z");      // NFD, alone
+
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured)));
+  auto applied = MigrationRunner(database.db(), bundledMigrations()).apply();
+  spdlog::set_default_logger(previous);
+  ASSERT_THAT(applied, IsOk());
+
+  EXPECT_EQ(database.exec("SELECT 1 FROM users WHERE id = '" + older +
+                          "' AND email = '\xC3\xA9mile@example.org' AND email_verified"),
+            1u);
+  EXPECT_EQ(database.exec("SELECT 1 FROM users WHERE id = '" + newer + "' AND email = '" + newer +
+                          "@email-collision.invalid' AND NOT email_verified"),
+            1u);
+  EXPECT_EQ(database.exec("SELECT 1 FROM users WHERE id = '" + other +
+                          "' AND email = '\xC3\xB6la@example.org'"),
+            1u);
+  const std::string log = captured.str();
+  EXPECT_NE(log.find("0011_normalise_emails.sql"), std::string::npos) << log;
+  EXPECT_NE(log.find(newer), std::string::npos) << log;
+  EXPECT_NE(log.find(older), std::string::npos) << log;
+  // The database now refuses what authd would never write.
+  EXPECT_ANY_THROW(
+      database.exec("INSERT INTO users (id, email, username, password_hash, "
+                    "created_at, updated_at, version) VALUES (gen_random_uuid(), "
+                    "'a\xCC\x88@example.org', 'nfd', 'h', now(), now(), 1)"));
+  EXPECT_ANY_THROW(
+      database.exec("INSERT INTO users (id, email, username, password_hash, "
+                    "created_at, updated_at, version) VALUES (gen_random_uuid(), "
+                    "'Upper@example.org', 'upper', 'h', now(), now(), 1)"));
 }
 
 }  // namespace

@@ -1,5 +1,12 @@
 #include "features/users/domain/identity.hpp"
 
+#include <unicase.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+#include <cstdlib>
+#include <memory>
+
 #include "shared/core/encoding.hpp"
 
 namespace authd::users::domain {
@@ -19,14 +26,30 @@ tl::unexpected<Error> bad(std::string_view field, const char* code, std::string 
   return validationFailed({FieldError{std::string(field), code, std::move(message)}});
 }
 
-}  // namespace
-
-std::string normaliseIdentifier(std::string_view raw) {
-  std::string out(trim(raw));
+std::string asciiLower(std::string_view text) {
+  std::string out(text);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
+}
+
+}  // namespace
+
+std::string normaliseIdentifier(std::string_view raw) {
+  const std::string_view text = trim(raw);
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  // libunistring would replace invalid UTF-8 with U+FFFD and so make it look valid: such input
+  // keeps its bytes (ASCII lower-cased) and is refused by the checks that follow.
+  if (u8_check(bytes, text.size()) != nullptr) return asciiLower(text);
+  // Full Unicode lower-case mapping, then NFC, with no language's special rules: one spelling
+  // of an address whatever the client's keyboard or the database's locale. libunistring, not
+  // PostgreSQL's lower(), which follows the database's locale and disagreed with ours.
+  std::size_t length = 0;
+  std::unique_ptr<std::uint8_t, decltype(&std::free)> folded(
+      u8_tolower(bytes, text.size(), nullptr, UNINORM_NFC, nullptr, &length), &std::free);
+  if (!folded) return asciiLower(text);  // out of memory: still a usable, stable key
+  return std::string(reinterpret_cast<const char*>(folded.get()), length);
 }
 
 Result<Email> Email::parse(std::string_view raw, std::string_view field) {
@@ -56,7 +79,8 @@ Result<Email> Email::parse(std::string_view raw, std::string_view field) {
 }
 
 Result<Username> Username::parse(std::string_view raw, std::string_view field) {
-  std::string v = normaliseIdentifier(raw);
+  // ASCII only: a Unicode lower-casing would let U+212A KELVIN SIGN through as "k".
+  std::string v = asciiLower(trim(raw));
   if (v.size() < 3) return bad(field, "too_short", "Username must be at least 3 characters.");
   if (v.size() > 32) return bad(field, "too_long", "Username must be at most 32 characters.");
   for (char c : v) {

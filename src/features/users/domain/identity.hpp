@@ -10,8 +10,8 @@
 
 namespace authd::users::domain {
 
-// Trimmed, lowercased, at most 254 characters, one '@', a non-empty local part and a dotted
-// domain, no whitespace or control characters.
+// Trimmed, lower-cased and in NFC (normaliseIdentifier), at most 254 bytes, one '@', a non-empty
+// local part and a dotted domain, no whitespace or control characters.
 class Email {
  public:
   static Result<Email> parse(std::string_view raw, std::string_view field = "email");
@@ -46,7 +46,9 @@ Result<std::optional<std::string>> parseDisplayName(std::string_view raw,
 // Role names: 1 to 32 characters of a-z 0-9 _ . -, starting with a letter.
 bool isValidRoleName(std::string_view name);
 
-// Lowercases ASCII letters and trims ASCII whitespace; other bytes pass through unchanged.
+// Trims ASCII whitespace, lower-cases (full Unicode mapping, no language's special rules) and
+// normalises to NFC (libunistring). Invalid UTF-8 is only ASCII lower-cased, so that the
+// checks that follow still see it and refuse it.
 std::string normaliseIdentifier(std::string_view raw);
 
 }  // namespace authd::users::domain

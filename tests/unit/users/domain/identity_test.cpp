@@ -24,6 +24,28 @@ TEST(EmailTest, TrimsAndLowercases) {
   EXPECT_EQ(e->value(), "alice@example.com");
 }
 
+// Issue 12, finding 8: one stored spelling per address, whatever the client's keyboard sent.
+TEST(EmailTest, NonAsciiEmailsAreLowerCasedAndStoredInNfc) {
+  const std::string nfc = "\xC3\xA9mile@example.org";         // U+00E9
+  const std::string nfd = "e\xCC\x81mile@example.org";        // e + U+0301
+  const std::string upper_nfd = "E\xCC\x81MILE@EXAMPLE.ORG";  // E + U+0301, upper case
+  const std::string upper_nfc = "\xC3\x89mile@example.org";   // U+00C9
+  for (const auto& spelling : {nfc, nfd, upper_nfd, upper_nfc}) {
+    auto e = Email::parse(spelling);
+    ASSERT_TRUE(e.has_value()) << spelling;
+    EXPECT_EQ(e->value(), nfc) << spelling;
+  }
+  EXPECT_EQ(Email::parse("\xCE\xA3\xCE\x9F\xCE\xA6@example.gr")->value(),
+            "\xCF\x83\xCE\xBF\xCF\x86@example.gr");  // Greek capitals, lower-cased
+  EXPECT_EQ(normaliseIdentifier(" E\xCC\x81mile "), "\xC3\xA9mile");
+}
+
+TEST(EmailTest, InvalidUtf8IsRefusedNotRepaired) {
+  EXPECT_EQ(codeOf(Email::parse("a\xFF@example.com")), "invalid_format");
+  EXPECT_EQ(codeOf(Email::parse("\xC3@example.com")), "invalid_format");
+  EXPECT_EQ(normaliseIdentifier("A\xFF"), "a\xFF");  // bytes kept, so checks still see them
+}
+
 TEST(EmailTest, RejectsMalformedAddresses) {
   EXPECT_EQ(codeOf(Email::parse("")), "required");
   EXPECT_EQ(codeOf(Email::parse("no-at.example.com")), "invalid_format");
@@ -51,6 +73,10 @@ TEST(UsernameTest, LowercasesAndChecksLengthAndCharacters) {
   EXPECT_TRUE(Username::parse(std::string(32, 'a')).has_value());
   EXPECT_EQ(codeOf(Username::parse("al ice")), "invalid_format");
   EXPECT_EQ(codeOf(Username::parse("al\xC3\xA9x")), "invalid_format");
+  // U+212A KELVIN SIGN lower-cases to "k" in Unicode; usernames stay ASCII as typed.
+  EXPECT_EQ(codeOf(Username::parse("\xE2\x84\xAA"
+                                   "elvin")),
+            "invalid_format");
 }
 
 TEST(DisplayNameTest, TrimsLimitsAndRejectsControls) {

@@ -108,7 +108,8 @@ Result<users::domain::User> VerifyEmail::execute(const std::string& secret,
 Status RequestPasswordReset::execute(const std::string& email) {
   // Normalised and bounded, but never rejected: a malformed email is queued like any other
   // and simply matches no account later.
-  const std::string normalised = users::domain::normaliseIdentifier(email).substr(0, 254);
+  // Cut on a character boundary: half a character is invalid UTF-8 that PostgreSQL refuses.
+  const std::string normalised = repairText(users::domain::normaliseIdentifier(email), 254);
   auto tx = d_.uow.begin();
   queue_.enqueue(Uuid::v7(d_.clock.now(), d_.random), normalised, d_.clock.now());
   tx->commit();
