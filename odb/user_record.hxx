@@ -52,6 +52,17 @@ struct UserRecord {
   std::set<std::string> roles;
 };
 
+// Live accounts per password-hash setting (the encoded hash's "$argon2id$v=..$m=..,t=..,p=.."
+// prefix; NULL for anything else), most common first: what the dummy hash must cost.
+#pragma db view query(                                                              \
+    "SELECT substring(password_hash from "                                          \
+    "'^\\$argon2id\\$v=[0-9]+\\$m=[0-9]+,t=[0-9]+,p=[0-9]+'), count(*) FROM users " \
+    "WHERE deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 16")
+struct PasswordHashSetting {
+  odb::nullable<std::string> setting;
+  std::size_t accounts = 0;
+};
+
 // Number of rows matching a query, including soft-deleted ones (uniqueness checks).
 #pragma db view object(UserRecord)
 struct UserCount {

@@ -124,7 +124,7 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
       }
     });
   }
-  hasher.dummyHash();  // pay for the dummy hash at start-up, not on the first unknown login
+  matchDummyHashes();  // pay for the dummy hashes at start-up, not on the first unknown login
 }
 
 void Wiring::reloadKeys() {
@@ -139,8 +139,18 @@ void Wiring::reloadKeys() {
   }
 }
 
+void Wiring::matchDummyHashes() {
+  std::vector<ai::StoredHashSetting> mix;
+  for (const auto& [setting, accounts] : users.passwordHashSettings()) {
+    mix.push_back({setting, accounts});
+  }
+  argon2.matchStoredSettings(mix);
+  (void)argon2.dummyHash("");  // with no stored hash yet: one at the configured cost, now
+}
+
 void Wiring::pruneOldRows() {
   try {
+    matchDummyHashes();  // re-hashes at login shift the mix over time
     const Timestamp now = clock.now();
     const Timestamp spent = now - kSpentRowRetention;
     const std::size_t tokens = account_tokens.pruneBefore(spent);

@@ -70,6 +70,9 @@ struct Wiring {
   // Deletes rows past their retention (above); run every AUTH_RETENTION_SWEEP_INTERVAL.
   // Logs and carries on when the database is away.
   void pruneOldRows();
+  // Makes the dummy hash of unknown accounts cost what stored hashes cost (finding 9 of the
+  // security review): run at start-up and with every retention sweep.
+  void matchDummyHashes();
 
   const Config config;
   std::shared_ptr<odb::pgsql::database> db;

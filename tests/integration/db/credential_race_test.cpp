@@ -36,7 +36,7 @@ class RacingHasher final : public auth::application::PasswordHasher {
     return encoded == "$old" && password == "old password";
   }
   bool needsRehash(const std::string&) override { return false; }
-  const std::string& dummyHash() override { return dummy_; }
+  std::string dummyHash(std::string_view) override { return dummy_; }
 
  private:
   std::string dummy_ = "$dummy";

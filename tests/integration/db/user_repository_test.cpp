@@ -120,6 +120,28 @@ TEST_F(UserRepositoryTest, EmailAndUsernameAreUniqueIgnoringCase) {
                odb::pgsql::database_exception);
 }
 
+TEST_F(UserRepositoryTest, CountsLiveAccountsPerPasswordHashSetting) {
+  const auto with_hash = [&](const std::string& name, const std::string& hash) {
+    auto u =
+        ud::User::create(Uuid::v7(clock_.now(), random_), *ud::Email::parse(name + "@example.com"),
+                         *ud::Username::parse(name), std::nullopt, hash, clock_.now());
+    EXPECT_THAT(add(u), IsOk());
+    return u;
+  };
+  with_hash("old1", "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA");
+  with_hash("old2", "$argon2id$v=19$m=65536,t=2,p=1$c2FsdB$aGFzaB");
+  with_hash("new1", "$argon2id$v=19$m=131072,t=3,p=1$c2FsdC$aGFzaC");
+  with_hash("odd1", "$2b$10$not-argon2id");
+  auto gone = with_hash("gone", "$argon2id$v=19$m=131072,t=3,p=1$c2FsdD$aGFzaD");
+  database_.exec("UPDATE users SET deleted_at = now() WHERE id = '" + gone.id().toString() + "'");
+  const auto settings = repo_.passwordHashSettings();
+  ASSERT_EQ(settings.size(), 2u);
+  EXPECT_EQ(settings[0],
+            std::make_pair(std::string("$argon2id$v=19$m=65536,t=2,p=1"), std::size_t{2}));
+  EXPECT_EQ(settings[1],
+            std::make_pair(std::string("$argon2id$v=19$m=131072,t=3,p=1"), std::size_t{1}));
+}
+
 TEST_F(UserRepositoryTest, FindsByEmailAndUsernameAndSkipsSoftDeleted) {
   auto user = newUser("c@example.com", "carol");
   ASSERT_THAT(add(user), IsOk());

@@ -106,7 +106,7 @@ class FakePasswordHasher final : public auth::application::PasswordHasher {
   std::string hash(std::string_view password) override;
   bool verify(const std::string& encoded, std::string_view password) override;
   bool needsRehash(const std::string& encoded) override;
-  const std::string& dummyHash() override { return dummy_; }
+  std::string dummyHash(std::string_view) override { return dummy_; }
 
  private:
   const std::string dummy_ = "fake$\x01dummy";

@@ -115,7 +115,7 @@ class MockPasswordHasher : public auth::application::PasswordHasher {
   MOCK_METHOD(std::string, hash, (std::string_view), (override));
   MOCK_METHOD(bool, verify, (const std::string&, std::string_view), (override));
   MOCK_METHOD(bool, needsRehash, (const std::string&), (override));
-  MOCK_METHOD(const std::string&, dummyHash, (), (override));
+  MOCK_METHOD(std::string, dummyHash, (std::string_view), (override));
 };
 
 class MockLoginThrottle : public auth::application::LoginThrottle {

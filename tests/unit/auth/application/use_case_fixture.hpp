@@ -47,7 +47,7 @@ class AuthUseCaseTest : public ::testing::Test {
           return auth::application::IssuedAccessToken{"access-for-" + sid.toString(), Seconds(900)};
         });
     ON_CALL(hasher_, hash).WillByDefault(::testing::Return(std::string(kHash)));
-    ON_CALL(hasher_, dummyHash).WillByDefault(::testing::ReturnRef(dummy_hash_));
+    ON_CALL(hasher_, dummyHash).WillByDefault(::testing::Return(dummy_hash_));
     ON_CALL(hasher_, verify).WillByDefault([](const std::string& h, std::string_view pw) {
       return h == kHash && pw == kPassword;
     });

@@ -26,7 +26,7 @@ class BlockingHasher : public auth::application::PasswordHasher {
     return true;
   }
   bool needsRehash(const std::string&) override { return false; }
-  const std::string& dummyHash() override { return dummy_; }
+  std::string dummyHash(std::string_view) override { return dummy_; }
   void waitEntered(int n) {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return entered_ >= n; });

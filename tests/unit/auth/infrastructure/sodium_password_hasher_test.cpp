@@ -20,10 +20,37 @@ TEST(SodiumPasswordHasherTest, VerifiesOnlyTheRightPassword) {
 
 TEST(SodiumPasswordHasherTest, DummyHashIsARealHashAtTheSameCost) {
   auth::infrastructure::SodiumPasswordHasher hasher(1, 8192);
-  const auto& dummy = hasher.dummyHash();
+  const auto dummy = hasher.dummyHash("nobody@example.com");
   EXPECT_EQ(dummy.substr(0, 24), hasher.hash("x").substr(0, 24));  // same algorithm and cost
   EXPECT_FALSE(hasher.verify(dummy, "anything"));
-  EXPECT_EQ(&hasher.dummyHash(), &dummy);
+  EXPECT_EQ(hasher.dummyHash("someone-else"), dummy);  // computed once
+}
+
+// Issue 12, finding 9: after the configured cost changes, stored hashes keep their old cost
+// until their owners log in; an unknown account must cost what they cost, not the new cost.
+TEST(SodiumPasswordHasherTest, DummyHashesFollowTheStoredHashesSettings) {
+  auth::infrastructure::SodiumPasswordHasher hasher(2, 16384);  // the new configuration
+  const std::string old_setting = "$argon2id$v=19$m=8,t=1,p=1";
+  const std::string new_setting = "$argon2id$v=19$m=16,t=2,p=1";
+  hasher.matchStoredSettings({{old_setting, 3}});
+  EXPECT_EQ(hasher.dummyHash("a@example.com").rfind(old_setting + "$", 0), 0u);
+
+  // A mix: each identifier always gets the same dummy, and both settings are used.
+  hasher.matchStoredSettings({{old_setting, 50},
+                              {new_setting, 50},
+                              {"$argon2id$v=19$m=8,t=1,p=4", 9},
+                              {"$2b$10$bcrypt", 9}});
+  int old_count = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::string id = "user" + std::to_string(i) + "@example.com";
+    const auto dummy = hasher.dummyHash(id);
+    EXPECT_EQ(hasher.dummyHash(id), dummy);
+    const bool old_cost = dummy.rfind(old_setting + "$", 0) == 0;
+    EXPECT_TRUE(old_cost || dummy.rfind(new_setting + "$", 0) == 0) << dummy;
+    old_count += old_cost;
+  }
+  EXPECT_GT(old_count, 50);
+  EXPECT_LT(old_count, 150);
 }
 
 TEST(SodiumPasswordHasherTest, RejectsLimitsOutsideLibsodiumBounds) {

@@ -17,9 +17,11 @@ class PasswordHasher {
   // True when `encoded` was made with weaker (or other) parameters than the configured ones,
   // or is not an Argon2id hash at all.
   virtual bool needsRehash(const std::string& encoded) = 0;
-  // A valid hash of a random password at the configured cost. Verifying against it costs what
-  // a real verification costs, so an unknown account is not told apart by timing.
-  virtual const std::string& dummyHash() = 0;
+  // A valid hash of a random password to verify against when `identifier` names no account.
+  // It costs what a real account's stored hash costs, also while stored hashes still carry
+  // older parameters, and always the same for one identifier, so an unknown account is not
+  // told apart by timing.
+  virtual std::string dummyHash(std::string_view identifier) = 0;
 };
 
 }  // namespace authd::auth::application

@@ -36,7 +36,7 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
   // Verify even when no account matched, against a dummy hash of the same cost, so the answer
   // and its timing are the same for a wrong password and an unknown or deleted account.
   const bool matches =
-      hasher_.verify(user ? user->passwordHash() : hasher_.dummyHash(), in.password);
+      hasher_.verify(user ? user->passwordHash() : hasher_.dummyHash(identifier), in.password);
   if (!user || !matches) {
     auto tx = uow_.begin();
     audit_.record(users::application::AuditEventType::LoginFailed,

@@ -59,9 +59,9 @@ bool BoundedPasswordHasher::verify(const std::string& encoded, std::string_view 
   return inner_.verify(encoded, password);
 }
 
-const std::string& BoundedPasswordHasher::dummyHash() {
-  // Not bounded: serve computes it once at start-up; later calls only return the string.
-  return inner_.dummyHash();
+std::string BoundedPasswordHasher::dummyHash(std::string_view identifier) {
+  // Not bounded: serve computes the dummies at start-up; later calls only pick one.
+  return inner_.dummyHash(identifier);
 }
 
 int BoundedPasswordHasher::running() const {

@@ -25,7 +25,7 @@ class BoundedPasswordHasher final : public application::PasswordHasher {
   std::string hash(std::string_view password) override;
   bool verify(const std::string& encoded, std::string_view password) override;
   bool needsRehash(const std::string& encoded) override { return inner_.needsRehash(encoded); }
-  const std::string& dummyHash() override;
+  std::string dummyHash(std::string_view identifier) override;
 
   int running() const;
   int waiting() const;

@@ -1,11 +1,23 @@
 #pragma once
 
+#include <sodium.h>
+
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "features/auth/application/ports/password_hasher.hpp"
 
 namespace authd::auth::infrastructure {
+
+// How many live accounts store their hash under one Argon2id setting, the encoded hash's
+// prefix "$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>".
+struct StoredHashSetting {
+  std::string setting;
+  std::size_t accounts = 0;
+};
 
 // Argon2id through libsodium's crypto_pwhash_str (encoded string with its own salt and
 // parameters). Thread-safe.
@@ -19,13 +31,32 @@ class SodiumPasswordHasher final : public application::PasswordHasher {
   // Only for weaker parameters (lower memory or fewer passes) or a non-Argon2id string: a
   // configuration lowered on purpose does not weaken stored hashes one login at a time.
   bool needsRehash(const std::string& encoded) override;
-  const std::string& dummyHash() override;
+  // One of the dummies below, chosen by a keyed digest of the identifier, so the unknown
+  // identifiers' costs spread like the accounts' and one identifier always costs the same.
+  std::string dummyHash(std::string_view identifier) override;
+
+  // Makes the dummies follow the stored hashes' settings (serve calls it at start-up and at
+  // every retention sweep): one dummy per setting, up to the four most common, weighted by
+  // their accounts. Settings libsodium cannot produce (other lane counts, out-of-range costs)
+  // are skipped; with none left, one dummy at the configured cost. Hashes only settings it has
+  // not hashed before.
+  void matchStoredSettings(const std::vector<StoredHashSetting>& mix);
 
  private:
+  struct Dummies {
+    std::vector<std::string> hashes;
+    std::vector<std::size_t> weights_upto;  // running sum of accounts
+  };
+  std::string hashWith(std::string_view password, unsigned long long opslimit,
+                       std::size_t memlimit) const;
+  std::shared_ptr<const Dummies> dummies();
+
   unsigned long long opslimit_;
   std::size_t memlimit_;
-  std::once_flag dummy_once_;
-  std::string dummy_;
+  unsigned char pick_key_[crypto_shorthash_KEYBYTES];
+  std::mutex mutex_;
+  std::shared_ptr<const Dummies> dummies_;         // under mutex_
+  std::map<std::string, std::string> by_setting_;  // under mutex_: setting -> its dummy
 };
 
 }  // namespace authd::auth::infrastructure

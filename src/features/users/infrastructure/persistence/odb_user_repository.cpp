@@ -133,4 +133,16 @@ Status OdbUserRepository::update(domain::User& user) {
   });
 }
 
+std::vector<std::pair<std::string, std::size_t>> OdbUserRepository::passwordHashSettings() {
+  return translateDatabaseFaults([&] {
+    DbTransaction tx(*db_);
+    std::vector<std::pair<std::string, std::size_t>> out;
+    for (const auto& row : db_->query<records::PasswordHashSetting>()) {
+      if (row.setting) out.emplace_back(*row.setting, row.accounts);
+    }
+    tx.commit();
+    return out;
+  });
+}
+
 }  // namespace authd::users::infrastructure

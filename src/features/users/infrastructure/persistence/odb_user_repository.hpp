@@ -24,6 +24,10 @@ class OdbUserRepository final : public application::UserRepository {
   Status add(domain::User& user) override;
   Status update(domain::User& user) override;
 
+  // Live accounts per Argon2id setting of their stored hash, most common first, in its own
+  // transaction (serve matches its dummy hash to them).
+  std::vector<std::pair<std::string, std::size_t>> passwordHashSettings();
+
  private:
   std::shared_ptr<odb::pgsql::database> db_;
 };
