@@ -32,7 +32,7 @@ struct Fixture {
     crypto_sign_keypair(pk.data(), sk.data());
     issuer = std::make_unique<auth::infrastructure::Ed25519AccessTokenIssuer>(
         std::vector<auth::infrastructure::SigningKey>{
-            {"kid-bench", pk, sk, true, clock.now(), std::nullopt}},
+            {"kid-bench", pk, secretFrom(sk), true, clock.now(), std::nullopt}},
         auth::infrastructure::AccessTokenConfig{}, random);
     user.emplace(users::domain::User::create(
         Uuid::v7(clock.now(), random), *users::domain::Email::parse("bench@example.com"),

@@ -14,8 +14,8 @@ namespace ki = keys::infrastructure;
 
 // A server secret, created on first use with the value earlier versions derived from the
 // master key, so an upgrade keeps every refresh token and pending mail link valid.
-Bytes secret(ki::OdbServerSecretStore& secrets, const ki::MasterKey& master, const char* name,
-             const char* context, std::uint64_t id) {
+Secret secret(ki::OdbServerSecretStore& secrets, const ki::MasterKey& master, const char* name,
+              const char* context, std::uint64_t id) {
   return secrets.loadOrCreate(name, [&] { return master.derive(context, id); });
 }
 

@@ -43,7 +43,8 @@ struct Fixture {
     if (sodium_init() < 0) std::abort();
     const Bytes seed(crypto_sign_SEEDBYTES, 42);
     crypto_sign_seed_keypair(pk.data(), sk.data(), seed.data());
-    authd::auth::infrastructure::SigningKey key{"fuzz-kid", pk, sk, true, {}, std::nullopt};
+    authd::auth::infrastructure::SigningKey key{"fuzz-kid", pk, authd::secretFrom(sk),
+                                                true,       {}, std::nullopt};
     issuer = std::make_unique<authd::auth::infrastructure::Ed25519AccessTokenIssuer>(
         std::vector<authd::auth::infrastructure::SigningKey>{key},
         authd::auth::infrastructure::AccessTokenConfig{"https://issuer.test", "authd"}, random);

@@ -24,7 +24,7 @@ namespace ua = users::application;
 keys::domain::SigningKey freshKey(Timestamp now) {
   Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
   crypto_sign_keypair(pk.data(), sk.data());
-  return {"route-test-key", pk, sk, true, now, std::nullopt};
+  return {"route-test-key", pk, secretFrom(sk), true, now, std::nullopt};
 }
 
 // Real randomness: ids and token secrets must not repeat over a long fuzzing run (the
@@ -74,7 +74,8 @@ struct InProcessServer::Graph {
   PlainMailTemplates templates;
   auth::infrastructure::Ed25519AccessTokenIssuer tokens_crypto{
       {freshKey(clock.now())}, {"http://authd.test", "authd", Seconds(900)}, random};
-  auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher{Bytes(32, 1), Bytes(32, 2)};
+  auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher{secretFrom(Bytes(32, 1)),
+                                                                secretFrom(Bytes(32, 2))};
   users::domain::SessionPolicy sessions;
   ua::AuditTrail audit{audit_log, clock, random};
   aa::SessionTokens tokens{random, refresh_hasher, tokens_crypto, sessions};

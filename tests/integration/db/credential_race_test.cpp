@@ -48,8 +48,9 @@ class CredentialRaceTest : public ::testing::Test {
     if (sodium_init() < 0) throw std::runtime_error("sodium_init");
     Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
     crypto_sign_keypair(pk.data(), sk.data());
-    issuer_.emplace(std::vector<keys::domain::SigningKey>{{"k", pk, sk, true, clock_.now(), {}}},
-                    auth::infrastructure::AccessTokenConfig{}, random_);
+    issuer_.emplace(
+        std::vector<keys::domain::SigningKey>{{"k", pk, secretFrom(sk), true, clock_.now(), {}}},
+        auth::infrastructure::AccessTokenConfig{}, random_);
     tokens_.emplace(random_, refresh_hasher_, *issuer_, policy_);
     auto user =
         ud::User::create(Uuid::v7(clock_.now(), random_), *ud::Email::parse("o@example.com"),
@@ -77,11 +78,12 @@ class CredentialRaceTest : public ::testing::Test {
   OdbUnitOfWork uow_{database_.db()};
   users::infrastructure::OdbUserRepository users_{database_.db()};
   users::infrastructure::OdbAuditLog audit_log_{database_.db()};
-  auth::infrastructure::OdbLoginThrottle throttle_{database_.db(), Bytes(32, 3)};
+  auth::infrastructure::OdbLoginThrottle throttle_{database_.db(), secretFrom(Bytes(32, 3))};
   FakeClock clock_;
   FakeRandomSource random_;
   RacingHasher hasher_;
-  auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher_{Bytes(32, 1), Bytes(32, 2)};
+  auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher_{secretFrom(Bytes(32, 1)),
+                                                                 secretFrom(Bytes(32, 2))};
   ud::SessionPolicy policy_;
   std::optional<auth::infrastructure::Ed25519AccessTokenIssuer> issuer_;
   std::optional<auth::application::SessionTokens> tokens_;

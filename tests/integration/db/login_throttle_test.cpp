@@ -25,7 +25,7 @@ class LoginThrottleTest : public ::testing::Test {
 
   TestDatabase database_;
   OdbUnitOfWork uow_{database_.db()};
-  OdbLoginThrottle throttle_{database_.db(), Bytes(32, 7)};
+  OdbLoginThrottle throttle_{database_.db(), secretFrom(Bytes(32, 7))};
   Timestamp t0_ = fromMicros(1'700'000'000'000'000);
 };
 
@@ -73,7 +73,7 @@ TEST_F(LoginThrottleTest, StoresOnlyAKeyedDigestOfTheIdentifier) {
             1u);
   // Another key gives another digest, so the rows cannot be matched against a word list
   // without the server's key.
-  OdbLoginThrottle other(database_.db(), Bytes(32, 8));
+  OdbLoginThrottle other(database_.db(), secretFrom(Bytes(32, 8)));
   EXPECT_NE(other.digestOf("alice@example.com"), throttle_.digestOf("alice@example.com"));
 }
 

@@ -11,6 +11,9 @@
 namespace authd::testing {
 namespace {
 
+// What a guarded secret holds, for comparisons.
+Bytes plain(const Secret& s) { return s ? Bytes(s->data(), s->data() + s->size()) : Bytes(); }
+
 using keys::infrastructure::MasterKey;
 using keys::infrastructure::OdbServerSecretStore;
 using keys::infrastructure::OdbSigningKeyStore;
@@ -29,8 +32,8 @@ TEST(SigningKeyStoreTest, CreatesOneActiveKeyAndReloadsIt) {
   ASSERT_EQ(second.size(), 1u);
   EXPECT_TRUE(first[0].active);
   EXPECT_EQ(second[0].kid, first[0].kid);
-  EXPECT_EQ(second[0].secret_key, first[0].secret_key);
-  EXPECT_EQ(first[0].secret_key.size(), 64u);
+  EXPECT_EQ(plain(second[0].secret_key), plain(first[0].secret_key));
+  EXPECT_EQ(plain(first[0].secret_key).size(), 64u);
   // At rest the private half is sealed: its bytes never appear in the row.
   EXPECT_EQ(database.exec("SELECT 1 FROM signing_keys WHERE status = 'active' AND "
                           "sealed_private_key <> '' AND length(sealed_private_key) > 100"),
@@ -67,11 +70,11 @@ TEST(SigningKeyStoreTest, RotationPublishesTheRetiredKeyUntilItsTokensHaveExpire
   for (const auto& k : both) {
     if (k.kid == rotation.new_kid) {
       EXPECT_TRUE(k.active);
-      EXPECT_EQ(k.secret_key.size(), 64u);
+      EXPECT_EQ(plain(k.secret_key).size(), 64u);
     } else {
       EXPECT_EQ(k.kid, first[0].kid);
       EXPECT_FALSE(k.active);
-      EXPECT_TRUE(k.secret_key.empty());  // a retired key only verifies
+      EXPECT_EQ(k.secret_key, nullptr);  // a retired key only verifies
       EXPECT_EQ(k.retired_at, clock.now());
     }
   }
@@ -96,11 +99,12 @@ TEST(ServerSecretStoreTest, CreatesOnceThenReturnsTheStoredValueSealed) {
   int made = 0;
   const auto make = [&] {
     ++made;
-    return Bytes(32, 0xAB);
+    return secretFrom(Bytes(32, 0xAB));
   };
-  EXPECT_EQ(store.loadOrCreate("refresh_token_digest", make), Bytes(32, 0xAB));
-  EXPECT_EQ(store.loadOrCreate("refresh_token_digest", [] { return Bytes(32, 1); }),
-            Bytes(32, 0xAB));
+  EXPECT_EQ(plain(store.loadOrCreate("refresh_token_digest", make)), Bytes(32, 0xAB));
+  EXPECT_EQ(
+      plain(store.loadOrCreate("refresh_token_digest", [] { return secretFrom(Bytes(32, 1)); })),
+      Bytes(32, 0xAB));
   EXPECT_EQ(made, 1);
   EXPECT_EQ(database.exec("SELECT 1 FROM server_secrets WHERE sealed_value LIKE '%q6ur%'"), 0u);
   auto other = *MasterKey::fromBase64(kOtherKey);
@@ -122,8 +126,9 @@ TEST_F(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues)
   OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
   OdbSigningKeyStore(database.db(), old_key, random, clock).rotate();  // one retired, one active
   const auto keys_before = OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
-  const auto secret = OdbServerSecretStore(database.db(), old_key, random, clock)
-                          .loadOrCreate("refresh_token_digest", [] { return Bytes(32, 9); });
+  const auto secret =
+      OdbServerSecretStore(database.db(), old_key, random, clock)
+          .loadOrCreate("refresh_token_digest", [] { return secretFrom(Bytes(32, 9)); });
   keys::infrastructure::MasterKeySealer old_sealer(old_key, random);
   auth::infrastructure::OdbMailOutbox old_outbox(database.db(), old_sealer, random, clock);
   OdbUnitOfWork uow(database.db());
@@ -145,14 +150,15 @@ TEST_F(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues)
     if (k.active) {
       for (const auto& b : keys_before) {
         if (b.active) {
-          EXPECT_EQ(k.secret_key, b.secret_key);
+          EXPECT_EQ(plain(k.secret_key), plain(b.secret_key));
         }
       }
     }
   }
-  EXPECT_EQ(OdbServerSecretStore(database.db(), new_key, random, clock)
-                .loadOrCreate("refresh_token_digest", [] { return Bytes(32, 1); }),
-            secret);
+  EXPECT_EQ(
+      plain(OdbServerSecretStore(database.db(), new_key, random, clock)
+                .loadOrCreate("refresh_token_digest", [] { return secretFrom(Bytes(32, 1)); })),
+      plain(secret));
   EXPECT_THROW(OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate(),
                std::runtime_error);
   keys::infrastructure::MasterKeySealer new_sealer(new_key, random);
@@ -171,7 +177,7 @@ TEST_F(MasterKeyRotationTest, ARowSealedByNeitherKeyAbortsTheWholeRotation) {
   auto stranger = *MasterKey::fromBase64("ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=");
   OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
   OdbServerSecretStore(database.db(), stranger, random, clock)
-      .loadOrCreate("login_identifier_digest", [] { return Bytes(32, 3); });
+      .loadOrCreate("login_identifier_digest", [] { return secretFrom(Bytes(32, 3)); });
   EXPECT_THROW(keys::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random),
                std::runtime_error);
   // Rolled back: the signing key still opens with the old key.

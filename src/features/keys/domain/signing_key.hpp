@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "shared/core/random_source.hpp"
+#include "shared/core/secret_bytes.hpp"
 #include "shared/core/time.hpp"
 
 namespace authd::keys::domain {
@@ -13,7 +14,9 @@ namespace authd::keys::domain {
 struct SigningKey {
   std::string kid;
   Bytes public_key;  // 32 bytes
-  Bytes secret_key;  // 64 bytes (libsodium's seed || public form); empty for retired keys
+  // 64 bytes (libsodium's seed || public form) in guarded memory, shared, never copied; null
+  // for keys that only verify.
+  Secret secret_key;
   bool active = false;
   Timestamp created_at;
   std::optional<Timestamp> retired_at;

@@ -21,7 +21,7 @@ class AccessTokenVerifyTest : public ::testing::Test {
   AccessTokenVerifyTest() {
     Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
     crypto_sign_keypair(pk.data(), sk.data());
-    keys_.push_back({"kid-1", pk, sk, true, clock_.now(), std::nullopt});
+    keys_.push_back({"kid-1", pk, secretFrom(sk), true, clock_.now(), std::nullopt});
     user_.emplace(users::domain::User::create(
         Uuid::v7(clock_.now(), random_), *users::domain::Email::parse("v@example.com"),
         *users::domain::Username::parse("victor"), std::nullopt, "h", clock_.now()));
@@ -32,6 +32,9 @@ class AccessTokenVerifyTest : public ::testing::Test {
         keys_, {iss, aud, Seconds(900), Seconds(30)}, random_);
   }
   // A token with the given header and claims, signed with `key` (Ed25519) as-is.
+  std::string forge(const nlohmann::json& header, const nlohmann::json& claims, const Secret& sk) {
+    return forge(header, claims, Bytes(sk->data(), sk->data() + sk->size()));
+  }
   std::string forge(const nlohmann::json& header, const nlohmann::json& claims, const Bytes& sk) {
     std::string input = base64UrlEncode(header.dump()) + "." + base64UrlEncode(claims.dump());
     unsigned char sig[crypto_sign_BYTES];
@@ -110,10 +113,11 @@ TEST_F(AccessTokenVerifyTest, ReplaceKeysSignsWithTheNewKeyAndTrustsExactlyTheNe
   const auto old_token = iss.issue(*user_, sid_, clock_.now()).token;
   Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
   crypto_sign_keypair(pk.data(), sk.data());
-  const auth::infrastructure::SigningKey fresh{"kid-2", pk, sk, true, clock_.now(), std::nullopt};
+  const auth::infrastructure::SigningKey fresh{"kid-2", pk,           secretFrom(sk),
+                                               true,    clock_.now(), std::nullopt};
   auto retired = keys_[0];
   retired.active = false;
-  retired.secret_key.clear();
+  retired.secret_key.reset();
   retired.retired_at = clock_.now();
 
   iss.replaceKeys({fresh, retired});
@@ -135,7 +139,8 @@ TEST_F(AccessTokenVerifyTest, UnknownKidOfOurHeaderShapeAsksForAReloadOnce) {
   // Another instance has rotated: its token names a kid this issuer has not loaded yet.
   Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
   crypto_sign_keypair(pk.data(), sk.data());
-  const auth::infrastructure::SigningKey rotated{"kid-9", pk, sk, true, clock_.now(), std::nullopt};
+  const auth::infrastructure::SigningKey rotated{"kid-9", pk,           secretFrom(sk),
+                                                 true,    clock_.now(), std::nullopt};
   auto elsewhere = issuer();
   elsewhere.replaceKeys({rotated});
   const auto token = elsewhere.issue(*user_, sid_, clock_.now()).token;

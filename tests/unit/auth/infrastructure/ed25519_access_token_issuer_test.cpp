@@ -24,7 +24,7 @@ class Ed25519IssuerTest : public ::testing::Test {
     pk_.resize(crypto_sign_PUBLICKEYBYTES);
     Bytes sk(crypto_sign_SECRETKEYBYTES);
     crypto_sign_keypair(pk_.data(), sk.data());
-    keys_.push_back({"kid-1", pk_, sk, true, clock_.now(), std::nullopt});
+    keys_.push_back({"kid-1", pk_, secretFrom(sk), true, clock_.now(), std::nullopt});
   }
   FakeClock clock_;
   FakeRandomSource random_;

@@ -9,7 +9,8 @@ using keys::domain::PublicSigningKey;
 using keys::domain::SigningKey;
 
 TEST(SigningKeyTest, ThePublicPartCarriesNoSecret) {
-  const SigningKey key{"kid-1", Bytes(32, 0xfb), Bytes(64, 7), true, Timestamp{}, std::nullopt};
+  const SigningKey key{"kid-1", Bytes(32, 0xfb), secretFrom(Bytes(64, 7)),
+                       true,    Timestamp{},     std::nullopt};
   const auto pub = keys::domain::publicPartOf(key);
   EXPECT_EQ(pub.kid, "kid-1");
   EXPECT_EQ(pub.x, "-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_v7-_s");  // base64url, unpadded

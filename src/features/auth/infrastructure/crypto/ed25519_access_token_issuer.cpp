@@ -53,7 +53,7 @@ std::shared_ptr<const Ed25519AccessTokenIssuer::KeySet> Ed25519AccessTokenIssuer
   for (const auto& k : set->keys) {
     if (!k.active) continue;
     if (set->active != nullptr) throw std::invalid_argument("more than one active signing key");
-    if (k.secret_key.size() != crypto_sign_SECRETKEYBYTES ||
+    if (!k.secret_key || k.secret_key->size() != crypto_sign_SECRETKEYBYTES ||
         k.public_key.size() != crypto_sign_PUBLICKEYBYTES) {
       throw std::invalid_argument("active signing key has the wrong size");
     }
@@ -121,7 +121,7 @@ application::IssuedAccessToken Ed25519AccessTokenIssuer::issue(const users::doma
   token += base64UrlEncode(claims);
   unsigned char sig[crypto_sign_BYTES];
   crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(token.data()),
-                       token.size(), set->active->secret_key.data());
+                       token.size(), set->active->secret_key->data());
   token.push_back('.');
   token += base64UrlEncode(sig, sizeof sig);
   return {std::move(token), config_.ttl};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "features/auth/application/ports/refresh_token_hasher.hpp"
+#include "shared/core/secret_bytes.hpp"
 
 namespace authd::auth::infrastructure {
 
@@ -8,13 +9,13 @@ namespace authd::auth::infrastructure {
 // digest, one for deriving successors, so a digest never reveals a successor. Thread-safe.
 class SodiumRefreshTokenHasher final : public application::RefreshTokenHasher {
  public:
-  SodiumRefreshTokenHasher(Bytes digest_key, Bytes successor_key);
+  SodiumRefreshTokenHasher(Secret digest_key, Secret successor_key);
   Bytes digest(const Bytes& secret) const override;
   Bytes successor(const Bytes& secret) const override;
 
  private:
-  Bytes digest_key_;
-  Bytes successor_key_;
+  Secret digest_key_;  // guarded memory (SecretBytes), shared, never copied
+  Secret successor_key_;
 };
 
 }  // namespace authd::auth::infrastructure

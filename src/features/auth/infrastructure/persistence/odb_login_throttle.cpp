@@ -18,9 +18,9 @@ constexpr unsigned kSweepEvery = 256;
 
 }  // namespace
 
-OdbLoginThrottle::OdbLoginThrottle(std::shared_ptr<odb::pgsql::database> db, Bytes digest_key)
+OdbLoginThrottle::OdbLoginThrottle(std::shared_ptr<odb::pgsql::database> db, Secret digest_key)
     : db_(std::move(db)), key_(std::move(digest_key)) {
-  if (key_.size() != crypto_generichash_KEYBYTES) {
+  if (!key_ || key_->size() != crypto_generichash_KEYBYTES) {
     throw std::invalid_argument("login throttle key must be 32 bytes");
   }
 }
@@ -28,7 +28,7 @@ OdbLoginThrottle::OdbLoginThrottle(std::shared_ptr<odb::pgsql::database> db, Byt
 std::string OdbLoginThrottle::digestOf(std::string_view identifier) const {
   unsigned char out[32];
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(identifier.data()),
-                     identifier.size(), key_.data(), key_.size());
+                     identifier.size(), key_->data(), key_->size());
   return hexEncode(Bytes(out, out + sizeof out));
 }
 

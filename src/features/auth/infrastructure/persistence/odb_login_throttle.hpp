@@ -8,6 +8,7 @@
 
 #include "features/auth/application/ports/login_throttle.hpp"
 #include "shared/core/random_source.hpp"
+#include "shared/core/secret_bytes.hpp"
 
 namespace authd::auth::infrastructure {
 
@@ -16,7 +17,7 @@ namespace authd::auth::infrastructure {
 // concurrent attempts on any instance each get a distinct count. Thread-safe.
 class OdbLoginThrottle final : public application::LoginThrottle {
  public:
-  OdbLoginThrottle(std::shared_ptr<odb::pgsql::database> db, Bytes digest_key);
+  OdbLoginThrottle(std::shared_ptr<odb::pgsql::database> db, Secret digest_key);
   Count countAttempt(std::string_view identifier, Timestamp now, Seconds window) override;
   void reset(std::string_view identifier) override;
   // Retention (its own transaction): deletes counts whose window started before `cutoff`.
@@ -27,7 +28,7 @@ class OdbLoginThrottle final : public application::LoginThrottle {
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;
-  Bytes key_;
+  Secret key_;  // guarded memory, shared, never copied
   std::atomic<unsigned> calls_{0};
 };
 

@@ -77,10 +77,34 @@ std::optional<Bytes> MasterKey::open(const Bytes& sealed) const {
   return plain;
 }
 
-Bytes MasterKey::derive(const char context[8], std::uint64_t id) const {
-  Bytes out(32);
-  crypto_kdf_derive_from_key(out.data(), out.size(), id, context, key_);
-  return out;
+Secret MasterKey::derive(const char context[8], std::uint64_t id) const {
+  return makeSecret(
+      32, [&](unsigned char* out) { crypto_kdf_derive_from_key(out, 32, id, context, key_); });
+}
+
+std::string MasterKey::sealSecretToText(const SecretBytes& plain, RandomSource& random) const {
+  Bytes nonce = random.bytes(crypto_secretbox_NONCEBYTES);
+  Bytes out(nonce.size() + crypto_secretbox_MACBYTES + plain.size());
+  std::copy(nonce.begin(), nonce.end(), out.begin());
+  crypto_secretbox_easy(out.data() + nonce.size(), plain.data(), plain.size(), nonce.data(), key_);
+  return base64UrlEncode(out);
+}
+
+Secret MasterKey::openSecret(std::string_view sealed_text) const {
+  const auto sealed = base64UrlDecode(sealed_text);
+  if (!sealed || sealed->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    return nullptr;
+  }
+  // Decrypted straight into guarded memory; when the MAC does not verify, nothing was written
+  // and the buffer is dropped (and wiped) here.
+  const unsigned char* nonce = sealed->data();
+  const unsigned char* boxed = sealed->data() + crypto_secretbox_NONCEBYTES;
+  const std::size_t boxed_size = sealed->size() - crypto_secretbox_NONCEBYTES;
+  bool opened = false;
+  Secret out = makeSecret(boxed_size - crypto_secretbox_MACBYTES, [&](unsigned char* plain) {
+    opened = crypto_secretbox_open_easy(plain, boxed, boxed_size, nonce, key_) == 0;
+  });
+  return opened ? out : nullptr;
 }
 
 }  // namespace authd::keys::infrastructure

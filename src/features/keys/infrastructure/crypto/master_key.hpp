@@ -6,6 +6,7 @@
 
 #include "features/keys/application/ports/sealer.hpp"
 #include "shared/core/random_source.hpp"
+#include "shared/core/secret_bytes.hpp"
 
 namespace authd::keys::infrastructure {
 
@@ -35,8 +36,13 @@ class MasterKey {
   std::string sealToText(const Bytes& plain, RandomSource& random) const;
   // nullopt for text that is not base64url or does not open with this key.
   std::optional<Bytes> openText(std::string_view sealed) const;
+  // Key material: sealed straight from, and opened straight into, guarded memory, so no plain
+  // copy of it exists outside SecretBytes. openSecret answers null where openText answers
+  // nullopt.
+  std::string sealSecretToText(const SecretBytes& plain, RandomSource& random) const;
+  Secret openSecret(std::string_view sealed) const;
   // A 32-byte subkey for `context` (exactly 8 characters) and `id` (crypto_kdf).
-  Bytes derive(const char context[8], std::uint64_t id) const;
+  Secret derive(const char context[8], std::uint64_t id) const;
 
  private:
   explicit MasterKey(const unsigned char* key);

@@ -22,12 +22,12 @@ using records::SigningKeyRecord;
 // Re-seals `field` from `from` to `to`; false when it already opens with `to`.
 bool reseal(std::string& field, const MasterKey& from, const MasterKey& to, RandomSource& random,
             const std::string& what) {
-  if (auto plain = from.openText(field)) {
-    field = to.sealToText(*plain, random);
-    sodium_memzero(plain->data(), plain->size());
+  // Opened into guarded memory (wiped when dropped): a key never sits in a plain buffer.
+  if (const Secret plain = from.openSecret(field)) {
+    field = to.sealSecretToText(*plain, random);
     return true;
   }
-  if (to.openText(field)) return false;
+  if (to.openSecret(field)) return false;
   throw std::runtime_error(what + " opens with neither the current nor the new master key");
 }
 

@@ -11,29 +11,29 @@
 namespace authd::keys::infrastructure {
 using records::ServerSecretRecord;
 
-Bytes OdbServerSecretStore::loadOrCreate(const std::string& name,
-                                         const std::function<Bytes()>& initial) {
+Secret OdbServerSecretStore::loadOrCreate(const std::string& name,
+                                          const std::function<Secret()>& initial) {
   return translateDatabaseFaults([&] {
     DbTransaction tx(*db_);
     db_->execute(kKeyMaterialLock);
     auto stored = db_->find<ServerSecretRecord>(name);
     if (!stored) {
-      Bytes value = initial();
+      Secret value = initial();
       ServerSecretRecord r;
       r.name = name;
-      r.sealed_value = master_.sealToText(value, random_);
+      r.sealed_value = master_.sealSecretToText(*value, random_);
       r.created_at = toMicros(clock_.now());
       db_->persist(r);
       tx.commit();
       return value;
     }
-    auto value = master_.openText(stored->sealed_value);
+    Secret value = master_.openSecret(stored->sealed_value);
     if (!value) {
       throw std::runtime_error("server secret '" + name +
                                "' cannot be unsealed: wrong AUTH_MASTER_KEY?");
     }
     tx.commit();
-    return *value;
+    return value;
   });
 }
 

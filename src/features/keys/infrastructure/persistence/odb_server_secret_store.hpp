@@ -22,7 +22,7 @@ class OdbServerSecretStore {
 
   // The secret called `name`; when there is none yet, stores `initial()` first. Throws
   // std::runtime_error when the stored value does not open with this master key.
-  Bytes loadOrCreate(const std::string& name, const std::function<Bytes()>& initial);
+  Secret loadOrCreate(const std::string& name, const std::function<Secret()>& initial);
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;

@@ -23,15 +23,16 @@ Bytes decodeStored(const std::string& text) {
 }
 
 SigningKeyRecord newActiveKey(const MasterKey& master, RandomSource& random, Timestamp now) {
-  Bytes pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
-  crypto_sign_keypair(pk.data(), sk.data());
+  Bytes pk(crypto_sign_PUBLICKEYBYTES);
+  // Generated in guarded memory and sealed from there: no plain copy of the private key.
+  const Secret sk = makeSecret(crypto_sign_SECRETKEYBYTES,
+                               [&](unsigned char* out) { crypto_sign_keypair(pk.data(), out); });
   Bytes fingerprint(crypto_hash_sha256_BYTES);
   crypto_hash_sha256(fingerprint.data(), pk.data(), pk.size());
   SigningKeyRecord r;
   r.kid = base64UrlEncode(fingerprint.data(), 12);  // RFC 7638-style: derived from the key
   r.public_key = base64UrlEncode(pk);
-  r.sealed_private_key = master.sealToText(sk, random);
-  sodium_memzero(sk.data(), sk.size());
+  r.sealed_private_key = master.sealSecretToText(*sk, random);
   r.status = "active";
   r.created_at = toMicros(now);
   return r;
@@ -60,12 +61,11 @@ std::vector<domain::SigningKey> OdbSigningKeyStore::loadOrCreate() {
       k.created_at = fromMicros(r.created_at);
       if (!r.retired_at.null()) k.retired_at = fromMicros(r.retired_at.get());
       if (k.active) {
-        auto sk = master_.openText(r.sealed_private_key);
-        if (!sk) {
+        k.secret_key = master_.openSecret(r.sealed_private_key);
+        if (!k.secret_key) {
           throw std::runtime_error(
               "the active signing key cannot be unsealed: wrong AUTH_MASTER_KEY?");
         }
-        k.secret_key = std::move(*sk);
       }
       keys.push_back(std::move(k));
     }
