@@ -21,11 +21,15 @@ struct SigningKeyRecord {
 #pragma db column("sealed_private_key") type("TEXT")
   std::string sealed_private_key;
 #pragma db column("status") type("TEXT")
-  std::string status;  // 'active' or 'retired'
+  std::string status;  // 'pending', 'active', 'retired' or 'revoked'
 #pragma db column("created_at") type("TIMESTAMPTZ")
   long long created_at = 0;
 #pragma db column("retired_at") type("TIMESTAMPTZ") null
   odb::nullable<long long> retired_at;
+#pragma db column("activates_at") type("TIMESTAMPTZ") null
+  odb::nullable<long long> activates_at;  // a pending key signs from then on
+#pragma db column("revoked_at") type("TIMESTAMPTZ") null
+  odb::nullable<long long> revoked_at;
 };
 
 }  // namespace authd::records

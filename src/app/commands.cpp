@@ -115,7 +115,7 @@ int serve(const Config& c) {
     Pistache::Rest::Router router;
     http::RouteTable routes(router, state);
     addRoutes(routes, routeUseCasesOf(
-                          w, [&w] { return w.readiness.isCurrent(); }, c.issuer));
+                          w, [&w] { return w.readiness.isCurrent(); }, c.issuer, c.jwks_max_age));
     http::EdgeOptions edge;
     edge.limits.max_request_bytes = c.http_max_request_bytes;
     edge.header_timeout = std::chrono::seconds(c.http_header_timeout_s);

@@ -89,6 +89,12 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.master_key = env("AUTH_MASTER_KEY");
   c.new_master_key = env("AUTH_NEW_MASTER_KEY");
   c.key_reload_interval = Seconds(integer(env, "AUTH_KEY_RELOAD_INTERVAL", 60, 1, 3600));
+  c.jwks_max_age = Seconds(integer(env, "AUTH_JWKS_MAX_AGE", 300, 0, 86400));
+  // A relying service that cached the JWKS just before an instance picked up the new key still
+  // finds it by the time it signs.
+  c.key_activation_delay =
+      Seconds(integer(env, "AUTH_KEY_ACTIVATION_DELAY",
+                      (c.jwks_max_age + c.key_reload_interval).count(), 0, 7 * 86400));
   c.dev_mode = flag(env, "AUTH_DEV_MODE", false);
   c.migrate_on_start = flag(env, "AUTH_MIGRATE_ON_START", false);
   c.trust_proxy = flag(env, "AUTH_TRUST_PROXY", false);

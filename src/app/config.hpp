@@ -34,6 +34,8 @@ struct Config {
   int hash_wait_ms = 5000;                    // longest wait in that queue
   std::optional<std::string> master_key;      // base64; never logged
   std::optional<std::string> new_master_key;  // rotate-master-key only; never logged
+  Seconds jwks_max_age{300};                  // Cache-Control max-age of the JWKS
+  Seconds key_activation_delay{360};          // rotate-keys: publication to first signature
   Seconds key_reload_interval{60};            // how often serve re-reads signing keys (rotate-keys)
   bool dev_mode = false;
   bool migrate_on_start = false;

@@ -13,7 +13,7 @@ void addRoutes(http::RouteTable& routes, const RouteUseCases& uc) {
   auth::presentation::addSessionRoutes(routes, uc.sessions, authenticate);
   auth::presentation::addAccountRoutes(routes, uc.account, user_json, authenticate);
   users::presentation::addUserRoutes(routes, uc.users, authenticate);
-  keys::presentation::addKeyRoutes(routes, uc.public_keys, uc.issuer);
+  keys::presentation::addKeyRoutes(routes, uc.public_keys, uc.issuer, uc.jwks_max_age);
   http::addHealthRoutes(routes, uc.ready);
   routes.finish();
 }

@@ -21,12 +21,14 @@ struct RouteUseCases {
   auth::application::Authenticate& authenticate;
   std::function<bool()> ready;  // GET /readyz: the schema is current
   std::string issuer;           // base URL, for discovery
+  Seconds jwks_max_age;         // Cache-Control of the JWKS (AUTH_JWKS_MAX_AGE)
 };
 
 // The RouteUseCases of an object graph that names its use cases as Wiring does (Wiring, and the
 // route-level tests' graph over fakes): one list, so a new route's use case is added once.
 template <typename Graph>
-RouteUseCases routeUseCasesOf(Graph& g, std::function<bool()> ready, std::string issuer) {
+RouteUseCases routeUseCasesOf(Graph& g, std::function<bool()> ready, std::string issuer,
+                              Seconds jwks_max_age = Seconds(300)) {
   return {{g.register_user, g.login_user, g.refresh_session, g.logout, g.logout_all, g.revoke_token,
            g.introspect},
           {g.list_sessions, g.revoke_session, g.list_events},
@@ -36,7 +38,8 @@ RouteUseCases routeUseCasesOf(Graph& g, std::function<bool()> ready, std::string
           g.list_public_keys,
           g.authenticate,
           std::move(ready),
-          std::move(issuer)};
+          std::move(issuer),
+          jwks_max_age};
 }
 
 // The whole contract on `routes`, then finish() (the 404/405 fallbacks).

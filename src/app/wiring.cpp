@@ -14,9 +14,9 @@ namespace ki = keys::infrastructure;
 
 // A server secret, created on first use with the value earlier versions derived from the
 // master key, so an upgrade keeps every refresh token and pending mail link valid.
-Secret secret(ki::OdbServerSecretStore& secrets, const ki::MasterKey& master, const char* name,
-              const char* context, std::uint64_t id) {
-  return secrets.loadOrCreate(name, [&] { return master.derive(context, id); });
+Secret secret(ki::OdbServerSecretStore& secrets, const ki::MasterKey& master,
+              const ServerSecretSpec& spec) {
+  return secrets.loadOrCreate(spec.name, [&] { return master.derive(spec.context, spec.id); });
 }
 
 std::unique_ptr<auth::application::Mailer> mailerFor(const Config& c) {
@@ -47,9 +47,9 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
       // what bounds Argon2id's memory.
       hasher(argon2,
              {c.hash_concurrency, c.hash_concurrency, std::chrono::milliseconds(c.hash_wait_ms)}),
-      login_throttle(db, secret(secrets, master, "login_identifier_digest", "authd_lt", 1)),
-      refresh_hasher(secret(secrets, master, "refresh_token_digest", "authd_rt", 1),
-                     secret(secrets, master, "refresh_token_successor", "authd_rt", 2)),
+      login_throttle(db, secret(secrets, master, kLoginIdentifierDigest)),
+      refresh_hasher(secret(secrets, master, kRefreshTokenDigest),
+                     secret(secrets, master, kRefreshTokenSuccessor)),
       uow(db),
       users(db),
       audit_log(db),

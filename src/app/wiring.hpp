@@ -42,6 +42,20 @@
 
 namespace authd::app {
 
+// The digest keys in server_secrets: the name, and the master-key derivation (context, id)
+// that gives their first value (what earlier versions derived, so upgrades keep every refresh
+// token valid). `authd rotate-secrets` replaces them with random values.
+struct ServerSecretSpec {
+  const char* name;
+  const char* context;
+  std::uint64_t id;
+};
+inline constexpr ServerSecretSpec kLoginIdentifierDigest{"login_identifier_digest", "authd_lt", 1};
+inline constexpr ServerSecretSpec kRefreshTokenDigest{"refresh_token_digest", "authd_rt", 1};
+inline constexpr ServerSecretSpec kRefreshTokenSuccessor{"refresh_token_successor", "authd_rt", 2};
+inline constexpr ServerSecretSpec kServerSecrets[] = {kLoginIdentifierDigest, kRefreshTokenDigest,
+                                                      kRefreshTokenSuccessor};
+
 // How long a retired signing key stays published and trusted: the access-token lifetime plus
 // the verification leeway, by when every token it signed has expired.
 Seconds keyRetention(const Config& config);

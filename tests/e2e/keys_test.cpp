@@ -69,7 +69,8 @@ TEST(KeysTest, RotateKeysSignsWithANewKidAndRetiredKeysDropOutAfterTheirTokensEx
   ASSERT_EQ(jwksKids(http), std::set<std::string>{old_kid});
 
   std::string out;
-  ASSERT_EQ(runAuthd({"rotate-keys"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0) << out;
+  ASSERT_EQ(runAuthd({"rotate-keys", "--now"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0)
+      << out;
   const auto kids = waitForKeyCount(http, 2);
   ASSERT_EQ(kids.size(), 2u) << "the running server did not pick up the new key";
   EXPECT_EQ(kids.count(old_kid), 1u);  // the retired key is still published
@@ -101,7 +102,8 @@ TEST(KeysTest, AnInstanceTrustsAKeyAnotherInstanceJustStartedSigningWith) {
   HttpClient http_b(b.baseUrl());
   const auto old_kids = jwksKids(http_b);
   std::string out;
-  ASSERT_EQ(runAuthd({"rotate-keys"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0) << out;
+  ASSERT_EQ(runAuthd({"rotate-keys", "--now"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0)
+      << out;
   AuthdProcess a(database.url(), {{"AUTH_KEY_RELOAD_INTERVAL", "3600"}});  // starts on the new key
   HttpClient http_a(a.baseUrl());
   auto reg = http_a.postJson(
@@ -112,6 +114,121 @@ TEST(KeysTest, AnInstanceTrustsAKeyAnotherInstanceJustStartedSigningWith) {
   EXPECT_EQ(old_kids.count(kidOf(token)), 0u);
   EXPECT_EQ(me(http_b, token), 200);  // B reloaded on the unknown kid, within this request
   EXPECT_EQ(jwksKids(http_b).count(kidOf(token)), 1u);
+}
+
+// Issue 12, finding 7: `rotate-keys` publishes at once and signs only after
+// AUTH_KEY_ACTIVATION_DELAY; the JWKS max-age is AUTH_JWKS_MAX_AGE.
+TEST(KeysTest, ARotatedKeyIsPublishedBeforeItSigns) {
+  TestDatabase database(false);
+  AuthdProcess server(database.url(),
+                      {{"AUTH_KEY_RELOAD_INTERVAL", "1"}, {"AUTH_JWKS_MAX_AGE", "120"}});
+  HttpClient http(server.baseUrl());
+  const auto jwks = http.get("/.well-known/jwks.json");
+  EXPECT_EQ(jwks.header("cache-control"), "public, max-age=120");
+  auto reg = http.postJson(
+      "/v1/auth/register",
+      {{"email", "pre@example.com"}, {"username", "prepub"}, {"password", kPassword}});
+  ASSERT_EQ(reg.status, 201);
+  const auto old_kid = kidOf(reg.json().at("access_token").get<std::string>());
+
+  std::string out;
+  ASSERT_EQ(runAuthd({"rotate-keys"}, database.url(), &out,
+                     {{"AUTH_DEV_MODE", "1"},
+                      {"AUTH_JWKS_MAX_AGE", "120"},
+                      {"AUTH_KEY_RELOAD_INTERVAL", "1"}}),
+            0)
+      << out;
+  EXPECT_NE(out.find("AUTH_KEY_ACTIVATION_DELAY 121 s"), std::string::npos) << out;
+  const auto kids = waitForKeyCount(http, 2);
+  ASSERT_EQ(kids.size(), 2u) << "the new key was not published";
+  const auto login = [&] {
+    return kidOf(
+        http.postJson("/v1/auth/login", {{"email", "pre@example.com"}, {"password", kPassword}})
+            .json()
+            .at("access_token")
+            .get<std::string>());
+  };
+  EXPECT_EQ(login(), old_kid);  // published, not yet signing
+
+  // The delay has passed (moved back here): the next reload promotes it.
+  database.exec("UPDATE signing_keys SET activates_at = now() WHERE status = 'pending'");
+  std::string kid = old_kid;
+  for (int i = 0; i < 50 && kid == old_kid; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    kid = login();
+  }
+  EXPECT_NE(kid, old_kid);
+  EXPECT_EQ(kids.count(kid), 1u);  // the kid relying services already had
+}
+
+// Issue 12, finding 7: after a compromise, `rotate-keys --now` then `revoke-key OLD`: the old
+// key's tokens stop working at the next reload and it leaves the JWKS.
+TEST(KeysTest, ARevokedKeysTokensAreRefusedAndItLeavesTheJwks) {
+  TestDatabase database(false);
+  AuthdProcess server(database.url(), {{"AUTH_KEY_RELOAD_INTERVAL", "1"}});
+  HttpClient http(server.baseUrl());
+  auto reg = http.postJson(
+      "/v1/auth/register",
+      {{"email", "rev@example.com"}, {"username", "revoked"}, {"password", kPassword}});
+  ASSERT_EQ(reg.status, 201);
+  const auto stolen = reg.json().at("access_token").get<std::string>();
+  const auto old_kid = kidOf(stolen);
+  std::string out;
+  EXPECT_EQ(runAuthd({"revoke-key", old_kid}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 1);
+  EXPECT_NE(out.find("rotate-keys --now"), std::string::npos) << out;  // not the active key
+  ASSERT_EQ(runAuthd({"rotate-keys", "--now"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0)
+      << out;
+  ASSERT_EQ(runAuthd({"revoke-key", old_kid}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0)
+      << out;
+  std::set<std::string> kids = jwksKids(http);
+  for (int i = 0; i < 100 && kids.count(old_kid) == 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    kids = jwksKids(http);
+  }
+  ASSERT_EQ(kids.size(), 1u);
+  EXPECT_EQ(kids.count(old_kid), 0u);
+  EXPECT_EQ(me(http, stolen), 401);
+  EXPECT_EQ(http.postJson("/v1/auth/introspect", {{"token", stolen}}).json().at("active"), false);
+  EXPECT_EQ(runAuthd({"revoke-key", "no-such-kid"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}),
+            1);
+}
+
+// Issue 12, finding 7: the digest keys were derived from the master key; `rotate-secrets`
+// replaces them with random ones, and every session ends.
+TEST(KeysTest, RotateSecretsReplacesTheDigestKeysAndEndsEverySession) {
+  TestDatabase database(false);
+  std::string access, refresh;
+  {
+    AuthdProcess before(database.url());
+    HttpClient http(before.baseUrl());
+    auto reg = http.postJson(
+        "/v1/auth/register",
+        {{"email", "s@example.com"}, {"username", "secrets"}, {"password", kPassword}});
+    ASSERT_EQ(reg.status, 201);
+    access = reg.json().at("access_token").get<std::string>();
+    refresh = reg.json().at("refresh_token").get<std::string>();
+  }
+  const auto sealed_before =
+      database.exec("SELECT 1 FROM server_secrets");  // three digest keys exist
+  ASSERT_EQ(sealed_before, 3u);
+  database.exec("CREATE TABLE secrets_before AS SELECT name, sealed_value FROM server_secrets");
+  std::string out;
+  ASSERT_EQ(runAuthd({"rotate-secrets"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0) << out;
+  EXPECT_NE(out.find("restart every instance"), std::string::npos) << out;
+  EXPECT_EQ(database.exec("SELECT 1 FROM server_secrets s JOIN secrets_before b USING (name) "
+                          "WHERE s.sealed_value <> b.sealed_value"),
+            3u);
+  AuthdProcess after(database.url());
+  HttpClient http(after.baseUrl());
+  EXPECT_EQ(me(http, access), 401);  // its session is gone
+  EXPECT_EQ(http.postJson("/v1/auth/refresh", {{"refresh_token", refresh}}).status, 401);
+  auto login =
+      http.postJson("/v1/auth/login", {{"email", "s@example.com"}, {"password", kPassword}});
+  ASSERT_EQ(login.status, 200);
+  EXPECT_EQ(http.postJson("/v1/auth/refresh",
+                          {{"refresh_token", login.json().at("refresh_token").get<std::string>()}})
+                .status,
+            200);
 }
 
 TEST(KeysTest, OutsideDevModeTheServiceRefusesToStartWithoutAValidMasterKey) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "fakes/fakes.hpp"
 #include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
 #include "features/keys/infrastructure/persistence/master_key_rotation.hpp"
@@ -60,7 +62,7 @@ TEST(SigningKeyStoreTest, RotationPublishesTheRetiredKeyUntilItsTokensHaveExpire
   const auto first = store.loadOrCreate();
   ASSERT_EQ(first.size(), 1u);
   clock.advance(seconds(100));
-  const auto rotation = store.rotate();
+  const auto rotation = store.rotate(Seconds(0));
   EXPECT_EQ(rotation.retired_kid, first[0].kid);
   EXPECT_NE(rotation.new_kid, first[0].kid);
   EXPECT_EQ(rotation.pruned, 0u);
@@ -85,9 +87,91 @@ TEST(SigningKeyStoreTest, RotationPublishesTheRetiredKeyUntilItsTokensHaveExpire
   ASSERT_EQ(later.size(), 1u);  // every token it signed has expired: it drops out
   EXPECT_EQ(later[0].kid, rotation.new_kid);
   // The next rotation deletes the expired row; only the active and the just-retired remain.
-  EXPECT_EQ(store.rotate().pruned, 1u);
+  EXPECT_EQ(store.rotate(Seconds(0)).pruned, 1u);
   EXPECT_EQ(database.exec("SELECT 1 FROM signing_keys"), 2u);
   EXPECT_EQ(database.exec("SELECT 1 FROM signing_keys WHERE status = 'active'"), 1u);
+}
+
+// Issue 12, finding 7: a rotated key is published at once and signs only after the delay, so
+// a relying service that cached the JWKS never meets an unknown kid.
+TEST(SigningKeyStoreTest, ARotatedKeyIsPublishedAtOnceAndSignsAfterTheDelay) {
+  TestDatabase database;
+  FakeClock clock;
+  FakeRandomSource random;
+  auto master = MasterKey::developmentKey();
+  OdbSigningKeyStore store(database.db(), master, random, clock, seconds(930));
+  const auto first = store.loadOrCreate();
+  const auto rotation = store.rotate(seconds(360));
+  EXPECT_TRUE(rotation.retired_kid.empty());
+  EXPECT_EQ(rotation.activates_at, clock.now() + seconds(360));
+  const auto published = store.loadOrCreate();
+  ASSERT_EQ(published.size(), 2u);
+  for (const auto& k : published) {
+    if (k.kid == rotation.new_kid) {
+      EXPECT_FALSE(k.active);            // published, not signing
+      EXPECT_EQ(k.secret_key, nullptr);  // and not unsealed before it signs
+    } else {
+      EXPECT_TRUE(k.active);
+      EXPECT_EQ(k.kid, first[0].kid);
+    }
+  }
+  clock.advance(seconds(359));
+  for (const auto& k : store.loadOrCreate()) EXPECT_EQ(k.active, k.kid == first[0].kid);
+  clock.advance(seconds(1));
+  const auto switched = store.loadOrCreate();
+  ASSERT_EQ(switched.size(), 2u);
+  for (const auto& k : switched) {
+    EXPECT_EQ(k.active, k.kid == rotation.new_kid);
+    if (k.active) {
+      EXPECT_EQ(plain(k.secret_key).size(), 64u);
+    } else {
+      EXPECT_EQ(k.retired_at, clock.now());  // the old key retires then, not before
+    }
+  }
+}
+
+TEST(SigningKeyStoreTest, RotatingNowSignsAtOnceAndReplacesAPendingKey) {
+  TestDatabase database;
+  FakeClock clock;
+  FakeRandomSource random;
+  auto master = MasterKey::developmentKey();
+  OdbSigningKeyStore store(database.db(), master, random, clock, seconds(930));
+  const auto first = store.loadOrCreate();
+  const auto pending = store.rotate(seconds(360));
+  const auto now = store.rotate(Seconds(0));
+  EXPECT_EQ(now.replaced_kid, pending.new_kid);  // it never signed: gone
+  EXPECT_EQ(now.retired_kid, first[0].kid);
+  std::set<std::string> kids;
+  for (const auto& k : store.loadOrCreate()) {
+    kids.insert(k.kid);
+    EXPECT_EQ(k.active, k.kid == now.new_kid);
+  }
+  EXPECT_EQ(kids, (std::set<std::string>{first[0].kid, now.new_kid}));
+}
+
+TEST(SigningKeyStoreTest, ARevokedKeyLeavesTheKeySetAndTheActiveKeyCannotBeRevoked) {
+  TestDatabase database;
+  FakeClock clock;
+  FakeRandomSource random;
+  auto master = MasterKey::developmentKey();
+  OdbSigningKeyStore store(database.db(), master, random, clock, seconds(930));
+  const auto first = store.loadOrCreate();
+  using R = OdbSigningKeyStore::Revocation;
+  EXPECT_EQ(store.revoke(first[0].kid), R::Active);
+  const auto rotation = store.rotate(Seconds(0));
+  EXPECT_EQ(store.revoke(first[0].kid), R::Revoked);
+  EXPECT_EQ(store.revoke(first[0].kid), R::AlreadyRevoked);
+  EXPECT_EQ(store.revoke("no-such-kid"), R::Unknown);
+  const auto keys = store.loadOrCreate();
+  ASSERT_EQ(keys.size(), 1u);  // retired keys stay until their tokens expire; revoked ones not
+  EXPECT_EQ(keys[0].kid, rotation.new_kid);
+  // A pending key can be revoked too: it is never published again and never signs.
+  const auto pending = store.rotate(seconds(60));
+  EXPECT_EQ(store.revoke(pending.new_kid), R::Revoked);
+  clock.advance(seconds(61));
+  const auto after = store.loadOrCreate();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].kid, rotation.new_kid);
 }
 
 TEST(ServerSecretStoreTest, CreatesOnceThenReturnsTheStoredValueSealed) {
@@ -124,7 +208,8 @@ class MasterKeyRotationTest : public ::testing::Test {
 
 TEST_F(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues) {
   OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
-  OdbSigningKeyStore(database.db(), old_key, random, clock).rotate();  // one retired, one active
+  OdbSigningKeyStore(database.db(), old_key, random, clock)
+      .rotate(Seconds(0));  // one retired, one active
   const auto keys_before = OdbSigningKeyStore(database.db(), old_key, random, clock).loadOrCreate();
   const auto secret =
       OdbServerSecretStore(database.db(), old_key, random, clock)

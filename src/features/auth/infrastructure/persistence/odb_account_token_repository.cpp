@@ -132,4 +132,16 @@ std::size_t OdbResetRequestQueue::pruneBefore(Timestamp cutoff) {
   });
 }
 
+std::size_t OdbAccountTokenRepository::endAllUnused(Timestamp at) {
+  return translateDatabaseFaults([&] {
+    std::size_t n = 0;
+    for (auto& r : db_->query<AccountTokenRecord>(Query::used_at.is_null())) {
+      r.used_at = toMicros(at);
+      db_->update(r);
+      ++n;
+    }
+    return n;
+  });
+}
+
 }  // namespace authd::auth::infrastructure

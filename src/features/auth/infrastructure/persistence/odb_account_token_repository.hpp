@@ -19,6 +19,9 @@ class OdbAccountTokenRepository final : public application::AccountTokenReposito
   void invalidateUnused(const Uuid& user_id, domain::AccountTokenKind kind, Timestamp at) override;
   // Retention (its own transaction): deletes tokens used or expired before `cutoff`.
   std::size_t pruneBefore(Timestamp cutoff);
+  // `authd rotate-secrets`: ends every unused token (their digests are under the old key),
+  // inside the caller's transaction.
+  std::size_t endAllUnused(Timestamp at);
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;

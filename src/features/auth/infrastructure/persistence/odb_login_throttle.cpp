@@ -82,4 +82,9 @@ std::size_t OdbLoginThrottle::pruneBefore(Timestamp cutoff) {
   });
 }
 
+std::size_t OdbLoginThrottle::forgetAll(odb::pgsql::database& db) {
+  return translateDatabaseFaults(
+      [&] { return static_cast<std::size_t>(db.erase_query<LoginFailureRecord>()); });
+}
+
 }  // namespace authd::auth::infrastructure

@@ -22,6 +22,9 @@ class OdbLoginThrottle final : public application::LoginThrottle {
   void reset(std::string_view identifier) override;
   // Retention (its own transaction): deletes counts whose window started before `cutoff`.
   std::size_t pruneBefore(Timestamp cutoff);
+  // `authd rotate-secrets`: forgets every count (they are keyed by the old digest key), inside
+  // the caller's transaction.
+  static std::size_t forgetAll(odb::pgsql::database& db);
 
   // Hex digest under which `identifier` is stored (for tests and operators).
   std::string digestOf(std::string_view identifier) const;

@@ -37,4 +37,18 @@ Secret OdbServerSecretStore::loadOrCreate(const std::string& name,
   });
 }
 
+void OdbServerSecretStore::replace(const std::string& name, const SecretBytes& value) {
+  translateDatabaseFaults([&] {
+    ServerSecretRecord r;
+    r.name = name;
+    r.sealed_value = master_.sealSecretToText(value, random_);
+    r.created_at = toMicros(clock_.now());
+    if (db_->find<ServerSecretRecord>(name)) {
+      db_->update(r);
+    } else {
+      db_->persist(r);
+    }
+  });
+}
+
 }  // namespace authd::keys::infrastructure

@@ -23,6 +23,9 @@ class OdbServerSecretStore {
   // The secret called `name`; when there is none yet, stores `initial()` first. Throws
   // std::runtime_error when the stored value does not open with this master key.
   Secret loadOrCreate(const std::string& name, const std::function<Secret()>& initial);
+  // `authd rotate-secrets`: seals `value` as the secret called `name`, inside the caller's
+  // transaction (which must hold kKeyMaterialLock).
+  void replace(const std::string& name, const SecretBytes& value);
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;

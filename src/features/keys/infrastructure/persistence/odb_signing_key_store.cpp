@@ -40,20 +40,48 @@ SigningKeyRecord newActiveKey(const MasterKey& master, RandomSource& random, Tim
 
 }  // namespace
 
+namespace {
+
+std::vector<SigningKeyRecord> rowsWith(odb::pgsql::database& db, const std::string& status) {
+  std::vector<SigningKeyRecord> out;
+  for (const auto& r : db.query<SigningKeyRecord>(Q::status == status)) out.push_back(r);
+  return out;
+}
+
+// Retires every active key as of `now`.
+std::string retireActive(odb::pgsql::database& db, Timestamp now) {
+  std::string kid;
+  for (auto& r : rowsWith(db, "active")) {
+    kid = r.kid;
+    r.status = "retired";
+    r.retired_at = toMicros(now);
+    db.update(r);
+  }
+  return kid;
+}
+
+}  // namespace
+
 std::vector<domain::SigningKey> OdbSigningKeyStore::loadOrCreate() {
   return translateDatabaseFaults([&] {
     DbTransaction tx(*db_);
     db_->execute(kKeyMaterialLock);
     const Timestamp now = clock_.now();
-    auto active = db_->query<SigningKeyRecord>(Q::status == "active");
-    if (active.begin() == active.end()) {
+    for (auto& due : rowsWith(*db_, "pending")) {
+      if (due.activates_at.get() > toMicros(now)) continue;
+      retireActive(*db_, now);
+      due.status = "active";
+      db_->update(due);
+    }
+    if (rowsWith(*db_, "active").empty()) {
       auto r = newActiveKey(master_, random_, now);
       db_->persist(r);
     }
     const long long oldest_retired = toMicros(now - retention_);
     std::vector<domain::SigningKey> keys;
-    for (const auto& r : db_->query<SigningKeyRecord>(
-             Q::status == "active" || (Q::status == "retired" && Q::retired_at > oldest_retired))) {
+    for (const auto& r :
+         db_->query<SigningKeyRecord>(Q::status == "active" || Q::status == "pending" ||
+                                      (Q::status == "retired" && Q::retired_at > oldest_retired))) {
       domain::SigningKey k;
       k.kid = r.kid;
       k.public_key = decodeStored(r.public_key);
@@ -74,25 +102,51 @@ std::vector<domain::SigningKey> OdbSigningKeyStore::loadOrCreate() {
   });
 }
 
-OdbSigningKeyStore::Rotation OdbSigningKeyStore::rotate() {
+OdbSigningKeyStore::Rotation OdbSigningKeyStore::rotate(Seconds activation_delay) {
   return translateDatabaseFaults([&] {
     DbTransaction tx(*db_);
     db_->execute(kKeyMaterialLock);
     const Timestamp now = clock_.now();
     Rotation out;
-    std::vector<SigningKeyRecord> active;
-    for (const auto& r : db_->query<SigningKeyRecord>(Q::status == "active")) active.push_back(r);
-    for (auto& r : active) {
-      out.retired_kid = r.kid;
-      r.status = "retired";
-      r.retired_at = toMicros(now);
-      db_->update(r);
+    // A pending key has signed nothing: a newer rotation simply replaces it.
+    for (const auto& r : rowsWith(*db_, "pending")) {
+      out.replaced_kid = r.kid;
+      db_->erase(r);
     }
     auto fresh = newActiveKey(master_, random_, now);
     out.new_kid = fresh.kid;
+    out.activates_at = now + activation_delay;
+    if (activation_delay.count() <= 0) {
+      out.retired_kid = retireActive(*db_, now);
+    } else {
+      fresh.status = "pending";
+      fresh.activates_at = toMicros(out.activates_at);
+    }
     db_->persist(fresh);
     out.pruned = db_->erase_query<SigningKeyRecord>(Q::status == "retired" &&
                                                     Q::retired_at <= toMicros(now - retention_));
+    tx.commit();
+    return out;
+  });
+}
+
+OdbSigningKeyStore::Revocation OdbSigningKeyStore::revoke(const std::string& kid) {
+  return translateDatabaseFaults([&] {
+    DbTransaction tx(*db_);
+    db_->execute(kKeyMaterialLock);
+    auto row = db_->find<SigningKeyRecord>(kid);
+    Revocation out = Revocation::Revoked;
+    if (!row) {
+      out = Revocation::Unknown;
+    } else if (row->status == "active") {
+      out = Revocation::Active;
+    } else if (row->status == "revoked") {
+      out = Revocation::AlreadyRevoked;
+    } else {
+      row->status = "revoked";
+      row->revoked_at = toMicros(clock_.now());
+      db_->update(*row);
+    }
     tx.commit();
     return out;
   });

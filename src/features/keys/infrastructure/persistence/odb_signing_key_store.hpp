@@ -32,19 +32,28 @@ class OdbSigningKeyStore {
         clock_(clock),
         retention_(retention) {}
 
-  // The active key (unsealed) and the retired keys still inside their retention. When none
-  // is active, generates one first. Throws std::runtime_error when the active key cannot be
-  // unsealed (wrong master key).
+  // The active key (unsealed), the pending key (public half only) and the retired keys still
+  // inside their retention; never a revoked key. A pending key whose time has come becomes
+  // active first (the old active key retires), and when none is active one is generated.
+  // Throws std::runtime_error when the active key cannot be unsealed (wrong master key).
   std::vector<domain::SigningKey> loadOrCreate();
 
   struct Rotation {
     std::string new_kid;
-    std::string retired_kid;  // empty when there was no active key
-    std::size_t pruned = 0;   // retired keys past their retention, deleted
+    Timestamp activates_at;    // when the new key signs (now, for a rotation `now`)
+    std::string retired_kid;   // empty unless the rotation retired the active key now
+    std::string replaced_kid;  // a pending key that had not signed yet, deleted
+    std::size_t pruned = 0;    // retired keys past their retention, deleted
   };
-  // `authd rotate-keys`: retires the active key and makes a new one active; deletes retired
-  // keys whose retention has passed.
-  Rotation rotate();
+  // `authd rotate-keys`: publishes a new key that becomes active after `activation_delay`
+  // (replacing a pending one); with a zero delay (`--now`, after a compromise) it is active at
+  // once and the old active key retires now. Deletes retired keys past their retention.
+  Rotation rotate(Seconds activation_delay);
+
+  enum class Revocation { Revoked, AlreadyRevoked, Unknown, Active };
+  // `authd revoke-key KID`: takes the key out of the JWKS and of verification (instances drop
+  // it at their next reload). Refuses the active key (Active): rotate with `--now` first.
+  Revocation revoke(const std::string& kid);
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;

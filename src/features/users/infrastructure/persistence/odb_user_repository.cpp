@@ -145,4 +145,12 @@ std::vector<std::pair<std::string, std::size_t>> OdbUserRepository::passwordHash
   });
 }
 
+std::size_t OdbUserRepository::endAllSessions() {
+  return translateDatabaseFaults([&] {
+    return static_cast<std::size_t>(
+        db_->execute("UPDATE users SET sessions = '[]'::JSONB, updated_at = now(), "
+                     "version = version + 1 WHERE sessions <> '[]'::JSONB"));
+  });
+}
+
 }  // namespace authd::users::infrastructure

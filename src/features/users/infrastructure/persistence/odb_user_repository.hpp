@@ -27,6 +27,10 @@ class OdbUserRepository final : public application::UserRepository {
   // Live accounts per Argon2id setting of their stored hash, most common first, in its own
   // transaction (serve matches its dummy hash to them).
   std::vector<std::pair<std::string, std::size_t>> passwordHashSettings();
+  // `authd rotate-secrets`: ends every session of every account, inside the caller's
+  // transaction (each changed row's version moves on, so a racing write retries). Returns the
+  // number of accounts that had one.
+  std::size_t endAllSessions();
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;
