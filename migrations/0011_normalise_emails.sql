@@ -3,34 +3,44 @@
 -- the NFC and NFD spellings of one address could both register, and a non-ASCII capital gave a
 -- 500 (PostgreSQL's lower() follows the database's locale and disagreed with ours).
 --
--- Existing rows are folded here with ICU's root-locale lower() when the server has ICU, else
--- the database's own. Where two accounts fold to one address the older keeps it; the newer
--- gets the placeholder <id>@email-collision.invalid (still signs in by username; an admin or
--- the owner sets a new address) and the migration log names both ids.
+-- Existing rows are folded with ICU's root-locale lower() (full case mapping, like
+-- libunistring), between two NFC normalisations: the database's own lower() may follow a C or
+-- other locale and fold differently, so without ICU this migration stops instead. Where two or
+-- more accounts fold to one address, one keeps it: a live account before a deleted one, a
+-- verified address before an unverified one, then the older. The others get the placeholder
+-- <id>@email-collision.invalid (they still sign in by username; the owner or an admin sets a
+-- new address), their unused mail links end, and the migration log names both ids.
 DO $$
 DECLARE
-  fold_collation TEXT := CASE
-    WHEN EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu') THEN 'und-x-icu'
-    ELSE 'default' END;
   r RECORD;
 BEGIN
-  EXECUTE format(
-    'CREATE TEMPORARY TABLE email_folds ON COMMIT DROP AS '
-    'SELECT id, created_at, email, lower(normalize(email, NFC) COLLATE %I) AS folded FROM users',
-    fold_collation);
+  IF NOT EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu') THEN
+    RAISE EXCEPTION 'migration 0011 needs PostgreSQL built with ICU (collation "und-x-icu") '
+      'to fold stored emails as authd does';
+  END IF;
+
+  CREATE TEMPORARY TABLE email_folds ON COMMIT DROP AS
+    SELECT id, created_at, deleted_at, email_verified, email,
+           normalize(lower(normalize(email, NFC) COLLATE "und-x-icu"), NFC) AS folded
+    FROM users;
 
   FOR r IN
-    SELECT f.id, f.folded, k.id AS kept
+    SELECT f.id, f.email, k.id AS kept
     FROM email_folds f
     JOIN LATERAL (SELECT g.id FROM email_folds g WHERE g.folded = f.folded
-                  ORDER BY g.created_at, g.id LIMIT 1) k ON TRUE
+                  ORDER BY g.deleted_at IS NOT NULL, g.email_verified DESC, g.created_at, g.id
+                  LIMIT 1) k ON TRUE
     WHERE k.id <> f.id
     ORDER BY f.created_at, f.id
   LOOP
-    RAISE WARNING 'account % has the email of the older account % once both are normalised; '
-      'the older keeps it, account % now has %@email-collision.invalid', r.id, r.kept, r.id, r.id;
+    RAISE WARNING 'account % has the email of account % once both are normalised; account % '
+      'keeps it, account % now has %@email-collision.invalid', r.id, r.kept, r.kept, r.id, r.id;
     UPDATE users SET email = r.id || '@email-collision.invalid', email_verified = FALSE
       WHERE id = r.id;
+    UPDATE account_tokens SET used_at = now() WHERE user_id = r.id AND used_at IS NULL;
+    UPDATE mail_outbox SET failed_at = now(), sealed_content = '',
+                           last_error = 'address given up by migration 0011'
+      WHERE recipient = r.email AND sent_at IS NULL AND failed_at IS NULL;
     DELETE FROM email_folds WHERE id = r.id;
   END LOOP;
 

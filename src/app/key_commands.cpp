@@ -7,6 +7,7 @@
 #include "app/command_support.hpp"
 #include "app/commands.hpp"
 #include "app/wiring.hpp"
+#include "features/auth/infrastructure/mail/odb_mail_outbox.hpp"
 #include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
 #include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
 #include "features/keys/infrastructure/persistence/master_key_rotation.hpp"
@@ -23,6 +24,13 @@ int rotateKeys(const Config& c, bool now) {
     if (!master) return 1;
     SystemClock clock;
     SodiumRandomSource random;
+    if (!now && c.key_activation_delay < c.jwks_max_age + c.key_reload_interval) {
+      spdlog::warn(
+          "AUTH_KEY_ACTIVATION_DELAY ({} s) is shorter than AUTH_JWKS_MAX_AGE + "
+          "AUTH_KEY_RELOAD_INTERVAL ({} s): a relying service may meet the new kid before its "
+          "cached JWKS has it",
+          c.key_activation_delay.count(), (c.jwks_max_age + c.key_reload_interval).count());
+    }
     const auto rotation = keys::infrastructure::OdbSigningKeyStore(database(c), *master, random,
                                                                    clock, keyRetention(c))
                               .rotate(now ? Seconds(0) : c.key_activation_delay);
@@ -88,6 +96,8 @@ int rotateSecrets(const Config& c) {
     keys::infrastructure::OdbServerSecretStore secrets(db, *master, random, clock);
     users::infrastructure::OdbUserRepository users(db);
     auth::infrastructure::OdbAccountTokenRepository account_tokens(db);
+    keys::infrastructure::MasterKeySealer sealer(*master, random);
+    auth::infrastructure::OdbMailOutbox outbox(db, sealer, random, clock);
     // One transaction: fresh digest keys and the end of everything keyed by the old ones.
     DbTransaction tx(*db);
     db->execute(keys::infrastructure::kKeyMaterialLock);
@@ -98,12 +108,13 @@ int rotateSecrets(const Config& c) {
     }
     const std::size_t sessions = users.endAllSessions();
     const std::size_t links = account_tokens.endAllUnused(clock.now());
+    const std::size_t mails = outbox.abandonUnsentLinks();  // their links are dead now
     const std::size_t counts = auth::infrastructure::OdbLoginThrottle::forgetAll(*db);
     tx.commit();
     spdlog::info(
-        "digest keys replaced; sessions of {} account(s) ended, {} unused mail link(s) ended, {} "
-        "lockout count(s) forgotten",
-        sessions, links, counts);
+        "digest keys replaced; sessions of {} account(s) ended, {} unused mail link(s) ended ({} "
+        "unsent), {} lockout count(s) forgotten",
+        sessions, links, mails, counts);
     spdlog::warn(
         "restart every instance now: until then they still use the old keys, and sessions they "
         "open end at the restart too");

@@ -88,7 +88,10 @@ struct Wiring {
   // security review): run at start-up and with every retention sweep.
   void matchDummyHashes();
 
-  const Config config;
+  // What pruneOldRows needs of the configuration (not the whole Config: it holds the master
+  // key's text).
+  const Seconds login_window;
+  const int event_retention_days;
   std::shared_ptr<odb::pgsql::database> db;
   SystemClock clock;
   SodiumRandomSource random;

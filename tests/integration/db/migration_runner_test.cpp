@@ -89,7 +89,7 @@ TEST(MigrationRunnerTest, ConcurrentRunnersApplyEachFileOnce) {
 
 // Issue 12, finding 8: rows stored before emails were folded get one spelling; where two fold
 // to one address the older account keeps it and the log names both.
-TEST(MigrationRunnerTest, EmailNormalisationKeepsTheOlderOfTwoSpellingsAndLogsTheCollision) {
+TEST(MigrationRunnerTest, EmailNormalisationKeepsOneAccountPerAddressAndLogsTheCollision) {
   TestDatabase database(false);
   std::vector<Migration> before;
   for (const auto& m : bundledMigrations()) {
@@ -110,6 +110,12 @@ TEST(MigrationRunnerTest, EmailNormalisationKeepsTheOlderOfTwoSpellingsAndLogsTh
   insert(older, "e\xCC\x81mile@example.org", "emile", "2026-01-01T00:00:00Z");  // NFD
   insert(newer, "\xC3\xA9mile@example.org", "emile2", "2026-02-01T00:00:00Z");  // NFC
   insert(other, "o\xCC\x88la@example.org", "ola", "2026-03-01T00:00:00Z");      // NFD, alone
+  // A deleted account does not keep an address from a live one, however old it is.
+  const std::string deleted = "00000000-0000-7000-8000-000000000004";
+  const std::string live = "00000000-0000-7000-8000-000000000005";
+  insert(deleted, "zoe\xCC\x88@example.org", "zoe", "2025-01-01T00:00:00Z");
+  database.exec("UPDATE users SET deleted_at = now() WHERE id = '" + deleted + "'");
+  insert(live, "zo\xC3\xAB@example.org", "zoe2", "2026-04-01T00:00:00Z");
 
   std::ostringstream captured;
   auto previous = spdlog::default_logger();
@@ -127,6 +133,12 @@ TEST(MigrationRunnerTest, EmailNormalisationKeepsTheOlderOfTwoSpellingsAndLogsTh
             1u);
   EXPECT_EQ(database.exec("SELECT 1 FROM users WHERE id = '" + other +
                           "' AND email = '\xC3\xB6la@example.org'"),
+            1u);
+  EXPECT_EQ(database.exec("SELECT 1 FROM users WHERE id = '" + live +
+                          "' AND email = 'zo\xC3\xAB@example.org'"),
+            1u);
+  EXPECT_EQ(database.exec("SELECT 1 FROM users WHERE id = '" + deleted + "' AND email = '" +
+                          deleted + "@email-collision.invalid'"),
             1u);
   const std::string log = captured.str();
   EXPECT_NE(log.find("0011_normalise_emails.sql"), std::string::npos) << log;

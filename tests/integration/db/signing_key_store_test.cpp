@@ -161,6 +161,10 @@ TEST(SigningKeyStoreTest, ARevokedKeyLeavesTheKeySetAndTheActiveKeyCannotBeRevok
   const auto rotation = store.rotate(Seconds(0));
   EXPECT_EQ(store.revoke(first[0].kid), R::Revoked);
   EXPECT_EQ(store.revoke(first[0].kid), R::AlreadyRevoked);
+  // Nothing of it is kept to leak: the sealed private half is gone.
+  EXPECT_EQ(database.exec("SELECT 1 FROM signing_keys WHERE kid = '" + first[0].kid +
+                          "' AND sealed_private_key = ''"),
+            1u);
   EXPECT_EQ(store.revoke("no-such-kid"), R::Unknown);
   const auto keys = store.loadOrCreate();
   ASSERT_EQ(keys.size(), 1u);  // retired keys stay until their tokens expire; revoked ones not
@@ -256,6 +260,16 @@ TEST_F(MasterKeyRotationTest, ResealsKeysSecretsAndUnsentMailKeepingTheirValues)
   const auto again = keys::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random);
   EXPECT_EQ(again.signing_keys + again.secrets + again.mails, 0u);
   EXPECT_EQ(again.already, 4u);
+}
+
+TEST_F(MasterKeyRotationTest, SkipsRevokedKeysWhichKeepNoPrivateHalf) {
+  OdbSigningKeyStore store(database.db(), old_key, random, clock);
+  const auto first = store.loadOrCreate();
+  (void)store.rotate(Seconds(0));
+  ASSERT_EQ(store.revoke(first[0].kid), OdbSigningKeyStore::Revocation::Revoked);
+  const auto r = keys::infrastructure::rotateMasterKey(database.db(), old_key, new_key, random);
+  EXPECT_EQ(r.signing_keys, 1u);  // the active one only
+  EXPECT_NO_THROW(OdbSigningKeyStore(database.db(), new_key, random, clock).loadOrCreate());
 }
 
 TEST_F(MasterKeyRotationTest, ARowSealedByNeitherKeyAbortsTheWholeRotation) {

@@ -53,6 +53,26 @@ TEST(SodiumPasswordHasherTest, DummyHashesFollowTheStoredHashesSettings) {
   EXPECT_LT(old_count, 150);
 }
 
+// Two instances (or one after a restart) sharing the pick key give one identifier the same
+// cost; a sweep that barely moves the mix keeps it too.
+TEST(SodiumPasswordHasherTest, OneIdentifierCostsTheSameOnEveryInstanceAndAcrossSweeps) {
+  const std::string a = "$argon2id$v=19$m=8,t=1,p=1";
+  const std::string b = "$argon2id$v=19$m=16,t=1,p=1";
+  const Secret shared = secretFrom(Bytes(32, 9));
+  auth::infrastructure::SodiumPasswordHasher one(1, 8192), two(1, 8192);
+  one.setPickKey(*shared);
+  two.setPickKey(*shared);
+  one.matchStoredSettings({{a, 500}, {b, 500}});
+  two.matchStoredSettings({{b, 501}, {a, 499}});  // listed otherwise, one account moved
+  const auto settingOf = [](const std::string& hash) {
+    return hash.substr(0, hash.rfind('$', hash.rfind('$') - 1));
+  };
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = "who" + std::to_string(i);
+    EXPECT_EQ(settingOf(one.dummyHash(id)), settingOf(two.dummyHash(id))) << id;
+  }
+}
+
 TEST(SodiumPasswordHasherTest, RejectsLimitsOutsideLibsodiumBounds) {
   EXPECT_THROW(auth::infrastructure::SodiumPasswordHasher(0, 8192), std::invalid_argument);
   EXPECT_THROW(auth::infrastructure::SodiumPasswordHasher(1, 10), std::invalid_argument);

@@ -1,5 +1,7 @@
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
 
+#include <algorithm>
+
 #include "features/auth/application/use_cases/credentials.hpp"
 #include "features/users/application/modify_user.hpp"
 #include "shared/core/encoding.hpp"
@@ -118,7 +120,11 @@ Status RequestPasswordReset::execute(const std::string& email) {
 
 std::size_t ProcessResetRequests::execute(std::size_t limit) {
   auto tx = d_.uow.begin();
-  const auto pending = queue_.claim(limit);
+  auto pending = queue_.claim(limit);
+  // Per-recipient locks in one global order (by address), so two instances' batches cannot
+  // deadlock on each other.
+  std::sort(pending.begin(), pending.end(),
+            [](const auto& a, const auto& b) { return a.email < b.email; });
   for (const auto& request : pending) {
     if (auto user = d_.users.findByEmail(request.email)) {
       mailLink(d_, *user, domain::AccountTokenKind::PasswordReset);

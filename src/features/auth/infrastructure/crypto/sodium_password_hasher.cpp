@@ -76,11 +76,21 @@ std::shared_ptr<const SodiumPasswordHasher::Dummies> SodiumPasswordHasher::dummi
   return dummies_;
 }
 
+void SodiumPasswordHasher::setPickKey(const SecretBytes& shared_secret) {
+  static constexpr char kContext[] = "authd dummy-hash pick";
+  std::lock_guard lock(mutex_);
+  crypto_generichash(pick_key_, sizeof pick_key_, reinterpret_cast<const unsigned char*>(kContext),
+                     sizeof kContext - 1, shared_secret.data(), shared_secret.size());
+}
+
 std::string SodiumPasswordHasher::dummyHash(std::string_view identifier) {
   const auto d = dummies();
   unsigned char digest[crypto_shorthash_BYTES];
-  crypto_shorthash(digest, reinterpret_cast<const unsigned char*>(identifier.data()),
-                   identifier.size(), pick_key_);
+  {
+    std::lock_guard lock(mutex_);
+    crypto_shorthash(digest, reinterpret_cast<const unsigned char*>(identifier.data()),
+                     identifier.size(), pick_key_);
+  }
   std::uint64_t pick = 0;
   std::memcpy(&pick, digest, sizeof pick);
   pick %= d->weights_upto.back();
@@ -106,6 +116,12 @@ void SodiumPasswordHasher::matchStoredSettings(const std::vector<StoredHashSetti
                    [](const auto& a, const auto& b) { return a.accounts > b.accounts; });
   if (usable.size() > 4) usable.resize(4);
   if (usable.empty()) return;  // keep what there is (the configured cost by default)
+  // A fixed order and shares rounded to 1/64: an identifier keeps its dummy from one sweep to
+  // the next unless the mix really moves.
+  std::size_t accounts = 0;
+  for (const auto& s : usable) accounts += s.accounts;
+  std::sort(usable.begin(), usable.end(),
+            [](const auto& a, const auto& b) { return a.setting < b.setting; });
 
   auto next = std::make_shared<Dummies>();
   std::size_t total = 0;
@@ -123,7 +139,7 @@ void SodiumPasswordHasher::matchStoredSettings(const std::vector<StoredHashSetti
       std::lock_guard lock(mutex_);
       by_setting_[s.setting] = known;
     }
-    total += s.accounts;
+    total += std::max<std::size_t>(1, (s.accounts * 64 + accounts / 2) / accounts);
     next->hashes.push_back(known);
     next->weights_upto.push_back(total);
   }

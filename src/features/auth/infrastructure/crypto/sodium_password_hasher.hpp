@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "features/auth/application/ports/password_hasher.hpp"
+#include "shared/core/secret_bytes.hpp"
 
 namespace authd::auth::infrastructure {
 
@@ -32,8 +33,13 @@ class SodiumPasswordHasher final : public application::PasswordHasher {
   // configuration lowered on purpose does not weaken stored hashes one login at a time.
   bool needsRehash(const std::string& encoded) override;
   // One of the dummies below, chosen by a keyed digest of the identifier, so the unknown
-  // identifiers' costs spread like the accounts' and one identifier always costs the same.
+  // identifiers' costs spread like the accounts' and one identifier always costs the same,
+  // on every instance and across restarts (with setPickKey) and sweeps (shares are rounded to
+  // 1/64, and settings kept in a fixed order).
   std::string dummyHash(std::string_view identifier) override;
+  // The key of that digest, from a secret every instance shares (serve: the login-identifier
+  // digest key). Without one, a random key per process.
+  void setPickKey(const SecretBytes& shared_secret);
 
   // Makes the dummies follow the stored hashes' settings (serve calls it at start-up and at
   // every retention sweep): one dummy per setting, up to the four most common, weighted by
@@ -53,10 +59,10 @@ class SodiumPasswordHasher final : public application::PasswordHasher {
 
   unsigned long long opslimit_;
   std::size_t memlimit_;
-  unsigned char pick_key_[crypto_shorthash_KEYBYTES];
   std::mutex mutex_;
-  std::shared_ptr<const Dummies> dummies_;         // under mutex_
-  std::map<std::string, std::string> by_setting_;  // under mutex_: setting -> its dummy
+  unsigned char pick_key_[crypto_shorthash_KEYBYTES];  // under mutex_
+  std::shared_ptr<const Dummies> dummies_;             // under mutex_
+  std::map<std::string, std::string> by_setting_;      // under mutex_: setting -> its dummy
 };
 
 }  // namespace authd::auth::infrastructure

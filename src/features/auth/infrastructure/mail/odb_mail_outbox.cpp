@@ -159,4 +159,13 @@ std::size_t OdbMailOutbox::pruneBefore(Timestamp cutoff) {
   });
 }
 
+std::size_t OdbMailOutbox::abandonUnsentLinks() {
+  return translateDatabaseFaults([&] {
+    return static_cast<std::size_t>(
+        db_->execute("UPDATE mail_outbox SET failed_at = now(), sealed_content = '', "
+                     "last_error = 'link ended by rotate-secrets' "
+                     "WHERE sent_at IS NULL AND failed_at IS NULL AND expires_at IS NOT NULL"));
+  });
+}
+
 }  // namespace authd::auth::infrastructure

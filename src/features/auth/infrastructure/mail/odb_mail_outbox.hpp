@@ -40,6 +40,9 @@ class OdbMailOutbox final : public application::MailOutbox {
                   std::optional<Timestamp> retry_at);
   // Retention: deletes mail sent or given up before `cutoff` (their contents are long wiped).
   std::size_t pruneBefore(Timestamp cutoff);
+  // `authd rotate-secrets`: gives up every unsent mail that carries a link (the links are dead)
+  // and wipes it, inside the caller's transaction.
+  std::size_t abandonUnsentLinks();
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;

@@ -134,13 +134,9 @@ std::size_t OdbResetRequestQueue::pruneBefore(Timestamp cutoff) {
 
 std::size_t OdbAccountTokenRepository::endAllUnused(Timestamp at) {
   return translateDatabaseFaults([&] {
-    std::size_t n = 0;
-    for (auto& r : db_->query<AccountTokenRecord>(Query::used_at.is_null())) {
-      r.used_at = toMicros(at);
-      db_->update(r);
-      ++n;
-    }
-    return n;
+    return static_cast<std::size_t>(
+        db_->execute("UPDATE account_tokens SET used_at = to_timestamp(" +
+                     std::to_string(toMicros(at)) + " / 1000000.0) WHERE used_at IS NULL"));
   });
 }
 

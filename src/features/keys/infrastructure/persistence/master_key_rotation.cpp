@@ -67,8 +67,10 @@ MasterKeyRotation rotateMasterKey(const std::shared_ptr<odb::pgsql::database>& d
     db->execute(kKeyMaterialLock);
     MasterKeyRotation out;
     const Rekey rekey{*db, from, to, random, out.already};
-    out.signing_keys = rekey.rows<SigningKeyRecord>({}, &SigningKeyRecord::sealed_private_key,
-                                                    &SigningKeyRecord::kid, "signing key");
+    // Revoked keys keep no private half.
+    out.signing_keys = rekey.rows<SigningKeyRecord>(
+        odb::query<SigningKeyRecord>::sealed_private_key != "",
+        &SigningKeyRecord::sealed_private_key, &SigningKeyRecord::kid, "signing key");
     out.secrets = rekey.rows<ServerSecretRecord>({}, &ServerSecretRecord::sealed_value,
                                                  &ServerSecretRecord::name, "server secret");
     // Unsent mail only: sent and failed rows keep no content.

@@ -145,6 +145,7 @@ OdbSigningKeyStore::Revocation OdbSigningKeyStore::revoke(const std::string& kid
     } else {
       row->status = "revoked";
       row->revoked_at = toMicros(clock_.now());
+      row->sealed_private_key = "";  // a revoked key never signs again: keep nothing to leak
       db_->update(*row);
     }
     tx.commit();
