@@ -49,7 +49,8 @@ TEST(TotpTest, ACodeAtOrBeforeTheLastAcceptedStepIsAReplay) {
 
 TEST(TotpTest, OnlySixAsciiDigitsAreACode) {
   const Timestamp now = at(300 * 30);
-  for (const char* bad : {"", "30000", "0003000", "00030a", " 000300", "000300\n", "０００３００"}) {
+  for (const char* bad :
+       {"", "30000", "0003000", "00030a", " 000300", "000300\n", "０００３００"}) {
     EXPECT_FALSE(isTotpCodeShape(bad)) << bad;
     EXPECT_FALSE(acceptedTotpStep(bad, now, std::nullopt, fakeCode, plainEqual)) << bad;
   }

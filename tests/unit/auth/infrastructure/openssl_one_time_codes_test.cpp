@@ -21,8 +21,7 @@ TEST(OpenSslOneTimeCodesTest, MatchesRfc6238Sha1TestVectors) {
       {59, "94287082"},         {1111111109, "07081804"}, {1111111111, "14050471"},
       {1234567890, "89005924"}, {2000000000, "69279037"}, {20000000000, "65353130"}};
   for (const auto& [unix_seconds, expected] : vectors) {
-    const auto step =
-        auth::domain::totpStepAt(Timestamp{} + std::chrono::seconds(unix_seconds));
+    const auto step = auth::domain::totpStepAt(Timestamp{} + std::chrono::seconds(unix_seconds));
     EXPECT_EQ(codes.codeAt(*rfcSeed(), step, 8), expected) << unix_seconds;
   }
 }

@@ -12,8 +12,7 @@ class OneTimeCodes {
  public:
   virtual ~OneTimeCodes() = default;
   // The `digits`-digit code of `secret` for counter `counter` (the TOTP time step).
-  virtual std::string codeAt(const SecretBytes& secret, std::int64_t counter,
-                             int digits) const = 0;
+  virtual std::string codeAt(const SecretBytes& secret, std::int64_t counter, int digits) const = 0;
 };
 
 }  // namespace authd::auth::application

@@ -19,8 +19,8 @@ std::string OpenSslOneTimeCodes::codeAt(const SecretBytes& secret, std::int64_t 
   }
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_size = 0;
-  if (HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()), message, sizeof message,
-           mac, &mac_size) == nullptr ||
+  if (HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()), message, sizeof message, mac,
+           &mac_size) == nullptr ||
       mac_size != 20) {
     throw std::runtime_error("HMAC-SHA1 failed");
   }
