@@ -92,14 +92,19 @@ TEST(SigningKeyStoreTest, RotationPublishesTheRetiredKeyUntilItsTokensHaveExpire
   EXPECT_EQ(database.exec("SELECT 1 FROM signing_keys WHERE status = 'active'"), 1u);
 }
 
-// Issue 12, finding 7: a rotated key is published at once and signs only after the delay, so
-// a relying service that cached the JWKS never meets an unknown kid.
-TEST(SigningKeyStoreTest, ARotatedKeyIsPublishedAtOnceAndSignsAfterTheDelay) {
+// One store over a fresh database, a fake clock and the development master key.
+class SigningKeyLifecycleTest : public ::testing::Test {
+ protected:
   TestDatabase database;
   FakeClock clock;
   FakeRandomSource random;
-  auto master = MasterKey::developmentKey();
-  OdbSigningKeyStore store(database.db(), master, random, clock, seconds(930));
+  MasterKey master = MasterKey::developmentKey();
+  OdbSigningKeyStore store{database.db(), master, random, clock, seconds(930)};
+};
+
+// Issue 12, finding 7: a rotated key is published at once and signs only after the delay, so
+// a relying service that cached the JWKS never meets an unknown kid.
+TEST_F(SigningKeyLifecycleTest, ARotatedKeyIsPublishedAtOnceAndSignsAfterTheDelay) {
   const auto first = store.loadOrCreate();
   const auto rotation = store.rotate(seconds(360));
   EXPECT_TRUE(rotation.retired_kid.empty());
@@ -130,12 +135,7 @@ TEST(SigningKeyStoreTest, ARotatedKeyIsPublishedAtOnceAndSignsAfterTheDelay) {
   }
 }
 
-TEST(SigningKeyStoreTest, RotatingNowSignsAtOnceAndReplacesAPendingKey) {
-  TestDatabase database;
-  FakeClock clock;
-  FakeRandomSource random;
-  auto master = MasterKey::developmentKey();
-  OdbSigningKeyStore store(database.db(), master, random, clock, seconds(930));
+TEST_F(SigningKeyLifecycleTest, RotatingNowSignsAtOnceAndReplacesAPendingKey) {
   const auto first = store.loadOrCreate();
   const auto pending = store.rotate(seconds(360));
   const auto now = store.rotate(Seconds(0));
@@ -149,12 +149,7 @@ TEST(SigningKeyStoreTest, RotatingNowSignsAtOnceAndReplacesAPendingKey) {
   EXPECT_EQ(kids, (std::set<std::string>{first[0].kid, now.new_kid}));
 }
 
-TEST(SigningKeyStoreTest, ARevokedKeyLeavesTheKeySetAndTheActiveKeyCannotBeRevoked) {
-  TestDatabase database;
-  FakeClock clock;
-  FakeRandomSource random;
-  auto master = MasterKey::developmentKey();
-  OdbSigningKeyStore store(database.db(), master, random, clock, seconds(930));
+TEST_F(SigningKeyLifecycleTest, ARevokedKeyLeavesTheKeySetAndTheActiveKeyCannotBeRevoked) {
   const auto first = store.loadOrCreate();
   using R = OdbSigningKeyStore::Revocation;
   EXPECT_EQ(store.revoke(first[0].kid), R::Active);

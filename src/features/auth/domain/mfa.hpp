@@ -39,7 +39,7 @@ class Mfa {
   struct State {
     Uuid user_id;
     MfaStatus status = MfaStatus::Pending;
-    std::string sealed_secret;  // the TOTP secret, sealed by the master key
+    std::string sealed_secret;              // the TOTP secret, sealed by the master key
     std::optional<std::int64_t> last_step;  // the last TOTP step accepted (replay guard)
     std::vector<Bytes> recovery_digests;    // keyed digests of the unused recovery codes
     Timestamp created_at;

@@ -29,9 +29,13 @@ const Uuid kUser = *Uuid::parse("00000000-0000-7000-8000-000000000001");
 
 TEST(MfaTest, Base32FollowsRfc4648) {
   // RFC 4648 section 10 test vectors (without padding).
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "MY"}, {"fo", "MZXQ"}, {"foo", "MZXW6"}, {"foob", "MZXW6YQ"},
-      {"fooba", "MZXW6YTB"}, {"foobar", "MZXW6YTBOI"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "MY"},
+                                                         {"fo", "MZXQ"},
+                                                         {"foo", "MZXW6"},
+                                                         {"foob", "MZXW6YQ"},
+                                                         {"fooba", "MZXW6YTB"},
+                                                         {"foobar", "MZXW6YTBOI"}};
   for (const auto& [plain, encoded] : vectors) {
     const std::string p(plain);
     EXPECT_EQ(base32Encode(Bytes(p.begin(), p.end())), encoded) << plain;
