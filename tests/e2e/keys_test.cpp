@@ -5,6 +5,7 @@
 
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "authd_process.hpp"
 #include "http_client.hpp"
@@ -39,6 +40,18 @@ std::set<std::string> jwksKids(HttpClient& http) {
     kids.insert(k.at("kid").get<std::string>());
   }
   return kids;
+}
+
+// A new account `name` (name@example.com) on `http`: its access and refresh tokens, empty
+// (and the test failed) when registration did not answer 201.
+std::pair<std::string, std::string> signUp(HttpClient& http, const std::string& name) {
+  auto reg = http.postJson(
+      "/v1/auth/register",
+      {{"email", name + "@example.com"}, {"username", name}, {"password", kPassword}});
+  EXPECT_EQ(reg.status, 201) << reg.body;
+  if (reg.status != 201) return {};
+  return {reg.json().at("access_token").get<std::string>(),
+          reg.json().at("refresh_token").get<std::string>()};
 }
 
 // Polls the JWKS until it lists exactly `n` keys (the server reloads every second here).
@@ -201,12 +214,8 @@ TEST(KeysTest, RotateSecretsReplacesTheDigestKeysAndEndsEverySession) {
   {
     AuthdProcess before(database.url());
     HttpClient http(before.baseUrl());
-    auto reg = http.postJson(
-        "/v1/auth/register",
-        {{"email", "s@example.com"}, {"username", "secrets"}, {"password", kPassword}});
-    ASSERT_EQ(reg.status, 201);
-    access = reg.json().at("access_token").get<std::string>();
-    refresh = reg.json().at("refresh_token").get<std::string>();
+    std::tie(access, refresh) = signUp(http, "secrets");
+    ASSERT_FALSE(access.empty());
   }
   const auto sealed_before =
       database.exec("SELECT 1 FROM server_secrets");  // three digest keys exist
@@ -223,7 +232,7 @@ TEST(KeysTest, RotateSecretsReplacesTheDigestKeysAndEndsEverySession) {
   EXPECT_EQ(me(http, access), 401);  // its session is gone
   EXPECT_EQ(http.postJson("/v1/auth/refresh", {{"refresh_token", refresh}}).status, 401);
   auto login =
-      http.postJson("/v1/auth/login", {{"email", "s@example.com"}, {"password", kPassword}});
+      http.postJson("/v1/auth/login", {{"email", "secrets@example.com"}, {"password", kPassword}});
   ASSERT_EQ(login.status, 200);
   EXPECT_EQ(http.postJson("/v1/auth/refresh",
                           {{"refresh_token", login.json().at("refresh_token").get<std::string>()}})
@@ -255,12 +264,8 @@ TEST(KeysTest, RotateMasterKeyKeepsSigningKeysAndSessions) {
   {
     AuthdProcess before(database.url(), {{"AUTH_DEV_MODE", "0"}, {"AUTH_MASTER_KEY", kMasterA}});
     HttpClient http(before.baseUrl());
-    auto reg = http.postJson(
-        "/v1/auth/register",
-        {{"email", "m@example.com"}, {"username", "master"}, {"password", kPassword}});
-    ASSERT_EQ(reg.status, 201);
-    access = reg.json().at("access_token").get<std::string>();
-    refresh = reg.json().at("refresh_token").get<std::string>();
+    std::tie(access, refresh) = signUp(http, "master");
+    ASSERT_FALSE(access.empty());
   }
   std::string out;
   ASSERT_EQ(runAuthd({"rotate-master-key"}, database.url(), &out,
