@@ -29,6 +29,8 @@ struct UserRecord {
   std::string password_hash;
 #pragma db column("email_verified")
   bool email_verified = false;
+#pragma db column("mfa_enabled")
+  bool mfa_enabled = false;
   // JSON array of refresh-token sessions; holds token hashes only, never a token.
 #pragma db column("sessions") type("JSONB")
   std::string sessions = "[]";

@@ -7,6 +7,8 @@
 #include <thread>
 #include <utility>
 
+#include "shared/core/encoding.hpp"
+
 namespace authd::app {
 namespace {
 
@@ -39,6 +41,13 @@ std::string text(const Getenv& env, const char* name, std::string fallback) {
 }
 
 }  // namespace
+
+std::string hostOf(const std::string& url) {
+  const auto scheme = url.find("://");
+  const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  const auto end = url.find_first_of("/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
 
 Getenv processEnvironment() {
   return [](const char* name) -> std::optional<std::string> {
@@ -124,6 +133,10 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.smtp_password = text(env, "AUTH_SMTP_PASSWORD", "");
   c.mail_from = text(env, "AUTH_MAIL_FROM", "authd@localhost");
   c.public_url = text(env, "AUTH_PUBLIC_URL", c.issuer);
+  c.totp_issuer = text(env, "AUTH_TOTP_ISSUER", hostOf(c.issuer));
+  if (c.totp_issuer.empty() || c.totp_issuer.size() > 64 || !isCleanText(c.totp_issuer)) {
+    throw ConfigError("AUTH_TOTP_ISSUER must be 1 to 64 characters of clean text");
+  }
   c.mail_poll_ms = static_cast<int>(integer(env, "AUTH_MAIL_POLL_MS", 1000, 10, 60000));
   c.mail_retry_base_ms =
       static_cast<int>(integer(env, "AUTH_MAIL_RETRY_BASE_MS", 1000, 10, 600000));

@@ -13,6 +13,10 @@
 namespace authd::app {
 
 // Everything `authd serve` reads from the environment (contract, "Configuration").
+// The host of a URL ("https://auth.example.com:8443/x" -> "auth.example.com:8443"); the whole
+// text when it has no scheme.
+std::string hostOf(const std::string& url);
+
 struct Config {
   std::string database_url;
   std::string listen_host = "127.0.0.1";
@@ -49,7 +53,8 @@ struct Config {
   std::string smtp_username;
   std::string smtp_password;  // never logged
   std::string mail_from = "authd@localhost";
-  std::string public_url;  // base of links in mail; default: the issuer
+  std::string public_url;   // base of links in mail; default: the issuer
+  std::string totp_issuer;  // the name authenticator apps show; default: the issuer's host
   int mail_poll_ms = 1000;
   int mail_retry_base_ms = 1000;
   int mail_per_minute = 1;  // per recipient, every kind of mail; 0: off

@@ -138,9 +138,9 @@ int rotateMasterKey(const Config& c) {
     SodiumRandomSource random;
     const auto r = keys::infrastructure::rotateMasterKey(database(c), *current, *next, random);
     spdlog::info(
-        "re-sealed {} signing key(s), {} secret(s) and {} unsent mail(s) ({} already under the new "
-        "key)",
-        r.signing_keys, r.secrets, r.mails, r.already);
+        "re-sealed {} signing key(s), {} secret(s), {} unsent mail(s) and {} TOTP secret(s) ({} "
+        "already under the new key)",
+        r.signing_keys, r.secrets, r.mails, r.mfa_secrets, r.already);
     spdlog::info("restart every instance with AUTH_MASTER_KEY set to the new key");
     spdlog::info(
         "the digest keys were first derived from a master key: if the old one may have leaked, "

@@ -12,6 +12,7 @@ void addRoutes(http::RouteTable& routes, const RouteUseCases& uc) {
   auth::presentation::addTokenRoutes(routes, uc.tokens, user_json, authenticate);
   auth::presentation::addSessionRoutes(routes, uc.sessions, authenticate);
   auth::presentation::addAccountRoutes(routes, uc.account, user_json, authenticate);
+  auth::presentation::addMfaRoutes(routes, uc.mfa, user_json, authenticate);
   users::presentation::addUserRoutes(routes, uc.users, authenticate);
   keys::presentation::addKeyRoutes(routes, uc.public_keys, uc.issuer, uc.jwks_max_age);
   http::addHealthRoutes(routes, uc.ready);

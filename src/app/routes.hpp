@@ -16,6 +16,7 @@ struct RouteUseCases {
   auth::presentation::TokenUseCases tokens;
   auth::presentation::SessionUseCases sessions;
   auth::presentation::AccountUseCases account;
+  auth::presentation::MfaUseCases mfa;
   users::presentation::UserUseCases users;
   const keys::application::ListPublicKeys& public_keys;
   auth::application::Authenticate& authenticate;
@@ -34,6 +35,8 @@ RouteUseCases routeUseCasesOf(Graph& g, std::function<bool()> ready, std::string
           {g.list_sessions, g.revoke_session, g.list_events},
           {g.change_password, g.delete_account, g.request_verification, g.verify_email,
            g.request_reset, g.confirm_reset, g.lift_lockout},
+          {g.start_totp, g.confirm_totp, g.disable_totp, g.regenerate_recovery_codes,
+           g.complete_mfa_login, g.reset_mfa},
           {g.get_profile, g.update_profile, g.list_users, g.get_user, g.change_role},
           g.list_public_keys,
           g.authenticate,

@@ -1,5 +1,6 @@
 #include "app/wiring.hpp"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -58,8 +59,6 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
       tokens(random, refresh_hasher, tokens_crypto, c.sessions),
       register_user(uow, users, hasher, tokens, audit, clock, random,
                     users::domain::PasswordPolicy::standard()),
-      login_user(uow, users, hasher, tokens, audit, clock, login_throttle,
-                 {c.login_max_fails, c.login_window}),
       refresh_session(uow, users, tokens, audit, clock),
       session_deps{uow, users, tokens, audit, clock},
       logout(session_deps),
@@ -96,6 +95,36 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
       process_resets(lifecycle, reset_queue),
       confirm_reset(lifecycle, hasher, users::domain::PasswordPolicy::standard(), login_throttle),
       lift_lockout(uow, users, login_throttle, audit),
+      mfa_records(db),
+      mfa_challenges(db),
+      recovery_hasher(secrets.loadOrCreate(
+          kRecoveryCodeDigest,
+          [] { return makeSecret(32, [](unsigned char* out) { randombytes_buf(out, 32); }); })),
+      mfa{uow,
+          users,
+          mfa_records,
+          mfa_challenges,
+          sealer,
+          one_time_codes,
+          recovery_hasher,
+          refresh_hasher,
+          audit,
+          clock,
+          random,
+          login_throttle,
+          {c.login_max_fails, c.login_window},
+          outbox,
+          templates,
+          c.totp_issuer},
+      mfa_challenge_issuer(mfa),
+      login_user(uow, users, hasher, tokens, audit, clock, login_throttle,
+                 {c.login_max_fails, c.login_window}, &mfa_challenge_issuer),
+      start_totp(mfa, hasher),
+      confirm_totp(mfa),
+      disable_totp(mfa, hasher),
+      regenerate_recovery_codes(mfa),
+      complete_mfa_login(mfa, tokens),
+      reset_mfa(mfa),
       get_profile(uow, users),
       update_profile(uow, users, audit, clock),
       list_users(uow, users),
@@ -161,7 +190,8 @@ void Wiring::pruneOldRows() {
     matchDummyHashes();  // re-hashes at login shift the mix over time
     const Timestamp now = clock.now();
     const Timestamp spent = now - kSpentRowRetention;
-    const std::size_t tokens = account_tokens.pruneBefore(spent);
+    const std::size_t tokens =
+        account_tokens.pruneBefore(spent) + mfa_challenges.pruneBefore(spent);
     const std::size_t mail = outbox.pruneBefore(spent);
     const std::size_t resets = reset_queue.pruneBefore(spent);
     const std::size_t failures =

@@ -15,11 +15,13 @@
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
 #include "features/auth/application/use_cases/authenticate.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
+#include "features/auth/application/use_cases/mfa.hpp"
 #include "features/auth/application/use_cases/refresh_session.hpp"
 #include "features/auth/application/use_cases/register_user.hpp"
 #include "features/auth/application/use_cases/session_management.hpp"
 #include "features/auth/infrastructure/crypto/bounded_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
+#include "features/auth/infrastructure/crypto/openssl_one_time_codes.hpp"
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
 #include "features/auth/infrastructure/mail/embedded_mail_templates.hpp"
@@ -27,6 +29,7 @@
 #include "features/auth/infrastructure/mail/outbox_worker.hpp"
 #include "features/auth/infrastructure/persistence/odb_account_token_repository.hpp"
 #include "features/auth/infrastructure/persistence/odb_login_throttle.hpp"
+#include "features/auth/infrastructure/persistence/odb_mfa_repository.hpp"
 #include "features/keys/application/use_cases/list_public_keys.hpp"
 #include "features/keys/infrastructure/crypto/master_key.hpp"
 #include "features/keys/infrastructure/persistence/odb_server_secret_store.hpp"
@@ -55,6 +58,9 @@ inline constexpr ServerSecretSpec kRefreshTokenDigest{"refresh_token_digest", "a
 inline constexpr ServerSecretSpec kRefreshTokenSuccessor{"refresh_token_successor", "authd_rt", 2};
 inline constexpr ServerSecretSpec kServerSecrets[] = {kLoginIdentifierDigest, kRefreshTokenDigest,
                                                       kRefreshTokenSuccessor};
+// The key of the recovery codes' digests: not in kServerSecrets, so `rotate-secrets` leaves it
+// (a new key would void every user's recovery codes). Created random on first use.
+inline constexpr const char* kRecoveryCodeDigest = "recovery_code_digest";
 
 // How long a retired signing key stays published and trusted: the access-token lifetime plus
 // the verification leeway, by when every token it signed has expired.
@@ -110,7 +116,6 @@ struct Wiring {
   users::application::AuditTrail audit;
   auth::application::SessionTokens tokens;
   auth::application::RegisterUser register_user;
-  auth::application::LoginUser login_user;
   auth::application::RefreshSession refresh_session;
   auth::application::SessionDeps session_deps;
   auth::application::Logout logout;
@@ -135,6 +140,19 @@ struct Wiring {
   auth::application::ProcessResetRequests process_resets;
   auth::application::ConfirmPasswordReset confirm_reset;
   auth::application::LiftLockout lift_lockout;
+  auth::infrastructure::OdbMfaRepository mfa_records;
+  auth::infrastructure::OdbMfaChallengeStore mfa_challenges;
+  auth::infrastructure::OpenSslOneTimeCodes one_time_codes;
+  auth::infrastructure::SodiumRecoveryCodeHasher recovery_hasher;
+  auth::application::MfaDeps mfa;
+  auth::application::MfaChallengeIssuer mfa_challenge_issuer;
+  auth::application::LoginUser login_user;
+  auth::application::StartTotpEnrolment start_totp;
+  auth::application::ConfirmTotpEnrolment confirm_totp;
+  auth::application::DisableTotp disable_totp;
+  auth::application::RegenerateRecoveryCodes regenerate_recovery_codes;
+  auth::application::CompleteMfaLogin complete_mfa_login;
+  auth::application::ResetMfa reset_mfa;
   users::application::GetProfile get_profile;
   users::application::UpdateProfile update_profile;
   users::application::ListUsers list_users;

@@ -56,7 +56,8 @@ TEST_F(AuthFlowTest, RegisterLoginRefreshAndVerifyTheTokenFromJwksAlone) {
   EXPECT_EQ(user.at("display_name"), nullptr);
   EXPECT_EQ(user.at("email_verified"), false);
   EXPECT_EQ(user.at("roles"), json::array({"user"}));
-  EXPECT_EQ(user.size(), 8u);
+  EXPECT_EQ(user.at("mfa_enabled"), false);
+  EXPECT_EQ(user.size(), 9u);
   EXPECT_EQ(reg.body.find("argon2"), std::string::npos);
 
   auto login = client_.postJson("/v1/auth/login",

@@ -217,9 +217,9 @@ TEST(KeysTest, RotateSecretsReplacesTheDigestKeysAndEndsEverySession) {
     std::tie(access, refresh) = signUp(http, "secrets");
     ASSERT_FALSE(access.empty());
   }
-  const auto sealed_before =
-      database.exec("SELECT 1 FROM server_secrets");  // three digest keys exist
-  ASSERT_EQ(sealed_before, 3u);
+  // Three digest keys and the recovery codes' key exist.
+  const auto sealed_before = database.exec("SELECT 1 FROM server_secrets");
+  ASSERT_EQ(sealed_before, 4u);
   database.exec("CREATE TABLE secrets_before AS SELECT name, sealed_value FROM server_secrets");
   std::string out;
   ASSERT_EQ(runAuthd({"rotate-secrets"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0) << out;
@@ -227,6 +227,11 @@ TEST(KeysTest, RotateSecretsReplacesTheDigestKeysAndEndsEverySession) {
   EXPECT_EQ(database.exec("SELECT 1 FROM server_secrets s JOIN secrets_before b USING (name) "
                           "WHERE s.sealed_value <> b.sealed_value"),
             3u);
+  // The recovery codes' key stays: a new one would void every user's recovery codes.
+  EXPECT_EQ(database.exec("SELECT 1 FROM server_secrets s JOIN secrets_before b USING (name) "
+                          "WHERE s.name = 'recovery_code_digest' AND "
+                          "s.sealed_value = b.sealed_value"),
+            1u);
   AuthdProcess after(database.url());
   HttpClient http(after.baseUrl());
   EXPECT_EQ(me(http, access), 401);  // its session is gone

@@ -9,6 +9,7 @@
 #include "features/auth/application/use_cases/account.hpp"
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
+#include "features/auth/infrastructure/crypto/openssl_one_time_codes.hpp"
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
 #include "features/users/application/use_cases/admin_users.hpp"
 #include "features/users/application/use_cases/update_profile.hpp"
@@ -81,7 +82,6 @@ struct InProcessServer::Graph {
   aa::SessionTokens tokens{random, refresh_hasher, tokens_crypto, sessions};
   aa::RegisterUser register_user{uow,   users, hasher, tokens,
                                  audit, clock, random, users::domain::PasswordPolicy::standard()};
-  aa::LoginUser login_user{uow, users, hasher, tokens, audit, clock, throttle};
   aa::RefreshSession refresh_session{uow, users, tokens, audit, clock};
   aa::SessionDeps session_deps{uow, users, tokens, audit, clock};
   aa::Logout logout{session_deps};
@@ -112,6 +112,36 @@ struct InProcessServer::Graph {
   aa::ConfirmPasswordReset confirm_reset{lifecycle, hasher,
                                          users::domain::PasswordPolicy::standard(), throttle};
   aa::LiftLockout lift_lockout{uow, users, throttle, audit};
+  InMemoryMfaRepository mfa_records{db};
+  InMemoryMfaChallengeStore mfa_challenges{db};
+  MarkingSealer sealer;
+  auth::infrastructure::OpenSslOneTimeCodes one_time_codes;
+  auth::infrastructure::SodiumRecoveryCodeHasher recovery_hasher{secretFrom(Bytes(32, 3))};
+  aa::MfaDeps mfa{uow,
+                  users,
+                  mfa_records,
+                  mfa_challenges,
+                  sealer,
+                  one_time_codes,
+                  recovery_hasher,
+                  refresh_hasher,
+                  audit,
+                  clock,
+                  random,
+                  throttle,
+                  aa::LoginLimits{},
+                  outbox,
+                  templates,
+                  "authd.test"};
+  aa::MfaChallengeIssuer mfa_challenge_issuer{mfa};
+  aa::LoginUser login_user{
+      uow, users, hasher, tokens, audit, clock, throttle, aa::LoginLimits{}, &mfa_challenge_issuer};
+  aa::StartTotpEnrolment start_totp{mfa, hasher};
+  aa::ConfirmTotpEnrolment confirm_totp{mfa};
+  aa::DisableTotp disable_totp{mfa, hasher};
+  aa::RegenerateRecoveryCodes regenerate_recovery_codes{mfa};
+  aa::CompleteMfaLogin complete_mfa_login{mfa, tokens};
+  aa::ResetMfa reset_mfa{mfa};
   ua::GetProfile get_profile{uow, users};
   ua::UpdateProfile update_profile{uow, users, audit, clock};
   ua::ListUsers list_users{uow, users};

@@ -32,6 +32,18 @@ const char* toString(ErrorCode code) {
       return "email_taken";
     case ErrorCode::UsernameTaken:
       return "username_taken";
+    case ErrorCode::MfaAlreadyEnabled:
+      return "mfa_already_enabled";
+    case ErrorCode::MfaNotEnabled:
+      return "mfa_not_enabled";
+    case ErrorCode::MfaEnrolmentMissing:
+      return "mfa_enrolment_missing";
+    case ErrorCode::MfaRequired:
+      return "mfa_required";
+    case ErrorCode::MfaCodeInvalid:
+      return "mfa_code_invalid";
+    case ErrorCode::MfaTokenInvalid:
+      return "mfa_token_invalid";
     case ErrorCode::PayloadTooLarge:
       return "payload_too_large";
     case ErrorCode::UnsupportedMediaType:

@@ -25,11 +25,17 @@ enum class ErrorCode {
   RefreshTokenInvalid,
   RefreshTokenReused,
   TokenInvalid,
+  MfaRequired,      // right password, MFA on: Error::mfa_token carries the second step
+  MfaCodeInvalid,   // wrong, replayed or unknown TOTP or recovery code
+  MfaTokenInvalid,  // unknown, used, expired or exhausted mfa_token
   Forbidden,
   NotFound,
   MethodNotAllowed,
   EmailTaken,
   UsernameTaken,
+  MfaAlreadyEnabled,
+  MfaNotEnabled,
+  MfaEnrolmentMissing,
   PayloadTooLarge,
   UnsupportedMediaType,
   ValidationFailed,
@@ -63,6 +69,9 @@ struct Error {
   std::string detail;                       // safe to show a client: never a secret, SQL or hash
   std::vector<FieldError> fields;           // only for ValidationFailed
   std::optional<std::int64_t> retry_after;  // seconds; RateLimited and Unavailable (Retry-After)
+  // MfaRequired only: the login's single-use second-step token, for the client and nobody
+  // else (never logged).
+  std::optional<std::string> mfa_token;
 };
 
 template <typename T>

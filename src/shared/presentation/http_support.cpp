@@ -232,6 +232,7 @@ void sendProblem(Pistache::Http::ResponseWriter& response, const Error& error) {
     setHeader(response, "Retry-After", "60");
   }
   if (error.code == ErrorCode::Unauthorized) setHeader(response, "WWW-Authenticate", "Bearer");
+  if (error.mfa_token) setHeader(response, "Cache-Control", "no-store");  // it is a credential
   response.send(static_cast<Pistache::Http::Code>(statusFor(error.code)), dump(problemJson(error)),
                 problemMediaType());
 }

@@ -16,6 +16,9 @@ int statusFor(ErrorCode code) {
     case ErrorCode::RefreshTokenInvalid:
     case ErrorCode::RefreshTokenReused:
     case ErrorCode::TokenInvalid:
+    case ErrorCode::MfaRequired:
+    case ErrorCode::MfaCodeInvalid:
+    case ErrorCode::MfaTokenInvalid:
       return 401;
     case ErrorCode::Forbidden:
       return 403;
@@ -25,6 +28,9 @@ int statusFor(ErrorCode code) {
       return 405;
     case ErrorCode::EmailTaken:
     case ErrorCode::UsernameTaken:
+    case ErrorCode::MfaAlreadyEnabled:
+    case ErrorCode::MfaNotEnabled:
+    case ErrorCode::MfaEnrolmentMissing:
     case ErrorCode::Conflict:
       return 409;
     case ErrorCode::PayloadTooLarge:
@@ -73,6 +79,18 @@ const char* titleFor(ErrorCode code) {
       return "Email taken";
     case ErrorCode::UsernameTaken:
       return "Username taken";
+    case ErrorCode::MfaAlreadyEnabled:
+      return "MFA already enabled";
+    case ErrorCode::MfaNotEnabled:
+      return "MFA not enabled";
+    case ErrorCode::MfaEnrolmentMissing:
+      return "No MFA enrolment pending";
+    case ErrorCode::MfaRequired:
+      return "Second factor required";
+    case ErrorCode::MfaCodeInvalid:
+      return "Invalid code";
+    case ErrorCode::MfaTokenInvalid:
+      return "Invalid MFA token";
     case ErrorCode::Conflict:
       return "Conflict";
     case ErrorCode::PayloadTooLarge:
@@ -107,6 +125,7 @@ nlohmann::json problemJson(const Error& error) {
     }
     j["errors"] = std::move(errors);
   }
+  if (error.code == ErrorCode::MfaRequired && error.mfa_token) j["mfa_token"] = *error.mfa_token;
   return j;
 }
 

@@ -96,6 +96,8 @@ class InMemoryUnitOfWork::Tx final : public Transaction {
     tables.outbox = std::move(snapshot_.outbox);
     tables.reset_requests = std::move(snapshot_.reset_requests);
     tables.throttle = std::move(snapshot_.throttle);
+    tables.mfa = std::move(snapshot_.mfa);
+    tables.challenges = std::move(snapshot_.challenges);
   }
   void commit() override {
     committed_ = true;

@@ -18,6 +18,7 @@
 #include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/mail.hpp"
 #include "features/auth/domain/account_token.hpp"
+#include "features/auth/domain/mfa.hpp"
 #include "features/users/application/ports/audit_log.hpp"
 #include "features/users/domain/user.hpp"
 #include "shared/core/unit_of_work.hpp"
@@ -46,6 +47,8 @@ struct InMemoryTables {
   std::size_t outbox_delivered = 0;         // the first this many mails have been sent
   std::map<Uuid, ResetRequest> reset_requests;
   std::map<std::string, auth::application::LoginThrottle::Count> throttle;
+  std::map<Uuid, auth::domain::Mfa> mfa;                   // by user id
+  std::map<Bytes, auth::domain::MfaChallenge> challenges;  // by digest
 };
 
 // The "database": tables behind one recursive mutex. A transaction holds the mutex from

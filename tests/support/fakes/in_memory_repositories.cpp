@@ -268,4 +268,59 @@ bool FakePasswordHasher::needsRehash(const std::string& encoded) {
   return encoded.compare(0, 5, "fake$") != 0;
 }
 
+std::optional<auth::domain::Mfa> InMemoryMfaRepository::find(const Uuid& user_id) {
+  Lock lock(db_.mutex);
+  auto it = db_.tables.mfa.find(user_id);
+  if (it == db_.tables.mfa.end()) return std::nullopt;
+  return it->second;
+}
+
+void InMemoryMfaRepository::save(const auth::domain::Mfa& mfa) {
+  Lock lock(db_.mutex);
+  db_.tables.mfa.insert_or_assign(mfa.state().user_id, mfa);
+}
+
+void InMemoryMfaRepository::remove(const Uuid& user_id) {
+  Lock lock(db_.mutex);
+  db_.tables.mfa.erase(user_id);
+}
+
+void InMemoryMfaChallengeStore::add(const auth::domain::MfaChallenge& challenge) {
+  Lock lock(db_.mutex);
+  if (!db_.tables.challenges.emplace(challenge.digest, challenge).second) {
+    throw std::runtime_error("duplicate key value violates uq_mfa_challenges_digest");
+  }
+}
+
+std::optional<auth::domain::MfaChallenge> InMemoryMfaChallengeStore::findByDigestForUpdate(
+    const Bytes& digest) {
+  Lock lock(db_.mutex);
+  auto it = db_.tables.challenges.find(digest);
+  if (it == db_.tables.challenges.end()) return std::nullopt;
+  return it->second;
+}
+
+void InMemoryMfaChallengeStore::update(const auth::domain::MfaChallenge& challenge) {
+  Lock lock(db_.mutex);
+  db_.tables.challenges.insert_or_assign(challenge.digest, challenge);
+}
+
+std::string MarkingSealer::seal(const Bytes& plain) const {
+  return "sealed:" + base64UrlEncode(plain);
+}
+
+std::optional<Bytes> MarkingSealer::open(std::string_view sealed) const {
+  if (sealed.rfind("sealed:", 0) != 0) return std::nullopt;
+  return base64UrlDecode(sealed.substr(7));
+}
+
+std::string MarkingSealer::sealSecret(const SecretBytes& plain) const {
+  return seal(Bytes(plain.data(), plain.data() + plain.size()));
+}
+
+Secret MarkingSealer::openSecret(std::string_view sealed) const {
+  auto plain = open(sealed);
+  return plain ? secretFrom(*plain) : nullptr;
+}
+
 }  // namespace authd::testing

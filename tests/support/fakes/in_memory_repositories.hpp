@@ -6,7 +6,9 @@
 #include <set>
 
 #include "fakes/in_memory_database.hpp"
+#include "features/auth/application/ports/mfa.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
+#include "features/keys/application/ports/sealer.hpp"
 #include "features/users/application/ports/user_repository.hpp"
 #include "shared/core/clock.hpp"
 
@@ -97,6 +99,38 @@ class InMemoryMailOutbox final : public auth::application::MailOutbox {
  private:
   InMemoryDatabase& db_;
   Clock& clock_;
+};
+
+class InMemoryMfaRepository final : public auth::application::MfaRepository {
+ public:
+  explicit InMemoryMfaRepository(InMemoryDatabase& db) : db_(db) {}
+  std::optional<auth::domain::Mfa> find(const Uuid& user_id) override;
+  void save(const auth::domain::Mfa& mfa) override;
+  void remove(const Uuid& user_id) override;
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+class InMemoryMfaChallengeStore final : public auth::application::MfaChallengeStore {
+ public:
+  explicit InMemoryMfaChallengeStore(InMemoryDatabase& db) : db_(db) {}
+  void add(const auth::domain::MfaChallenge& challenge) override;
+  std::optional<auth::domain::MfaChallenge> findByDigestForUpdate(const Bytes& digest) override;
+  void update(const auth::domain::MfaChallenge& challenge) override;
+
+ private:
+  InMemoryDatabase& db_;
+};
+
+// A sealer that only marks what it seals ("sealed:" + base64url): it keeps nothing secret, and
+// refuses text it did not make, as a real key refuses another key's seal.
+class MarkingSealer final : public keys::application::Sealer {
+ public:
+  std::string seal(const Bytes& plain) const override;
+  std::optional<Bytes> open(std::string_view sealed) const override;
+  std::string sealSecret(const SecretBytes& plain) const override;
+  Secret openSecret(std::string_view sealed) const override;
 };
 
 // A password hasher without the cost, so route tests and fuzzing run in microseconds. Like

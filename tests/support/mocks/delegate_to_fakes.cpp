@@ -51,4 +51,27 @@ void delegateTo(MockResetRequestQueue& mock, InMemoryResetRequestQueue& fake) {
   ON_CALL(mock, markProcessed).WillByDefault(::testing::Invoke(&fake, &Q::markProcessed));
 }
 
+void delegateTo(MockMfaRepository& mock, InMemoryMfaRepository& fake) {
+  using R = InMemoryMfaRepository;
+  ON_CALL(mock, find).WillByDefault(::testing::Invoke(&fake, &R::find));
+  ON_CALL(mock, save).WillByDefault(::testing::Invoke(&fake, &R::save));
+  ON_CALL(mock, remove).WillByDefault(::testing::Invoke(&fake, &R::remove));
+}
+
+void delegateTo(MockMfaChallengeStore& mock, InMemoryMfaChallengeStore& fake) {
+  using S = InMemoryMfaChallengeStore;
+  ON_CALL(mock, add).WillByDefault(::testing::Invoke(&fake, &S::add));
+  ON_CALL(mock, findByDigestForUpdate)
+      .WillByDefault(::testing::Invoke(&fake, &S::findByDigestForUpdate));
+  ON_CALL(mock, update).WillByDefault(::testing::Invoke(&fake, &S::update));
+}
+
+void delegateTo(MockSealer& mock, MarkingSealer& fake) {
+  using M = MarkingSealer;
+  ON_CALL(mock, seal).WillByDefault(::testing::Invoke(&fake, &M::seal));
+  ON_CALL(mock, open).WillByDefault(::testing::Invoke(&fake, &M::open));
+  ON_CALL(mock, sealSecret).WillByDefault(::testing::Invoke(&fake, &M::sealSecret));
+  ON_CALL(mock, openSecret).WillByDefault(::testing::Invoke(&fake, &M::openSecret));
+}
+
 }  // namespace authd::testing

@@ -13,6 +13,9 @@ namespace authd::testing {
 void delegateTo(MockUserRepository& mock, InMemoryUserRepository& fake);
 void delegateTo(MockLoginThrottle& mock, InMemoryLoginThrottle& fake);
 void delegateTo(MockResetRequestQueue& mock, InMemoryResetRequestQueue& fake);
+void delegateTo(MockMfaRepository& mock, InMemoryMfaRepository& fake);
+void delegateTo(MockMfaChallengeStore& mock, InMemoryMfaChallengeStore& fake);
+void delegateTo(MockSealer& mock, MarkingSealer& fake);
 
 // For tests: another transaction changes the stored user `id` and commits, while ours runs
 // (its version is bumped, as a real write would).

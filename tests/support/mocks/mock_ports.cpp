@@ -33,4 +33,15 @@ MockRefreshTokenHasher::~MockRefreshTokenHasher() = default;
 MockAccessTokenIssuer::MockAccessTokenIssuer() = default;
 MockAccessTokenIssuer::~MockAccessTokenIssuer() = default;
 
+MockMfaRepository::MockMfaRepository() = default;
+MockMfaRepository::~MockMfaRepository() = default;
+MockMfaChallengeStore::MockMfaChallengeStore() = default;
+MockMfaChallengeStore::~MockMfaChallengeStore() = default;
+MockOneTimeCodes::MockOneTimeCodes() = default;
+MockOneTimeCodes::~MockOneTimeCodes() = default;
+MockRecoveryCodeHasher::MockRecoveryCodeHasher() = default;
+MockRecoveryCodeHasher::~MockRecoveryCodeHasher() = default;
+MockSealer::MockSealer() = default;
+MockSealer::~MockSealer() = default;
+
 }  // namespace authd::testing

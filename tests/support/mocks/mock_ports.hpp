@@ -8,9 +8,12 @@
 #include "features/auth/application/ports/account_tokens.hpp"
 #include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/mail.hpp"
+#include "features/auth/application/ports/mfa.hpp"
+#include "features/auth/application/ports/one_time_codes.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/ports/refresh_token_hasher.hpp"
 #include "features/keys/application/ports/public_key_source.hpp"
+#include "features/keys/application/ports/sealer.hpp"
 #include "features/users/application/ports/audit_log.hpp"
 #include "features/users/application/ports/user_repository.hpp"
 #include "shared/core/unit_of_work.hpp"
@@ -147,6 +150,49 @@ class MockPublicKeySource : public keys::application::PublicKeySource {
   MockPublicKeySource();
   ~MockPublicKeySource() override;
   MOCK_METHOD(std::vector<keys::domain::PublicSigningKey>, publicKeys, (), (const, override));
+};
+
+class MockMfaRepository : public auth::application::MfaRepository {
+ public:
+  MockMfaRepository();
+  ~MockMfaRepository() override;
+  MOCK_METHOD(std::optional<auth::domain::Mfa>, find, (const Uuid&), (override));
+  MOCK_METHOD(void, save, (const auth::domain::Mfa&), (override));
+  MOCK_METHOD(void, remove, (const Uuid&), (override));
+};
+
+class MockMfaChallengeStore : public auth::application::MfaChallengeStore {
+ public:
+  MockMfaChallengeStore();
+  ~MockMfaChallengeStore() override;
+  MOCK_METHOD(void, add, (const auth::domain::MfaChallenge&), (override));
+  MOCK_METHOD(std::optional<auth::domain::MfaChallenge>, findByDigestForUpdate, (const Bytes&),
+              (override));
+  MOCK_METHOD(void, update, (const auth::domain::MfaChallenge&), (override));
+};
+
+class MockOneTimeCodes : public auth::application::OneTimeCodes {
+ public:
+  MockOneTimeCodes();
+  ~MockOneTimeCodes() override;
+  MOCK_METHOD(std::string, codeAt, (const SecretBytes&, std::int64_t, int), (const, override));
+};
+
+class MockRecoveryCodeHasher : public auth::application::RecoveryCodeHasher {
+ public:
+  MockRecoveryCodeHasher();
+  ~MockRecoveryCodeHasher() override;
+  MOCK_METHOD(Bytes, digest, (std::string_view), (const, override));
+};
+
+class MockSealer : public keys::application::Sealer {
+ public:
+  MockSealer();
+  ~MockSealer() override;
+  MOCK_METHOD(std::string, seal, (const Bytes&), (const, override));
+  MOCK_METHOD(std::optional<Bytes>, open, (std::string_view), (const, override));
+  MOCK_METHOD(std::string, sealSecret, (const SecretBytes&), (const, override));
+  MOCK_METHOD(Secret, openSecret, (std::string_view), (const, override));
 };
 
 }  // namespace authd::testing

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "features/auth/domain/totp.hpp"
 #include "shared/core/encoding.hpp"
 
 namespace authd::auth::domain {
@@ -50,6 +51,44 @@ std::optional<std::string> canonicalRecoveryCode(std::string_view typed) {
   }
   if (out.size() != kRecoveryCodeLength) return std::nullopt;
   return out;
+}
+
+std::string percentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string otpauthUri(std::string_view issuer, std::string_view account,
+                       std::string_view base32_secret) {
+  // The label's colon separates issuer and account, so it stays literal; each side is encoded.
+  return "otpauth://totp/" + percentEncode(issuer) + ":" + percentEncode(account) +
+         "?secret=" + std::string(base32_secret) + "&issuer=" + percentEncode(issuer) +
+         "&algorithm=SHA1&digits=" + std::to_string(kTotpDigits) +
+         "&period=" + std::to_string(kTotpPeriodSeconds);
+}
+
+MfaChallenge MfaChallenge::issue(Uuid id, Uuid user_id, Bytes digest, Bytes password_fingerprint,
+                                 Timestamp now) {
+  MfaChallenge c;
+  c.id = id;
+  c.user_id = user_id;
+  c.digest = std::move(digest);
+  c.password_fingerprint = std::move(password_fingerprint);
+  c.created_at = now;
+  c.expires_at = now + kMfaChallengeTtl;
+  return c;
 }
 
 Mfa Mfa::begin(Uuid user_id, std::string sealed_secret, Timestamp now) {

@@ -29,6 +29,15 @@ std::string newRecoveryCode(RandomSource& random);
 // spaces; nullopt for anything else. The digest is taken of this canonical form.
 std::optional<std::string> canonicalRecoveryCode(std::string_view typed);
 
+// RFC 3986 percent-encoding of everything but the unreserved characters (A-Z a-z 0-9 - . _ ~).
+std::string percentEncode(std::string_view text);
+
+// The key URI authenticator apps scan (Google's "Key Uri Format", which they all follow):
+// otpauth://totp/{issuer}:{account}?secret=..&issuer=..&algorithm=SHA1&digits=6&period=30,
+// label and parameters percent-encoded.
+std::string otpauthUri(std::string_view issuer, std::string_view account,
+                       std::string_view base32_secret);
+
 enum class MfaStatus { Pending, Enabled };
 
 class Mfa {
@@ -62,6 +71,33 @@ class Mfa {
  private:
   explicit Mfa(State s) : state_(std::move(s)) {}
   State state_;
+};
+
+inline constexpr Seconds kMfaChallengeTtl{300};         // contract: an mfa_token lives 5 minutes
+inline constexpr int kMfaChallengeMaxFailures = 5;      // and dies after 5 wrong codes
+inline constexpr std::size_t kMfaTokenSecretSize = 32;  // 256 bits
+
+// The second step of a login (the `mfa_token`): only its keyed digest is stored, with a keyed
+// digest of the password hash it was issued against, so a password change or reset ends it.
+struct MfaChallenge {
+  Uuid id;
+  Uuid user_id;
+  Bytes digest;
+  Bytes password_fingerprint;
+  Timestamp created_at;
+  Timestamp expires_at;
+  int failures = 0;
+  std::optional<Timestamp> used_at;
+
+  static MfaChallenge issue(Uuid id, Uuid user_id, Bytes digest, Bytes password_fingerprint,
+                            Timestamp now);
+  // Not used, not expired, not exhausted by wrong codes.
+  bool usableAt(Timestamp now) const {
+    return !used_at && now < expires_at && failures < kMfaChallengeMaxFailures;
+  }
+  // A wrong code: one fewer try; the fifth ends the challenge.
+  void recordFailure() { ++failures; }
+  void markUsed(Timestamp now) { used_at = now; }
 };
 
 }  // namespace authd::auth::domain

@@ -34,6 +34,16 @@ const char* toString(AuditEventType type) {
       return "lockout_lifted";
     case AuditEventType::AccountDeleted:
       return "account_deleted";
+    case AuditEventType::MfaEnabled:
+      return "mfa_enabled";
+    case AuditEventType::MfaDisabled:
+      return "mfa_disabled";
+    case AuditEventType::MfaFailed:
+      return "mfa_failed";
+    case AuditEventType::RecoveryCodeUsed:
+      return "recovery_code_used";
+    case AuditEventType::RecoveryCodesRegenerated:
+      return "recovery_codes_regenerated";
   }
   return "unknown";
 }

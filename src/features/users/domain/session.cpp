@@ -5,7 +5,7 @@
 namespace authd::users::domain {
 
 Session Session::open(Uuid id, Bytes token_digest, Timestamp now, const SessionPolicy& policy,
-                      std::string user_agent, std::string ip) {
+                      std::string user_agent, std::string ip, AuthMethods methods) {
   State s;
   s.id = id;
   s.generation = 0;
@@ -15,7 +15,13 @@ Session Session::open(Uuid id, Bytes token_digest, Timestamp now, const SessionP
   s.expires_at = now + policy.refresh_ttl;
   s.user_agent = std::move(user_agent);
   s.ip = std::move(ip);
+  s.methods = methods;
   return Session(std::move(s));
+}
+
+std::vector<std::string> amrOf(AuthMethods methods) {
+  if (methods == AuthMethods::PasswordAndOtp) return {"pwd", "otp"};
+  return {"pwd"};
 }
 
 bool Session::isExpired(Timestamp now, const SessionPolicy& policy) const {

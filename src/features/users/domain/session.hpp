@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "shared/core/random_source.hpp"
 #include "shared/core/time.hpp"
@@ -24,6 +25,12 @@ struct SessionPolicy {
   Seconds reuse_grace{10};       // replay window of the previous token
   std::size_t max_sessions = 10;
 };
+
+// How a session's login was authenticated (RFC 8176 `amr` values): the password alone, or the
+// password and a one-time code. A refresh keeps it.
+enum class AuthMethods { Password, PasswordAndOtp };
+// The `amr` claim of `methods`: ["pwd"] or ["pwd", "otp"].
+std::vector<std::string> amrOf(AuthMethods methods);
 
 struct RefreshAttempt {
   std::uint32_t generation = 0;  // generation carried by the presented token
@@ -50,12 +57,14 @@ class Session {
     std::optional<Timestamp> rotated_at;  // when the current generation replaced the previous
     std::string user_agent;
     std::string ip;
+    AuthMethods methods = AuthMethods::Password;
   };
 
   explicit Session(State state) : s_(std::move(state)) {}
 
   static Session open(Uuid id, Bytes token_digest, Timestamp now, const SessionPolicy& policy,
-                      std::string user_agent, std::string ip);
+                      std::string user_agent, std::string ip,
+                      AuthMethods methods = AuthMethods::Password);
 
   // Applies the refresh rules (contract, "Tokens" 1-3). On Rotated the generation, digest,
   // rotated_at and last_used_at change; on GraceReplay only last_used_at does; Reused and

@@ -108,6 +108,13 @@ bool User::markEmailVerified(Timestamp now) {
   return true;
 }
 
+bool User::setMfaEnabled(bool enabled, Timestamp now) {
+  if (s_.mfa_enabled == enabled) return false;
+  s_.mfa_enabled = enabled;
+  s_.updated_at = now;
+  return true;
+}
+
 void User::rename(const Username& username, Timestamp now) {
   s_.username = username.value();
   s_.updated_at = now;

@@ -26,6 +26,7 @@ class User {
     std::optional<std::string> display_name;
     std::string password_hash;  // Argon2id encoded string; never leaves the server
     bool email_verified = false;
+    bool mfa_enabled = false;     // a second factor is required at login (auth's user_mfa holds it)
     std::set<std::string> roles;  // sorted by construction
     std::vector<Session> sessions;
     Timestamp created_at;
@@ -68,6 +69,10 @@ class User {
   void changePasswordHash(std::string hash, Timestamp now);
   // The owner proved control of the email address; false when it was already verified.
   bool markEmailVerified(Timestamp now);
+  // MFA turned on or off (with the auth feature's MFA record, in the same transaction); false
+  // when it already was.
+  bool setMfaEnabled(bool enabled, Timestamp now);
+  bool mfaEnabled() const { return s_.mfa_enabled; }
   void rename(const Username& username, Timestamp now);
   void setDisplayName(std::optional<std::string> display_name, Timestamp now);
   // Soft delete: marks the account deleted and revokes every session. Email and username stay.

@@ -54,6 +54,7 @@ TEST_F(Ed25519IssuerTest, SignsAJwtThatVerifiesWithThePublicKey) {
   EXPECT_EQ(claims.at("email"), "a@example.com");
   EXPECT_EQ(claims.at("username"), "alice");
   EXPECT_EQ(claims.at("email_verified"), false);
+  EXPECT_EQ(claims.at("amr"), nlohmann::json::array({"pwd"}));
   EXPECT_TRUE(claims.contains("jti"));
   const auto sig = *base64UrlDecode(token.substr(d2 + 1));
   const std::string signing_input = token.substr(0, d2);
@@ -62,6 +63,24 @@ TEST_F(Ed25519IssuerTest, SignsAJwtThatVerifiesWithThePublicKey) {
                 signing_input.size(), pk_.data()),
             0);
   EXPECT_NE(issuer.issue(user, sid, clock_.now()).token, token);  // unique jti
+}
+
+TEST_F(Ed25519IssuerTest, AmrFollowsTheSessionsMethodsAndVerifyReadsItBack) {
+  auth::infrastructure::Ed25519AccessTokenIssuer issuer(
+      keys_, {"https://issuer", "aud-x", Seconds(900)}, random_);
+  auto user = sampleUser(clock_, random_);
+  users::domain::SessionPolicy policy;
+  const Uuid sid = Uuid::v7(clock_.now(), random_);
+  user.openSession(users::domain::Session::open(sid, Bytes(32, 1), clock_.now(), policy, "", "",
+                                                users::domain::AuthMethods::PasswordAndOtp),
+                   clock_.now(), policy);
+  const auto otp = issuer.verify(issuer.issue(user, sid, clock_.now()).token, clock_.now());
+  ASSERT_TRUE(otp.has_value());
+  EXPECT_EQ(otp->amr, (std::vector<std::string>{"pwd", "otp"}));
+  const auto pwd =
+      issuer.verify(issuer.issue(user, user.sessions()[0].id(), clock_.now()).token, clock_.now());
+  ASSERT_TRUE(pwd.has_value());
+  EXPECT_EQ(pwd->amr, (std::vector<std::string>{"pwd"}));
 }
 
 TEST_F(Ed25519IssuerTest, PublishesEveryKeyAndNeedsExactlyOneActive) {

@@ -22,9 +22,9 @@ TEST(UserJsonTest, HasExactlyTheContractFields) {
   const auto j = users::presentation::userJson(sampleUser(clock, random));
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  EXPECT_THAT(
-      keys, ::testing::UnorderedElementsAre("id", "email", "username", "display_name",
-                                            "email_verified", "roles", "created_at", "updated_at"));
+  EXPECT_THAT(keys, ::testing::UnorderedElementsAre("id", "email", "username", "display_name",
+                                                    "email_verified", "mfa_enabled", "roles",
+                                                    "created_at", "updated_at"));
   EXPECT_EQ(j.at("roles"), nlohmann::json::array({"admin", "user"}));
   EXPECT_EQ(j.at("created_at").get<std::string>().back(), 'Z');
 }

@@ -16,8 +16,9 @@ TEST_F(UserRoutesTest, MeIsTheCallersUserInTheContractShape) {
   std::set<std::string> keys;
   const auto user = r.json();
   for (const auto& item : user.items()) keys.insert(item.key());
-  EXPECT_EQ(keys, (std::set<std::string>{"id", "email", "username", "display_name",
-                                         "email_verified", "roles", "created_at", "updated_at"}));
+  EXPECT_EQ(keys,
+            (std::set<std::string>{"id", "email", "username", "display_name", "email_verified",
+                                   "mfa_enabled", "roles", "created_at", "updated_at"}));
   expectProblem(api_.send("GET", "/v1/users/me", nullptr, {}), 401, "unauthorized");
 }
 

@@ -18,7 +18,8 @@ struct IssuedAccessToken {
 class AccessTokenIssuer {
  public:
   virtual ~AccessTokenIssuer() = default;
-  // Claims: iss, sub, aud, iat, nbf, exp, jti, sid, roles, email, email_verified, username.
+  // Claims: iss, sub, aud, iat, nbf, exp, jti, sid, roles, email, email_verified, username, and
+  // amr from the user's session `session_id` (RFC 8176: ["pwd"], or ["pwd", "otp"]).
   virtual IssuedAccessToken issue(const users::domain::User& user, const Uuid& session_id,
                                   Timestamp now) = 0;
 };

@@ -19,6 +19,7 @@ struct AccessClaims {
   std::string issuer;
   std::string audience;
   std::vector<std::string> roles;
+  std::vector<std::string> amr;  // RFC 8176: ["pwd"] or ["pwd", "otp"]
 };
 
 // Port: checks authd's own access tokens (signature with a known key, alg EdDSA, iss, aud,

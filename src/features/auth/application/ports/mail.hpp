@@ -19,7 +19,7 @@ struct Mail {
 };
 
 // A security notice to the account's own address (ASVS 2.2.3, 2.5.5): no link, no secret.
-enum class Notice { PasswordChanged, PasswordReset };
+enum class Notice { PasswordChanged, PasswordReset, MfaEnabled, MfaDisabled, MfaReset };
 
 // Port: renders mail from the templates in the repository: the mail for an account token, with
 // the link built from configuration (AUTH_PUBLIC_URL), and security notices.

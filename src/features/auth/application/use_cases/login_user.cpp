@@ -1,6 +1,7 @@
 #include "features/auth/application/use_cases/login_user.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "features/users/application/modify_user.hpp"
 
@@ -52,7 +53,8 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
 
   const std::string verified_hash = user->passwordHash();
   struct Opened {
-    domain::RefreshToken token;
+    std::optional<domain::RefreshToken> token;  // none when MFA is on
+    std::optional<std::string> mfa_token;       // the second step, when MFA is on
     Timestamp now;
   };
   auto changed = users::application::modifyUser(
@@ -61,20 +63,37 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
         // The password may have changed since it was verified: then it proves nothing.
         auto still = stillVerified(u, verified_hash);
         if (!still) return tl::unexpected(still.error());
-        if (limits_.max_fails > 0) throttle_.reset(lockout_key);
         const Timestamp now = clock_.now();
+        if (u.mfaEnabled()) {
+          // Nothing is written to the user; the challenge joins this transaction. The same
+          // answer for every account until here, so MFA shows only after the right password.
+          if (mfa_challenges_ == nullptr) {
+            throw std::logic_error("LoginUser has no MFA challenge issuer");
+          }
+          return users::application::keep(
+              Opened{std::nullopt, mfa_challenges_->issue(u, now), now});
+        }
+        if (limits_.max_fails > 0) throttle_.reset(lockout_key);
         auto opened = tokens_.open(u.id(), now, in.client);
         if (rehashed) u.changePasswordHash(*rehashed, now);
         u.openSession(std::move(opened.session), now, tokens_.policy());
         return users::application::write(users::application::AuditEventType::LoginSucceeded,
-                                         Opened{std::move(opened.token), now});
+                                         Opened{std::move(opened.token), std::nullopt, now});
       });
   if (!changed) {
     // Deleted meanwhile: as if unknown.
     if (changed.error().code == ErrorCode::NotFound) return tl::unexpected(invalidCredentials());
     return tl::unexpected(changed.error());
   }
-  return tokens_.grant(changed->user, changed->value.token, changed->value.now);
+  if (changed->value.mfa_token) {
+    Error e{ErrorCode::MfaRequired,
+            "The account needs a second factor: send a code with this "
+            "mfa_token to /v1/auth/login/mfa.",
+            {}};
+    e.mfa_token = std::move(changed->value.mfa_token);
+    return tl::unexpected(std::move(e));
+  }
+  return tokens_.grant(changed->user, *changed->value.token, changed->value.now);
 }
 
 }  // namespace authd::auth::application

@@ -6,6 +6,7 @@
 #include "features/auth/application/ports/login_throttle.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/use_cases/credentials.hpp"
+#include "features/auth/application/use_cases/mfa.hpp"
 #include "features/auth/application/use_cases/session_tokens.hpp"
 #include "features/users/application/audit_trail.hpp"
 #include "features/users/application/ports/user_repository.hpp"
@@ -21,7 +22,10 @@ namespace authd::auth::application {
 // matches, the identifier) has used up its attempts in the window, even with the right
 // password, before any hashing; InvalidCredentials for a wrong password, an unknown and a
 // deleted account alike, after the same Argon2id work, and when the password changed between
-// the check and the write; Conflict after repeated version races. Thread-safe if its ports are.
+// the check and the write; Conflict after repeated version races. With MFA on, the right
+// password opens no session: MfaRequired carrying an mfa_token for POST /v1/auth/login/mfa
+// (and the lockout count is not reset: only the second factor ends it). Thread-safe if its
+// ports are.
 class LoginUser {
  public:
   struct Input {
@@ -33,7 +37,8 @@ class LoginUser {
 
   LoginUser(UnitOfWork& uow, users::application::UserRepository& users, PasswordHasher& hasher,
             SessionTokens& tokens, users::application::AuditTrail& audit, Clock& clock,
-            LoginThrottle& throttle, LoginLimits limits = {})
+            LoginThrottle& throttle, LoginLimits limits = {},
+            MfaChallengeIssuer* mfa_challenges = nullptr)
       : uow_(uow),
         users_(users),
         hasher_(hasher),
@@ -41,7 +46,8 @@ class LoginUser {
         audit_(audit),
         clock_(clock),
         throttle_(throttle),
-        limits_(limits) {}
+        limits_(limits),
+        mfa_challenges_(mfa_challenges) {}
 
   [[nodiscard]] Result<TokenGrant> execute(const Input& input);
 
@@ -57,6 +63,7 @@ class LoginUser {
   Clock& clock_;
   LoginThrottle& throttle_;
   LoginLimits limits_;
+  MfaChallengeIssuer* mfa_challenges_;  // null: an account with MFA on cannot log in
 };
 
 }  // namespace authd::auth::application

@@ -118,6 +118,10 @@ Introspect::Output Introspect::execute(const std::string& token) {
   // The user's roles now, not the token's: a demotion shows at once (issue 12).
   const auto& roles = principal->user.roles();
   principal->claims.roles.assign(roles.begin(), roles.end());
+  // The session's methods, as the database has them.
+  if (const auto* session = principal->user.findSession(principal->session_id)) {
+    principal->claims.amr = users::domain::amrOf(session->state().methods);
+  }
   return {true, std::move(principal->claims)};
 }
 

@@ -7,7 +7,8 @@
 namespace authd::auth::application {
 
 SessionTokens::Opened SessionTokens::open(const Uuid& user_id, Timestamp now,
-                                          const ClientInfo& client) {
+                                          const ClientInfo& client,
+                                          users::domain::AuthMethods methods) {
   domain::RefreshToken token;
   token.user_id = user_id;
   token.session_id = Uuid::v7(now, random_);
@@ -17,7 +18,7 @@ SessionTokens::Opened SessionTokens::open(const Uuid& user_id, Timestamp now,
     throw std::logic_error("RandomSource returned the wrong number of bytes");
   }
   auto session = users::domain::Session::open(token.session_id, hasher_.digest(token.secret), now,
-                                              policy_, client.user_agent, client.ip);
+                                              policy_, client.user_agent, client.ip, methods);
   return Opened{std::move(session), std::move(token)};
 }
 

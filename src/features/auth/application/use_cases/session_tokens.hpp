@@ -36,7 +36,8 @@ class SessionTokens {
     domain::RefreshToken token;
   };
   // A new session (generation 0, fresh 256-bit secret) for `user_id`.
-  Opened open(const Uuid& user_id, Timestamp now, const ClientInfo& client);
+  Opened open(const Uuid& user_id, Timestamp now, const ClientInfo& client,
+              users::domain::AuthMethods methods = users::domain::AuthMethods::Password);
 
   // Signs an access token for the session and packages the grant. The refresh lifetime
   // reported is what remains of the session's absolute lifetime.

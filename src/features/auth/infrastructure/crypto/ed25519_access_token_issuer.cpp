@@ -114,6 +114,12 @@ application::IssuedAccessToken Ed25519AccessTokenIssuer::issue(const users::doma
   claims += user.state().email_verified ? "true" : "false";
   claims += ",\"username\":";
   jsonString(claims, user.username());
+  // RFC 8176: how the session's login was authenticated; a refresh keeps it.
+  const auto* session = user.findSession(session_id);
+  claims +=
+      session != nullptr && session->state().methods == users::domain::AuthMethods::PasswordAndOtp
+          ? ",\"amr\":[\"pwd\",\"otp\"]"
+          : ",\"amr\":[\"pwd\"]";
   claims.push_back('}');
   const auto set = current();
   std::string token = set->encoded_header;
@@ -239,6 +245,9 @@ Result<application::AccessClaims> Ed25519AccessTokenIssuer::verify(std::string_v
     out.subject = *sub;
     out.session = *sid;
     for (const auto& r : claims->at("roles")) out.roles.push_back(r.get<std::string>());
+    if (claims->contains("amr")) {
+      for (const auto& m : claims->at("amr")) out.amr.push_back(m.get<std::string>());
+    }
     return out;
   } catch (const nlohmann::json::exception&) {
     return unauthorized("The access token is malformed.");

@@ -32,4 +32,14 @@ Bytes SodiumRefreshTokenHasher::successor(const Bytes& secret) const {
   return keyedHash(*successor_key_, secret);
 }
 
+SodiumRecoveryCodeHasher::SodiumRecoveryCodeHasher(Secret key) : key_(std::move(key)) {
+  if (!key_ || key_->size() != 32) {
+    throw std::invalid_argument("recovery code hasher needs a 32-byte key");
+  }
+}
+
+Bytes SodiumRecoveryCodeHasher::digest(std::string_view canonical_code) const {
+  return keyedHash(*key_, Bytes(canonical_code.begin(), canonical_code.end()));
+}
+
 }  // namespace authd::auth::infrastructure

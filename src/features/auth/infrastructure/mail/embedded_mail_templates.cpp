@@ -93,6 +93,22 @@ application::Mail EmbeddedMailTemplates::renderNotice(application::Notice notice
                                                       const std::string& to,
                                                       const std::string& username,
                                                       const std::string& at) const {
+  if (notice != application::Notice::PasswordChanged &&
+      notice != application::Notice::PasswordReset) {
+    const std::string state = notice == application::Notice::MfaEnabled ? "on" : "off";
+    const std::string how = notice == application::Notice::MfaReset ? "by an administrator"
+                                                                    : "from a signed-in session";
+    auto [subject, text] = splitSubject(templateText("mfa_changed.txt"));
+    application::Mail mail;
+    mail.to = to;
+    mail.subject = fill(subject, {{"state", state}});
+    mail.text = fill(text, {{"username", username}, {"state", state}, {"how", how}, {"at", at}});
+    mail.html = fill(templateText("mfa_changed.html"), {{"username", htmlEscape(username)},
+                                                        {"state", state},
+                                                        {"how", how},
+                                                        {"at", htmlEscape(at)}});
+    return mail;
+  }
   const std::string how = notice == application::Notice::PasswordChanged
                               ? "changed from a signed-in session"
                               : "reset with a link sent to this address";

@@ -8,6 +8,7 @@
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
 #include "features/auth/application/use_cases/authenticate.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
+#include "features/auth/application/use_cases/mfa.hpp"
 #include "features/auth/application/use_cases/refresh_session.hpp"
 #include "features/auth/application/use_cases/register_user.hpp"
 #include "features/auth/application/use_cases/session_management.hpp"
@@ -59,5 +60,18 @@ struct AccountUseCases {
 // the admin's DELETE /v1/admin/users/{id}/lockout (account_routes.cpp).
 void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& use_cases,
                       UserJson user_json, http::Authenticator authenticate);
+
+struct MfaUseCases {
+  application::StartTotpEnrolment& start_totp;
+  application::ConfirmTotpEnrolment& confirm_totp;
+  application::DisableTotp& disable_totp;
+  application::RegenerateRecoveryCodes& regenerate_recovery_codes;
+  application::CompleteMfaLogin& complete_mfa_login;
+  application::ResetMfa& reset_mfa;
+};
+// TOTP enrolment, confirmation and disabling, recovery codes, the login's second step and the
+// admin's MFA reset (mfa_routes.cpp).
+void addMfaRoutes(http::RouteTable& routes, const MfaUseCases& use_cases, UserJson user_json,
+                  http::Authenticator authenticate);
 
 }  // namespace authd::auth::presentation

@@ -22,6 +22,7 @@ nlohmann::json introspectionJson(const application::AccessClaims& claims) {
           {"iss", claims.issuer},
           {"aud", claims.audience},
           {"roles", claims.roles},
+          {"amr", claims.amr},
           {"token_type", "access_token"}};
 }
 

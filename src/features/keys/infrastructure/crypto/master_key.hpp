@@ -58,6 +58,10 @@ class MasterKeySealer final : public application::Sealer {
   std::optional<Bytes> open(std::string_view sealed) const override {
     return key_.openText(sealed);
   }
+  std::string sealSecret(const SecretBytes& plain) const override {
+    return key_.sealSecretToText(plain, random_);
+  }
+  Secret openSecret(std::string_view sealed) const override { return key_.openSecret(sealed); }
 
  private:
   const MasterKey& key_;

@@ -8,6 +8,7 @@
 
 #include "account_token_record-odb.hxx"
 #include "features/keys/infrastructure/persistence/odb_signing_key_store.hpp"
+#include "mfa_record-odb.hxx"
 #include "server_secret_record-odb.hxx"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
 #include "signing_key_record-odb.hxx"
@@ -77,6 +78,9 @@ MasterKeyRotation rotateMasterKey(const std::shared_ptr<odb::pgsql::database>& d
     out.mails = rekey.rows<MailOutboxRecord>(odb::query<MailOutboxRecord>::sealed_content != "",
                                              &MailOutboxRecord::sealed_content,
                                              &MailOutboxRecord::id, "outbox mail");
+    out.mfa_secrets =
+        rekey.rows<records::UserMfaRecord>({}, &records::UserMfaRecord::sealed_secret,
+                                           &records::UserMfaRecord::user_id, "TOTP secret of user");
     tx.commit();
     return out;
   });

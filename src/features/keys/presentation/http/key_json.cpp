@@ -31,7 +31,7 @@ nlohmann::json discoveryJson(const std::string& base) {
           // authd issues access tokens only: no ID tokens, no authorization endpoint.
           {"response_types_supported", nlohmann::json::array()},
           {"claims_supported", list({"iss", "sub", "aud", "iat", "nbf", "exp", "jti", "sid",
-                                     "roles", "email", "email_verified", "username"})}};
+                                     "roles", "email", "email_verified", "username", "amr"})}};
 }
 
 }  // namespace authd::keys::presentation

@@ -27,6 +27,11 @@ enum class AuditEventType {
   ProfileUpdated,
   AccountDeleted,
   LockoutLifted,  // an admin ended a login lockout early
+  MfaEnabled,
+  MfaDisabled,  // by the user, or reset by an admin
+  MfaFailed,    // a wrong, replayed or unknown one-time or recovery code
+  RecoveryCodeUsed,
+  RecoveryCodesRegenerated,
 };
 
 // Wire and storage name ("login_failed", ...), checked by the database.

@@ -39,6 +39,7 @@ std::string sessionsToJson(const std::vector<domain::Session>& sessions) {
         {"rotated_at", s.rotated_at ? json(formatRfc3339(*s.rotated_at)) : json(nullptr)},
         {"user_agent", s.user_agent},
         {"ip", s.ip},
+        {"amr", domain::amrOf(s.methods)},
     });
   }
   // User agents are client-supplied and may be invalid UTF-8: replace, never throw.
@@ -64,6 +65,12 @@ std::vector<domain::Session> sessionsFromJson(const std::string& text) {
       }
       s.user_agent = j.value("user_agent", "");
       s.ip = j.value("ip", "");
+      // Absent in sessions written before MFA existed: those were password logins.
+      if (j.contains("amr")) {
+        const auto& amr = j.at("amr");
+        s.methods = amr == json::array({"pwd", "otp"}) ? domain::AuthMethods::PasswordAndOtp
+                                                       : domain::AuthMethods::Password;
+      }
       out.emplace_back(std::move(s));
     }
   } catch (const json::exception& e) {
@@ -81,6 +88,7 @@ records::UserRecord toRecord(const domain::User& user) {
   if (s.display_name) r.display_name = *s.display_name;
   r.password_hash = s.password_hash;
   r.email_verified = s.email_verified;
+  r.mfa_enabled = s.mfa_enabled;
   r.sessions = sessionsToJson(s.sessions);
   r.created_at = toMicros(s.created_at);
   r.updated_at = toMicros(s.updated_at);
@@ -103,6 +111,7 @@ domain::User toDomain(const records::UserRecord& r) {
   if (!r.display_name.null()) s.display_name = r.display_name.get();
   s.password_hash = r.password_hash;
   s.email_verified = r.email_verified;
+  s.mfa_enabled = r.mfa_enabled;
   s.sessions = sessionsFromJson(r.sessions);
   s.created_at = fromMicros(r.created_at);
   s.updated_at = fromMicros(r.updated_at);

@@ -12,6 +12,7 @@ nlohmann::json userJson(const domain::User& user) {
       {"username", s.username},
       {"display_name", s.display_name ? nlohmann::json(*s.display_name) : nlohmann::json(nullptr)},
       {"email_verified", s.email_verified},
+      {"mfa_enabled", s.mfa_enabled},
       {"roles", std::move(roles)},
       {"created_at", formatRfc3339(s.created_at)},
       {"updated_at", formatRfc3339(s.updated_at)},

@@ -7,7 +7,7 @@
 namespace authd::users::presentation {
 
 // The contract's User JSON, never more: id, email, username, display_name (or null),
-// email_verified, roles (sorted), created_at, updated_at.
+// email_verified, mfa_enabled, roles (sorted), created_at, updated_at.
 nlohmann::json userJson(const domain::User& user);
 
 }  // namespace authd::users::presentation
