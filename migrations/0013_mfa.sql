@@ -1,5 +1,6 @@
 -- Multi-factor authentication (contract, "Multi-factor authentication"; issue 13).
--- Expand-only: an older binary ignores the new column and tables.
+-- Not for older binaries to serve on: they would log accounts with MFA on in with the password
+-- alone. They stop being ready once it is applied (a migration they do not know).
 
 -- Denormalised like role_names: every read of a user (the User JSON, login) needs it, and one
 -- query per load is the rule. Written in the same transaction as user_mfa.

@@ -44,9 +44,17 @@ std::string text(const Getenv& env, const char* name, std::string fallback) {
 
 std::string hostOf(const std::string& url) {
   const auto scheme = url.find("://");
-  const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
   const auto end = url.find_first_of("/?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::string authority =
+      url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const auto at = authority.rfind('@');
+  if (at != std::string::npos) authority.erase(0, at + 1);
+  if (!authority.empty() && authority.front() == '[') {  // an IPv6 literal keeps its colons
+    const auto close = authority.find(']');
+    return close == std::string::npos ? authority : authority.substr(0, close + 1);
+  }
+  return authority.substr(0, authority.find(':'));
 }
 
 Getenv processEnvironment() {
@@ -133,9 +141,15 @@ Config loadConfig(const Getenv& env, bool require_database) {
   c.smtp_password = text(env, "AUTH_SMTP_PASSWORD", "");
   c.mail_from = text(env, "AUTH_MAIL_FROM", "authd@localhost");
   c.public_url = text(env, "AUTH_PUBLIC_URL", c.issuer);
-  c.totp_issuer = text(env, "AUTH_TOTP_ISSUER", hostOf(c.issuer));
-  if (c.totp_issuer.empty() || c.totp_issuer.size() > 64 || !isCleanText(c.totp_issuer)) {
-    throw ConfigError("AUTH_TOTP_ISSUER must be 1 to 64 characters of clean text");
+  // Authenticator apps split the otpauth label at its colon, so the issuer may hold none.
+  std::string default_issuer = hostOf(c.issuer);
+  if (default_issuer.empty() || default_issuer.find(':') != std::string::npos) {
+    default_issuer = "authd";
+  }
+  c.totp_issuer = text(env, "AUTH_TOTP_ISSUER", default_issuer);
+  if (c.totp_issuer.size() > 64 || !isCleanText(c.totp_issuer) ||
+      c.totp_issuer.find(':') != std::string::npos) {
+    throw ConfigError("AUTH_TOTP_ISSUER must be 1 to 64 characters of text without a colon");
   }
   c.mail_poll_ms = static_cast<int>(integer(env, "AUTH_MAIL_POLL_MS", 1000, 10, 60000));
   c.mail_retry_base_ms =

@@ -13,8 +13,8 @@
 namespace authd::app {
 
 // Everything `authd serve` reads from the environment (contract, "Configuration").
-// The host of a URL ("https://auth.example.com:8443/x" -> "auth.example.com:8443"); the whole
-// text when it has no scheme.
+// The host of a URL, without user info or port ("https://u@auth.example.com:8443/x" ->
+// "auth.example.com"; an IPv6 literal keeps its brackets).
 std::string hostOf(const std::string& url);
 
 struct Config {

@@ -246,8 +246,9 @@ TEST_F(MfaE2E, ARecoveryCodeLogsInOnce) {
   ASSERT_EQ(recovery.size(), 10u);
   auto grant = post("/v1/auth/login/mfa", {{"mfa_token", mfaToken("mfa4")}, {"code", recovery[0]}});
   expectGrant(grant, 200);
-  expectProblem(post("/v1/auth/login/mfa", {{"mfa_token", mfaToken("mfa4")}, {"code", recovery[0]}}),
-                401, "mfa_code_invalid");
+  expectProblem(
+      post("/v1/auth/login/mfa", {{"mfa_token", mfaToken("mfa4")}, {"code", recovery[0]}}), 401,
+      "mfa_code_invalid");
   const auto types = eventTypes(grant.json());
   EXPECT_TRUE(has(types, "recovery_code_used"));
   EXPECT_TRUE(has(types, "mfa_failed"));
@@ -261,8 +262,9 @@ TEST_F(MfaE2E, RegeneratedCodesReplaceTheOldOnes) {
   ASSERT_EQ(fresh.status, 200) << fresh.body;
   const auto codes = fresh.json().at("recovery_codes");
   ASSERT_EQ(codes.size(), 10u);
-  expectProblem(post("/v1/auth/login/mfa", {{"mfa_token", mfaToken("mfa5")}, {"code", old_codes[1]}}),
-                401, "mfa_code_invalid");
+  expectProblem(
+      post("/v1/auth/login/mfa", {{"mfa_token", mfaToken("mfa5")}, {"code", old_codes[1]}}), 401,
+      "mfa_code_invalid");
   auto grant = post("/v1/auth/login/mfa", {{"mfa_token", mfaToken("mfa5")}, {"code", codes[1]}});
   expectGrant(grant, 200);
   EXPECT_TRUE(has(eventTypes(grant.json()), "recovery_codes_regenerated"));
@@ -272,12 +274,12 @@ TEST_F(MfaE2E, DisableNeedsPasswordAndCodeThenThePasswordAloneLogsIn) {
   std::unique_ptr<Authenticator> app;
   auto tokens = enable("mfa6", app);
   sink_->waitFor("mfa6@example.com");
-  expectProblem(del("/v1/users/me/mfa/totp", {{"password", "wrong password"}, {"code", "123456"}},
-                    tokens),
-                401, "invalid_credentials");
-  expectProblem(del("/v1/users/me/mfa/totp", {{"password", kPassword}, {"code", app->stale()}},
-                    tokens),
-                401, "mfa_code_invalid");
+  expectProblem(
+      del("/v1/users/me/mfa/totp", {{"password", "wrong password"}, {"code", "123456"}}, tokens),
+      401, "invalid_credentials");
+  expectProblem(
+      del("/v1/users/me/mfa/totp", {{"password", kPassword}, {"code", app->stale()}}, tokens), 401,
+      "mfa_code_invalid");
   auto off = del("/v1/users/me/mfa/totp", {{"password", kPassword}, {"code", app->next()}}, tokens);
   ASSERT_EQ(off.status, 204) << off.body;
   const std::string mail = sink_->waitFor("mfa6@example.com", 1);
@@ -324,9 +326,9 @@ TEST_F(MfaE2E, AnAdminResetsMfaForAUserWhoLostTheDevice) {
                 .at("id")
                 .get<std::string>();
   // Not for a user without the role.
-  expectProblem(api_.send("DELETE", "/v1/admin/users/" + id + "/mfa", nullptr,
-                          ApiClient::bearer(user)),
-                403, "forbidden");
+  expectProblem(
+      api_.send("DELETE", "/v1/admin/users/" + id + "/mfa", nullptr, ApiClient::bearer(user)), 403,
+      "forbidden");
   auto reset =
       api_.send("DELETE", "/v1/admin/users/" + id + "/mfa", nullptr, ApiClient::bearer(admin));
   ASSERT_EQ(reset.status, 204) << reset.body;
@@ -346,7 +348,7 @@ TEST_F(MfaE2E, WrongCodesLockTheAccount) {
   std::unique_ptr<Authenticator> app;
   enable("mfa10", app);
   const std::string token = mfaToken("mfa10");  // attempt 1 in the window
-  for (int i = 0; i < 4; ++i) {                  // attempts 2 to 5
+  for (int i = 0; i < 4; ++i) {                 // attempts 2 to 5
     expectProblem(post("/v1/auth/login/mfa", {{"mfa_token", token}, {"code", app->stale()}}), 401,
                   "mfa_code_invalid");
   }
@@ -359,8 +361,10 @@ TEST_F(MfaE2E, HostileInputOnEveryNewFieldIsA4xxAndTheServiceStillServes) {
   std::unique_ptr<Authenticator> app;
   auto tokens = enable("mfa11", app);
   const std::string token = mfaToken("mfa11");
-  const std::vector<json> bad_strings = {std::string("12\0" "3456", 7), std::string("\xff\xfe"),
-                                         std::string(70000, '1')};
+  const std::vector<json> bad_strings = {std::string("12\0"
+                                                     "3456",
+                                                     7),
+                                         std::string("\xff\xfe"), std::string(70000, '1')};
   const std::vector<json> wrong_types = {123456, json::array({"123456"}), json::object(), nullptr,
                                          true};
   struct Route {

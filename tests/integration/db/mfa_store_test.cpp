@@ -24,9 +24,9 @@ constexpr const char* kOtherKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
 class MfaStoreTest : public ::testing::Test {
  protected:
   MfaStoreTest() {
-    user_ = ud::User::create(Uuid::v7(clock_.now(), random_),
-                             *ud::Email::parse("mfa@example.com"), *ud::Username::parse("mfa"),
-                             std::nullopt, "$argon2id$hash", clock_.now());
+    user_ =
+        ud::User::create(Uuid::v7(clock_.now(), random_), *ud::Email::parse("mfa@example.com"),
+                         *ud::Username::parse("mfa"), std::nullopt, "$argon2id$hash", clock_.now());
     auto tx = uow_.begin();
     EXPECT_THAT(users_.add(*user_), IsOk());
     tx->commit();
@@ -74,7 +74,8 @@ TEST_F(MfaStoreTest, SavesFindsUpdatesAndRemovesTheRecord) {
   ASSERT_TRUE(enabled.has_value());
   EXPECT_TRUE(enabled->enabled());
   EXPECT_EQ(enabled->state().last_step, 59'666'666);
-  EXPECT_EQ(enabled->state().recovery_digests, (std::vector<Bytes>{Bytes{1, 2, 3}, Bytes(32, 0xAB)}));
+  EXPECT_EQ(enabled->state().recovery_digests,
+            (std::vector<Bytes>{Bytes{1, 2, 3}, Bytes(32, 0xAB)}));
   EXPECT_EQ(enabled->state().updated_at, clock_.now());
 
   inTx([&] { mfa_.remove(id); });
@@ -90,10 +91,9 @@ TEST_F(MfaStoreTest, TheUsersFlagRoundTripsWithTheUser) {
 }
 
 TEST_F(MfaStoreTest, ARecordNeedsALiveUserRowAndAKnownStatus) {
-  EXPECT_THROW(inTx([&] {
-                 mfa_.save(ad::Mfa::begin(Uuid::v7(clock_.now(), random_), "s", clock_.now()));
-               }),
-               std::exception);
+  EXPECT_THROW(
+      inTx([&] { mfa_.save(ad::Mfa::begin(Uuid::v7(clock_.now(), random_), "s", clock_.now())); }),
+      std::exception);
   EXPECT_THROW(database_.exec("INSERT INTO user_mfa (user_id, status, sealed_secret, created_at, "
                               "updated_at) VALUES ('" +
                               user_->id().toString() + "', 'maybe', 's', now(), now())"),

@@ -100,5 +100,25 @@ TEST(ConfigTest, HttpLimitsDefaultFromTheHashWaitAndMustOutlastIt) {
       app::ConfigError);
 }
 
+TEST(ConfigTest, TotpIssuerDefaultsToTheIssuersHostAndMayHoldNoColon) {
+  // Authenticator apps split "issuer:account" at the colon: the port must not come along.
+  EXPECT_EQ(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}})).totp_issuer, "127.0.0.1");
+  EXPECT_EQ(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"},
+                                   {"AUTH_ISSUER", "https://ops@auth.example.com:8443/base"}}))
+                .totp_issuer,
+            "auth.example.com");
+  EXPECT_EQ(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_ISSUER", "http://[::1]:80"}}))
+                .totp_issuer,
+            "authd");
+  EXPECT_EQ(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_TOTP_ISSUER", "Example Co"}}))
+                .totp_issuer,
+            "Example Co");
+  for (const char* bad : {"Example:Co", "tab\there", "\xff"}) {
+    EXPECT_THROW(app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}, {"AUTH_TOTP_ISSUER", bad}})),
+                 app::ConfigError)
+        << bad;
+  }
+}
+
 }  // namespace
 }  // namespace authd

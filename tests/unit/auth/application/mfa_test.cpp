@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "features/auth/application/use_cases/account.hpp"
 #include "features/auth/domain/totp.hpp"
 #include "shared/core/encoding.hpp"
 #include "use_case_fixture.hpp"
@@ -84,12 +85,12 @@ class MfaUseCaseTest : public AuthUseCaseTest {
   NiceMock<MockOneTimeCodes> codes_;
   NiceMock<MockRecoveryCodeHasher> recovery_;
   aa::LoginLimits limits_{};
-  aa::MfaDeps deps_{uow_,       users_,   mfa_records_, challenges_, sealer_, codes_,
-                    recovery_,  refresh_hasher_, audit_,  clock_,      random_, throttle_,
-                    limits_,    outbox_,  templates_,   "Example Co"};
+  aa::MfaDeps deps_{uow_,      users_,          mfa_records_, challenges_, sealer_, codes_,
+                    recovery_, refresh_hasher_, audit_,       clock_,      random_, throttle_,
+                    limits_,   outbox_,         templates_,   "Example Co"};
   aa::MfaChallengeIssuer issuer_of_challenges_{deps_};
-  aa::LoginUser login_{uow_,  users_,    hasher_, tokens_, audit_, clock_,
-                       throttle_, limits_, &issuer_of_challenges_};
+  aa::LoginUser login_{
+      uow_, users_, hasher_, tokens_, audit_, clock_, throttle_, limits_, &issuer_of_challenges_};
   aa::StartTotpEnrolment start_{deps_, hasher_};
   aa::ConfirmTotpEnrolment confirm_{deps_};
   aa::DisableTotp disable_{deps_, hasher_};
@@ -104,9 +105,9 @@ TEST_F(MfaUseCaseTest, EnrolmentStoresASealedPendingSecretAndGivesAnOtpauthUri) 
   auto out = start_.execute(stored_->id(), kPassword, {});
   ASSERT_THAT(out, IsOk());
   EXPECT_EQ(out->secret.size(), 32u);  // 160 bits in base32
-  EXPECT_EQ(out->otpauth_uri, "otpauth://totp/Example%20Co:alice%40example.com?secret=" +
-                                  out->secret +
-                                  "&issuer=Example%20Co&algorithm=SHA1&digits=6&period=30");
+  EXPECT_EQ(out->otpauth_uri,
+            "otpauth://totp/Example%20Co:alice%40example.com?secret=" + out->secret +
+                "&issuer=Example%20Co&algorithm=SHA1&digits=6&period=30");
   const auto stored = fake_mfa_.find(stored_->id());
   ASSERT_TRUE(stored.has_value());
   EXPECT_FALSE(stored->enabled());
@@ -149,10 +150,10 @@ TEST_F(MfaUseCaseTest, AWrongConfirmationCodeIsRefusedAuditedAndCounted) {
   EXPECT_FALSE(stored_->mfaEnabled());
   // The code counted against the account's lockout (the right password had ended the count),
   // so this probe is the second attempt.
-  EXPECT_EQ(fake_throttle_.countAttempt(aa::accountLockoutKey(stored_->id()), clock_.now(),
-                                        Seconds(900))
-                .attempts,
-            2);
+  EXPECT_EQ(
+      fake_throttle_.countAttempt(aa::accountLockoutKey(stored_->id()), clock_.now(), Seconds(900))
+          .attempts,
+      2);
 }
 
 TEST_F(MfaUseCaseTest, ConfirmTurnsMfaOnKeepsOnlyTheCallersSessionAndMails) {
@@ -172,8 +173,7 @@ TEST_F(MfaUseCaseTest, ConfirmTurnsMfaOnKeepsOnlyTheCallersSessionAndMails) {
   ASSERT_EQ(db_.tables.outbox.size(), 1u);
   EXPECT_EQ(db_.tables.outbox[0].to, "alice@example.com");
   // And enrolling again is refused while on.
-  EXPECT_THAT(start_.execute(stored_->id(), kPassword, {}),
-              HasError(ErrorCode::MfaAlreadyEnabled));
+  EXPECT_THAT(start_.execute(stored_->id(), kPassword, {}), HasError(ErrorCode::MfaAlreadyEnabled));
 }
 
 TEST_F(MfaUseCaseTest, WithMfaOnTheRightPasswordGivesOnlyAnMfaToken) {
@@ -244,6 +244,48 @@ TEST_F(MfaUseCaseTest, WrongCodesLockTheAccountLikeWrongPasswords) {
   EXPECT_TRUE(r.error().retry_after.has_value());
 }
 
+// Review finding: a right password between wrong codes must not give the codes fresh tries.
+TEST_F(MfaUseCaseTest, WithMfaOnTheRightPasswordAloneNeverEndsTheCount) {
+  enable();
+  (void)mfaToken();              // attempt 1: the password
+  for (int i = 0; i < 3; ++i) {  // attempts 2 to 4: wrong codes
+    EXPECT_THAT(regenerate_.execute(stored_->id(), codeNow(10 + i), {}),
+                HasError(ErrorCode::MfaCodeInvalid));
+  }
+  users::domain::PasswordPolicy policy{{}};
+  aa::ChangePassword change{uow_,   users_,    hasher_, audit_,     clock_,
+                            policy, throttle_, outbox_, templates_, account_tokens_};
+  EXPECT_CALL(hasher_, hash(std::string_view("another good passphrase")))
+      .WillOnce(::testing::Return(std::string(kHash)));
+  ASSERT_THAT(change.execute({stored_->id(), session_, kPassword, "another good passphrase", {}}),
+              IsOk());  // attempt 5: right, but only a password
+  EXPECT_THAT(regenerate_.execute(stored_->id(), codeNow(), {}), HasError(ErrorCode::RateLimited));
+}
+
+// Review finding: the count is committed before the user's row is locked, so a transaction the
+// database aborts (a deadlock, a lost connection) cannot take a wrong code's count with it.
+TEST_F(MfaUseCaseTest, ACodeAttemptStaysCountedWhenItsTransactionIsAborted) {
+  enable();
+  const std::string token = mfaToken();  // attempt 1
+  EXPECT_CALL(audit_log_, record)
+      .WillOnce(::testing::Throw(std::runtime_error("deadlock detected")));
+  EXPECT_THROW((void)complete_.execute(token, codeNow(10), {}), std::runtime_error);  // attempt 2
+  EXPECT_EQ(
+      fake_throttle_.countAttempt(aa::accountLockoutKey(stored_->id()), clock_.now(), Seconds(900))
+          .attempts,
+      3);
+}
+
+TEST_F(MfaUseCaseTest, AWeakerStoredHashIsReplacedAtThePasswordStepAndTheTokenFollowsIt) {
+  enable();
+  EXPECT_CALL(hasher_, needsRehash).WillOnce(::testing::Return(true));
+  EXPECT_CALL(hasher_, hash(std::string_view(kPassword)))
+      .WillOnce(::testing::Return(std::string("$argon2id$stronger")));
+  const std::string token = mfaToken();
+  EXPECT_EQ(stored_->passwordHash(), "$argon2id$stronger");
+  EXPECT_THAT(complete_.execute(token, codeNow(), {}), IsOk());
+}
+
 TEST_F(MfaUseCaseTest, AnMfaTokenExpiresAfterFiveMinutes) {
   enable();
   const std::string token = mfaToken();
@@ -261,8 +303,8 @@ TEST_F(MfaUseCaseTest, AnMfaTokenDiesWithAPasswordChange) {
 TEST_F(MfaUseCaseTest, MalformedMfaTokensAreInvalidWithoutALookup) {
   enable();
   EXPECT_CALL(challenges_, findByDigestForUpdate).Times(0);
-  for (const std::string& bad : std::vector<std::string>{"", "short", std::string(5000, 'A'),
-                                                         std::string("\0x", 2)}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"", "short", std::string(5000, 'A'), std::string("\0x", 2)}) {
     EXPECT_THAT(complete_.execute(bad, codeNow(), {}), HasError(ErrorCode::MfaTokenInvalid));
   }
 }
@@ -275,7 +317,7 @@ TEST_F(MfaUseCaseTest, ARecoveryCodeWorksOnce) {
   auto grant = complete_.execute(mfaToken(), typed, {});  // any case, as typed
   ASSERT_THAT(grant, IsOk());
   EXPECT_EQ(eventTypes(), (std::vector<AuditEventType>{AuditEventType::RecoveryCodeUsed,
-                                                        AuditEventType::LoginSucceeded}));
+                                                       AuditEventType::LoginSucceeded}));
   EXPECT_EQ(fake_mfa_.find(stored_->id())->state().recovery_digests.size(), 9u);
   EXPECT_THAT(complete_.execute(mfaToken(), codes[3], {}), HasError(ErrorCode::MfaCodeInvalid));
 }
@@ -297,8 +339,7 @@ TEST_F(MfaUseCaseTest, RegeneratedRecoveryCodesReplaceTheOldOnes) {
 
 TEST_F(MfaUseCaseTest, RegenerateNeedsMfaOnAndARightCode) {
   seedUser();
-  EXPECT_THAT(regenerate_.execute(stored_->id(), "123456", {}),
-              HasError(ErrorCode::MfaNotEnabled));
+  EXPECT_THAT(regenerate_.execute(stored_->id(), "123456", {}), HasError(ErrorCode::MfaNotEnabled));
   enable();
   EXPECT_THAT(regenerate_.execute(stored_->id(), "12345", {}), HasError(ErrorCode::MfaCodeInvalid));
 }

@@ -49,7 +49,9 @@ Status ChangePassword::execute(const Input& in) {
       [&](users::domain::User& user) -> Result<Change<>> {
         auto authorised = stillAuthorised(user, checked->passwordHash(), in.session_id);
         if (!authorised) return tl::unexpected(authorised.error());
-        password_.clearCount(user.id());
+        // With MFA on, the password alone never ends the count: a right password between wrong
+        // codes would otherwise give codes unlimited tries (only a right code ends it).
+        if (!user.mfaEnabled()) password_.clearCount(user.id());
         // The username or email the policy checked against may have changed meanwhile.
         auto still_allowed =
             policy_.check(in.new_password, user.email(), user.username(), "new_password");
@@ -77,7 +79,7 @@ Status DeleteAccount::execute(const Uuid& user_id, const Uuid& session_id,
       uow_, users_, {audit_, client}, user_id, [&](users::domain::User& user) -> Result<Change<>> {
         auto authorised = stillAuthorised(user, checked->passwordHash(), session_id);
         if (!authorised) return tl::unexpected(authorised.error());
-        password_.clearCount(user.id());
+        if (!user.mfaEnabled()) password_.clearCount(user.id());  // as ChangePassword
         user.markDeleted(clock_.now());
         return write(AuditEventType::AccountDeleted);
       });

@@ -65,13 +65,16 @@ Result<TokenGrant> LoginUser::execute(const Input& in) {
         if (!still) return tl::unexpected(still.error());
         const Timestamp now = clock_.now();
         if (u.mfaEnabled()) {
-          // Nothing is written to the user; the challenge joins this transaction. The same
-          // answer for every account until here, so MFA shows only after the right password.
+          // The challenge joins this transaction; the user is written only for a re-hash (the
+          // challenge is bound to the hash stored now). The same answer for every account
+          // until here, so MFA shows only after the right password.
           if (mfa_challenges_ == nullptr) {
             throw std::logic_error("LoginUser has no MFA challenge issuer");
           }
-          return users::application::keep(
-              Opened{std::nullopt, mfa_challenges_->issue(u, now), now});
+          if (rehashed) u.changePasswordHash(*rehashed, now);
+          Opened pending{std::nullopt, mfa_challenges_->issue(u, now), now};
+          if (!rehashed) return users::application::keep(std::move(pending));
+          return users::application::write(std::nullopt, std::move(pending));
         }
         if (limits_.max_fails > 0) throttle_.reset(lockout_key);
         auto opened = tokens_.open(u.id(), now, in.client);

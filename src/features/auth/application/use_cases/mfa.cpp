@@ -71,27 +71,47 @@ RecoveryCodes freshRecoveryCodes(const MfaDeps& d) {
   return out;
 }
 
-// A code attempt on an account: counted against its lockout first (RateLimited once used up),
-// then checked. A wrong code is recorded and committed (the count must outlive the answer); a
-// right one ends the count. `mfa` changes only when the code is right.
-Result<CodeKind> attemptCode(MfaDeps& d, Transaction& tx, const Uuid& user_id, domain::Mfa& mfa,
-                             const std::string& code, const ClientInfo& client,
-                             bool allow_recovery) {
-  const Timestamp now = d.clock.now();
-  const std::string key = accountLockoutKey(user_id);
-  auto counted = countAttempt(d.throttle, d.limits, key, now);
-  if (!counted) {
-    tx.commit();
-    return tl::unexpected(counted.error());
-  }
-  const auto kind = spendCode(d, mfa, code, now, allow_recovery);
+// The lockout row is never written while the user's row is locked: every other path writes it
+// before the user (LoginUser, CallerPassword, modifyUser), and the opposite order could
+// deadlock, and roll back a wrong code's count with it. So a code attempt is counted in a
+// transaction of its own, committed before the check, and a right code ends the count in
+// another one after its change is committed.
+
+// Counts one attempt on the account (RateLimited once the window's attempts are used up).
+Status countCodeAttempt(MfaDeps& d, const Uuid& user_id) {
+  auto tx = d.uow.begin();
+  auto counted = countAttempt(d.throttle, d.limits, accountLockoutKey(user_id), d.clock.now());
+  tx->commit();
+  return counted;
+}
+
+// A right code (or, outside MFA, the right password) ends the account's count.
+void endCount(MfaDeps& d, const Uuid& user_id) {
+  if (d.limits.max_fails <= 0) return;
+  auto tx = d.uow.begin();
+  d.throttle.reset(accountLockoutKey(user_id));
+  tx->commit();
+}
+
+// The user's MFA record as it is now, read without a lock (the state checks before counting).
+std::optional<domain::Mfa> currentMfa(MfaDeps& d, const Uuid& user_id) {
+  auto tx = d.uow.begin();
+  return d.mfa.find(user_id);
+}
+
+// Checks a code inside the caller's transaction, which holds the user's row lock. A wrong code
+// is recorded and committed (mfa_failed) before the error; a right one is spent on `mfa` (the
+// caller saves it) and a used recovery code is recorded.
+Result<CodeKind> checkCode(MfaDeps& d, Transaction& tx, const Uuid& user_id, domain::Mfa& mfa,
+                           const std::string& code, const ClientInfo& client, bool allow_recovery) {
+  const auto kind = spendCode(d, mfa, code, d.clock.now(), allow_recovery);
   if (!kind) {
     d.audit.record(AuditEventType::MfaFailed, user_id, client);
     tx.commit();
     return tl::unexpected(codeInvalid());
   }
-  if (d.limits.max_fails > 0) d.throttle.reset(key);
-  if (*kind == CodeKind::Recovery) d.audit.record(AuditEventType::RecoveryCodeUsed, user_id, client);
+  if (*kind == CodeKind::Recovery)
+    d.audit.record(AuditEventType::RecoveryCodeUsed, user_id, client);
   return *kind;
 }
 
@@ -132,10 +152,9 @@ Result<StartTotpEnrolment::Output> StartTotpEnrolment::execute(const Uuid& user_
   if (existing && existing->enabled()) {
     return fail(ErrorCode::MfaAlreadyEnabled, "MFA is already on; turn it off first.");
   }
-  const Timestamp now = d_.clock.now();
-  password_.clearCount(user_id);
-  d_.mfa.save(domain::Mfa::begin(user_id, sealed, now));  // replaces a pending secret
+  d_.mfa.save(domain::Mfa::begin(user_id, sealed, d_.clock.now()));  // replaces a pending one
   tx->commit();
+  endCount(d_, user_id);  // the right password, on an account without MFA
   const std::string text = domain::base32Encode(raw);
   return Output{text, domain::otpauthUri(d_.totp_issuer, user->email(), text)};
 }
@@ -144,13 +163,18 @@ Result<std::vector<std::string>> ConfirmTotpEnrolment::execute(const Uuid& user_
                                                                const Uuid& session_id,
                                                                const std::string& code,
                                                                const ClientInfo& client) {
+  const auto before = currentMfa(d_, user_id);  // a state error is answered uncounted
+  if (before && before->enabled()) return fail(ErrorCode::MfaAlreadyEnabled, "MFA is already on.");
+  if (!before) return fail(ErrorCode::MfaEnrolmentMissing, "Start the enrolment first.");
+  auto counted = countCodeAttempt(d_, user_id);
+  if (!counted) return tl::unexpected(counted.error());
   auto tx = d_.uow.begin();
   auto user = d_.users.findByIdForUpdate(user_id);
   if (!user || user->findSession(session_id) == nullptr) return tl::unexpected(accountGone());
   auto mfa = d_.mfa.find(user_id);
   if (mfa && mfa->enabled()) return fail(ErrorCode::MfaAlreadyEnabled, "MFA is already on.");
   if (!mfa) return fail(ErrorCode::MfaEnrolmentMissing, "Start the enrolment first.");
-  auto used = attemptCode(d_, *tx, user_id, *mfa, code, client, /*allow_recovery=*/false);
+  auto used = checkCode(d_, *tx, user_id, *mfa, code, client, /*allow_recovery=*/false);
   if (!used) return tl::unexpected(used.error());
   const Timestamp now = d_.clock.now();
   auto codes = freshRecoveryCodes(d_);
@@ -164,6 +188,7 @@ Result<std::vector<std::string>> ConfirmTotpEnrolment::execute(const Uuid& user_
   if (!written) return tl::unexpected(written.error());
   mailNotice(d_, Notice::MfaEnabled, *user, now);
   tx->commit();
+  endCount(d_, user_id);
   return std::move(codes.shown);
 }
 
@@ -171,6 +196,10 @@ Status DisableTotp::execute(const Uuid& user_id, const std::string& password,
                             const std::string& code, const ClientInfo& client) {
   auto checked = password_.check(user_id, password, client);
   if (!checked) return tl::unexpected(checked.error());
+  const auto before = currentMfa(d_, user_id);
+  if (!before || !before->enabled()) return fail(ErrorCode::MfaNotEnabled, "MFA is not on.");
+  auto counted = countCodeAttempt(d_, user_id);
+  if (!counted) return tl::unexpected(counted.error());
   auto tx = d_.uow.begin();
   auto user = d_.users.findByIdForUpdate(user_id);
   if (!user) return tl::unexpected(accountGone());
@@ -178,7 +207,7 @@ Status DisableTotp::execute(const Uuid& user_id, const std::string& password,
   if (!still) return tl::unexpected(still.error());
   auto mfa = d_.mfa.find(user_id);
   if (!mfa || !mfa->enabled()) return fail(ErrorCode::MfaNotEnabled, "MFA is not on.");
-  auto used = attemptCode(d_, *tx, user_id, *mfa, code, client, /*allow_recovery=*/true);
+  auto used = checkCode(d_, *tx, user_id, *mfa, code, client, /*allow_recovery=*/true);
   if (!used) return tl::unexpected(used.error());
   const Timestamp now = d_.clock.now();
   d_.mfa.remove(user_id);
@@ -188,24 +217,30 @@ Status DisableTotp::execute(const Uuid& user_id, const std::string& password,
   if (!written) return tl::unexpected(written.error());
   mailNotice(d_, Notice::MfaDisabled, *user, now);
   tx->commit();
+  endCount(d_, user_id);
   return ok();
 }
 
 Result<std::vector<std::string>> RegenerateRecoveryCodes::execute(const Uuid& user_id,
                                                                   const std::string& code,
                                                                   const ClientInfo& client) {
+  const auto before = currentMfa(d_, user_id);  // a state error is answered uncounted
+  if (!before || !before->enabled()) return fail(ErrorCode::MfaNotEnabled, "MFA is not on.");
+  auto counted = countCodeAttempt(d_, user_id);
+  if (!counted) return tl::unexpected(counted.error());
   auto tx = d_.uow.begin();
   auto user = d_.users.findByIdForUpdate(user_id);
   if (!user) return tl::unexpected(accountGone());
   auto mfa = d_.mfa.find(user_id);
   if (!mfa || !mfa->enabled()) return fail(ErrorCode::MfaNotEnabled, "MFA is not on.");
-  auto used = attemptCode(d_, *tx, user_id, *mfa, code, client, /*allow_recovery=*/true);
+  auto used = checkCode(d_, *tx, user_id, *mfa, code, client, /*allow_recovery=*/true);
   if (!used) return tl::unexpected(used.error());
   auto codes = freshRecoveryCodes(d_);
   mfa->replaceRecoveryCodes(std::move(codes.digests), d_.clock.now());
   d_.mfa.save(*mfa);
   d_.audit.record(AuditEventType::RecoveryCodesRegenerated, user_id, client);
   tx->commit();
+  endCount(d_, user_id);
   return std::move(codes.shown);
 }
 
@@ -215,9 +250,20 @@ Result<TokenGrant> CompleteMfaLogin::execute(const std::string& mfa_token, const
   if (!secret || secret->size() != domain::kMfaTokenSecretSize) {
     return tl::unexpected(tokenInvalid());
   }
+  const Bytes digest = d_.token_hasher.digest(*secret);
+  {
+    // Whose account the attempt counts against, counted before any user row is locked.
+    auto tx = d_.uow.begin();
+    const auto challenge = d_.challenges.findByDigestForUpdate(digest);
+    if (!challenge || !challenge->usableAt(d_.clock.now())) return tl::unexpected(tokenInvalid());
+    auto counted =
+        countAttempt(d_.throttle, d_.limits, accountLockoutKey(challenge->user_id), d_.clock.now());
+    tx->commit();
+    if (!counted) return tl::unexpected(counted.error());
+  }
   auto tx = d_.uow.begin();
   // Lock order: the challenge, then the user (as every MFA change takes it).
-  auto challenge = d_.challenges.findByDigestForUpdate(d_.token_hasher.digest(*secret));
+  auto challenge = d_.challenges.findByDigestForUpdate(digest);
   if (!challenge || !challenge->usableAt(d_.clock.now())) return tl::unexpected(tokenInvalid());
   auto user = d_.users.findByIdForUpdate(challenge->user_id);
   // A password changed or reset since, MFA turned off since, or the account deleted: the
@@ -230,12 +276,6 @@ Result<TokenGrant> CompleteMfaLogin::execute(const std::string& mfa_token, const
   if (!mfa || !mfa->enabled()) return tl::unexpected(tokenInvalid());
 
   const Timestamp now = d_.clock.now();
-  const std::string key = accountLockoutKey(user->id());
-  auto counted = countAttempt(d_.throttle, d_.limits, key, now);
-  if (!counted) {
-    tx->commit();
-    return tl::unexpected(counted.error());
-  }
   const auto kind = spendCode(d_, *mfa, code, now, /*allow_recovery=*/true);
   if (!kind) {
     challenge->recordFailure();  // the fifth ends it
@@ -247,7 +287,6 @@ Result<TokenGrant> CompleteMfaLogin::execute(const std::string& mfa_token, const
   challenge->markUsed(now);
   d_.challenges.update(*challenge);
   d_.mfa.save(*mfa);
-  if (d_.limits.max_fails > 0) d_.throttle.reset(key);
   if (*kind == CodeKind::Recovery) {
     d_.audit.record(AuditEventType::RecoveryCodeUsed, user->id(), client);
   }
@@ -257,6 +296,7 @@ Result<TokenGrant> CompleteMfaLogin::execute(const std::string& mfa_token, const
   auto written = d_.users.update(*user);
   if (!written) return tl::unexpected(written.error());
   tx->commit();
+  endCount(d_, user->id());  // a successful login ends the count
   return tokens_.grant(*user, opened.token, now);
 }
 

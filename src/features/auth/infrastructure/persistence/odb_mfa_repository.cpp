@@ -131,7 +131,8 @@ std::optional<domain::MfaChallenge> OdbMfaChallengeStore::findByDigestForUpdate(
     const Bytes& digest) {
   return translateDatabaseFaults([&]() -> std::optional<domain::MfaChallenge> {
     using Q = odb::query<MfaChallengeRecord>;
-    auto rows = db_->query<MfaChallengeRecord>((Q::digest == base64UrlEncode(digest)) + "FOR UPDATE");
+    auto rows =
+        db_->query<MfaChallengeRecord>((Q::digest == base64UrlEncode(digest)) + "FOR UPDATE");
     auto it = rows.begin();
     if (it == rows.end()) return std::nullopt;
     return toDomain(*it);
