@@ -26,6 +26,8 @@ struct AccountTokenRecord {
   long long expires_at = 0;
 #pragma db column("used_at") type("TIMESTAMPTZ") null
   odb::nullable<long long> used_at;
+#pragma db column("new_email") type("TEXT") null
+  odb::nullable<std::string> new_email;  // email_change only
 };
 
 #pragma db object table("mail_outbox") pointer(std::shared_ptr)

@@ -1,6 +1,7 @@
 #include "app/routes.hpp"
 
 #include "features/keys/presentation/http/key_routes.hpp"
+#include "features/pages/presentation/http/page_routes.hpp"
 #include "features/users/presentation/http/user_json.hpp"
 #include "shared/presentation/health_routes.hpp"
 
@@ -15,6 +16,7 @@ void addRoutes(http::RouteTable& routes, const RouteUseCases& uc) {
   auth::presentation::addMfaRoutes(routes, uc.mfa, user_json, authenticate);
   users::presentation::addUserRoutes(routes, uc.users, authenticate);
   keys::presentation::addKeyRoutes(routes, uc.public_keys, uc.issuer, uc.jwks_max_age);
+  pages::presentation::addPageRoutes(routes);
   http::addHealthRoutes(routes, uc.ready);
   routes.finish();
 }

@@ -30,19 +30,20 @@ struct RouteUseCases {
 template <typename Graph>
 RouteUseCases routeUseCasesOf(Graph& g, std::function<bool()> ready, std::string issuer,
                               Seconds jwks_max_age = Seconds(300)) {
-  return {{g.register_user, g.login_user, g.refresh_session, g.logout, g.logout_all, g.revoke_token,
-           g.introspect},
-          {g.list_sessions, g.revoke_session, g.list_events},
-          {g.change_password, g.delete_account, g.request_verification, g.verify_email,
-           g.request_reset, g.confirm_reset, g.lift_lockout},
-          {g.start_totp, g.confirm_totp, g.disable_totp, g.regenerate_recovery_codes,
-           g.complete_mfa_login, g.reset_mfa},
-          {g.get_profile, g.update_profile, g.list_users, g.get_user, g.change_role},
-          g.list_public_keys,
-          g.authenticate,
-          std::move(ready),
-          std::move(issuer),
-          jwks_max_age};
+  return {
+      {g.register_user, g.login_user, g.refresh_session, g.logout, g.logout_all, g.revoke_token,
+       g.introspect},
+      {g.list_sessions, g.revoke_session, g.list_events, g.admin_accounts},
+      {g.change_password, g.delete_account, g.request_verification, g.verify_email, g.request_reset,
+       g.confirm_reset, g.lift_lockout, g.request_email_change, g.confirm_email_change},
+      {g.start_totp, g.confirm_totp, g.disable_totp, g.regenerate_recovery_codes,
+       g.complete_mfa_login, g.reset_mfa},
+      {g.get_profile, g.update_profile, g.list_users, g.get_user, g.change_role},
+      g.list_public_keys,
+      g.authenticate,
+      std::move(ready),
+      std::move(issuer),
+      jwks_max_age};
 }
 
 // The whole contract on `routes`, then finish() (the 404/405 fallbacks).

@@ -13,6 +13,7 @@
 #include "app/periodic_task.hpp"
 #include "features/auth/application/use_cases/account.hpp"
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
+#include "features/auth/application/use_cases/admin_accounts.hpp"
 #include "features/auth/application/use_cases/authenticate.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
 #include "features/auth/application/use_cases/mfa.hpp"
@@ -125,6 +126,7 @@ struct Wiring {
   auth::application::ListSessions list_sessions;
   auth::application::DeleteAccount delete_account;
   auth::application::ListEvents list_events;
+  auth::application::AdminAccounts admin_accounts;
   auth::application::Authenticate authenticate;
   auth::application::Introspect introspect;
   auth::infrastructure::OdbAccountTokenRepository account_tokens;
@@ -140,6 +142,8 @@ struct Wiring {
   auth::application::ProcessResetRequests process_resets;
   auth::application::ConfirmPasswordReset confirm_reset;
   auth::application::LiftLockout lift_lockout;
+  auth::application::RequestEmailChange request_email_change;
+  auth::application::ConfirmEmailChange confirm_email_change;
   auth::infrastructure::OdbMfaRepository mfa_records;
   auth::infrastructure::OdbMfaChallengeStore mfa_challenges;
   auth::infrastructure::OpenSslOneTimeCodes one_time_codes;

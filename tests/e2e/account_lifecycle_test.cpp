@@ -1,6 +1,7 @@
 // Email verification and password reset over real SMTP (aiosmtpd on loopback), end to end.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "api_client.hpp"
@@ -138,6 +139,54 @@ TEST_F(AccountLifecycleE2E, PasswordResetThroughTheMailedLinkEndsEverySession) {
   EXPECT_EQ(events[0].at("type"), "login_succeeded");
   EXPECT_EQ(events[1].at("type"), "login_failed");
   EXPECT_EQ(events[2].at("type"), "password_reset");
+}
+
+TEST_F(AccountLifecycleE2E, EmailChangeThroughTheLinkMailedToTheNewAddress) {
+  auto t = api_.signUp("change1");
+  api_.signUp("change2");
+  const json taken = {{"new_email", "change2@example.com"}, {"password", kPassword}};
+  expectProblem(api_.send("POST", "/v1/users/me/email", &taken, ApiClient::bearer(t)), 409,
+                "email_taken");
+  const json wrong = {{"new_email", "changed1@example.com"}, {"password", "not the password"}};
+  expectProblem(api_.send("POST", "/v1/users/me/email", &wrong, ApiClient::bearer(t)), 401,
+                "invalid_credentials");
+  const json bad = {{"new_email", "nope"}, {"password", kPassword}};
+  expectProblem(api_.send("POST", "/v1/users/me/email", &bad, ApiClient::bearer(t)), 422,
+                "validation_failed");
+  const json ok = {{"new_email", "Changed1@Example.com"}, {"password", kPassword}};
+  auto requested = api_.send("POST", "/v1/users/me/email", &ok, ApiClient::bearer(t));
+  ASSERT_EQ(requested.status, 202) << requested.body;
+  // Nothing changes before the link is opened.
+  EXPECT_EQ(http_.get("/v1/users/me", ApiClient::bearer(t)).json().at("email"),
+            "change1@example.com");
+  const std::string mail = sink_->waitFor("changed1@example.com");
+  ASSERT_FALSE(mail.empty()) << "no mail arrived at the new address";
+  EXPECT_NE(mail.find("Subject: Confirm your new email address"), std::string::npos);
+  EXPECT_NE(mail.find("https://app.example.com/confirm-email?token="), std::string::npos);
+  const std::string token = tokenFromMail(mail);
+  auto confirmed = http_.postJson("/v1/auth/email-change/confirm", {{"token", token}});
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  EXPECT_EQ(confirmed.json().at("email"), "changed1@example.com");
+  EXPECT_EQ(confirmed.json().at("email_verified"), true);
+  expectProblem(http_.postJson("/v1/auth/email-change/confirm", {{"token", token}}), 401,
+                "token_invalid");
+  // The old address is told, naming the new one.
+  const std::string notice = sink_->waitFor("change1@example.com");
+  EXPECT_NE(notice.find("Subject: Your email address was changed"), std::string::npos) << notice;
+  EXPECT_NE(notice.find("changed1@example.com"), std::string::npos);
+  // The new address signs in; the old one names nobody now.
+  EXPECT_EQ(
+      http_.postJson("/v1/auth/login", {{"email", "changed1@example.com"}, {"password", kPassword}})
+          .status,
+      200);
+  expectProblem(
+      http_.postJson("/v1/auth/login", {{"email", "change1@example.com"}, {"password", kPassword}}),
+      401, "invalid_credentials");
+  std::vector<std::string> types;
+  const json events = http_.get("/v1/auth/events", ApiClient::bearer(t)).json();
+  for (const auto& e : events.at("events")) types.push_back(e.at("type"));
+  EXPECT_NE(std::find(types.begin(), types.end(), "email_change_requested"), types.end());
+  EXPECT_NE(std::find(types.begin(), types.end(), "email_changed"), types.end());
 }
 
 TEST_F(AccountLifecycleE2E, ResetErrors) {

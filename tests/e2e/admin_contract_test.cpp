@@ -87,6 +87,55 @@ TEST_F(ContractTest, AdminGetsUsersAndChangesRoles) {
                 404, "not_found");
 }
 
+// The routes the admin console adds (contract, "Hosted pages").
+TEST_F(ContractTest, AdminSeesAndEndsAnotherAccountsSessionsEventsAndAccount) {
+  auto admin = makeAdmin("consoleadmin");
+  auto user = api_.signUp("consoled1");
+  api_.logIn("consoled1");  // a second session
+  const std::string id = user.at("user").at("id");
+  const std::string base = "/v1/admin/users/" + id;
+  // Not for the user themself.
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", base + "/sessions"},
+                                                        {"DELETE", base + "/sessions"},
+                                                        {"GET", base + "/events"},
+                                                        {"DELETE", base}}) {
+    expectProblem(api_.send(method, path, nullptr, ApiClient::bearer(user)), 403, "forbidden");
+    expectProblem(api_.send(method, path, nullptr, {}), 401, "unauthorized");
+    expectProblem(
+        api_.send(method,
+                  "/v1/admin/users/00000000-0000-7000-8000-000000000000" + path.substr(base.size()),
+                  nullptr, ApiClient::bearer(admin)),
+        404, "not_found");
+  }
+  auto sessions = api_.send("GET", base + "/sessions", nullptr, ApiClient::bearer(admin));
+  ASSERT_EQ(sessions.status, 200) << sessions.body;
+  EXPECT_EQ(sessions.json().at("sessions").size(), 2u);
+  EXPECT_EQ(sessions.json().at("sessions")[0].at("current"), false);
+  auto events = api_.send("GET", base + "/events?limit=1", nullptr, ApiClient::bearer(admin));
+  ASSERT_EQ(events.status, 200) << events.body;
+  EXPECT_EQ(events.json().at("events").size(), 1u);
+  EXPECT_EQ(events.json().at("events")[0].at("type"), "login_succeeded");
+  EXPECT_FALSE(events.json().at("next_cursor").is_null());
+  expectProblem(api_.send("GET", base + "/events?limit=0", nullptr, ApiClient::bearer(admin)), 422,
+                "validation_failed");
+
+  ASSERT_EQ(api_.send("DELETE", base + "/sessions", nullptr, ApiClient::bearer(admin)).status, 204);
+  expectProblem(api_.send("GET", "/v1/users/me", nullptr, ApiClient::bearer(user)), 401,
+                "unauthorized");
+  EXPECT_EQ(api_.send("GET", base + "/sessions", nullptr, ApiClient::bearer(admin))
+                .json()
+                .at("sessions")
+                .size(),
+            0u);
+
+  ASSERT_EQ(api_.send("DELETE", base, nullptr, ApiClient::bearer(admin)).status, 204);
+  expectProblem(api_.send("GET", base, nullptr, ApiClient::bearer(admin)), 404, "not_found");
+  expectProblem(api_.send("DELETE", base, nullptr, ApiClient::bearer(admin)), 404, "not_found");
+  const json again = {{"username", "consoled1"}, {"password", kPassword}};
+  expectProblem(api_.send("POST", "/v1/auth/login", &again), 401, "invalid_credentials");
+}
+
 TEST_F(ContractTest, GrantRoleCommandWorksAndFailsClearly) {
   api_.signUp("cli1");
   std::string out;

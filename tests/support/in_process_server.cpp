@@ -8,6 +8,7 @@
 #include "app/routes.hpp"
 #include "features/auth/application/use_cases/account.hpp"
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
+#include "features/auth/application/use_cases/admin_accounts.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
 #include "features/auth/infrastructure/crypto/openssl_one_time_codes.hpp"
 #include "features/auth/infrastructure/crypto/sodium_refresh_token_hasher.hpp"
@@ -52,8 +53,8 @@ class PlainMailTemplates final : public aa::MailTemplates {
             std::nullopt};
   }
   aa::Mail renderNotice(aa::Notice, const std::string& to, const std::string& username,
-                        const std::string& at) const override {
-    return {to, "notice", username + " notice " + at, "", std::nullopt};
+                        const std::string& at, const std::string& detail) const override {
+    return {to, "notice", username + " notice " + at + " " + detail, "", std::nullopt};
   }
 };
 
@@ -94,6 +95,7 @@ struct InProcessServer::Graph {
       throttle, outbox, templates, account_tokens};
   aa::DeleteAccount delete_account{uow, users, hasher, audit, clock, throttle};
   aa::ListEvents list_events{uow, audit_log};
+  aa::AdminAccounts admin_accounts{session_deps, audit_log, sessions};
   aa::Authenticate authenticate{uow, users, tokens_crypto, clock, sessions};
   aa::Introspect introspect{authenticate};
   aa::LifecycleDeps lifecycle{uow,
@@ -112,6 +114,8 @@ struct InProcessServer::Graph {
   aa::ConfirmPasswordReset confirm_reset{lifecycle, hasher,
                                          users::domain::PasswordPolicy::standard(), throttle};
   aa::LiftLockout lift_lockout{uow, users, throttle, audit};
+  aa::RequestEmailChange request_email_change{lifecycle, hasher, throttle};
+  aa::ConfirmEmailChange confirm_email_change{lifecycle};
   InMemoryMfaRepository mfa_records{db};
   InMemoryMfaChallengeStore mfa_challenges{db};
   MarkingSealer sealer;

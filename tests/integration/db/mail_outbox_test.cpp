@@ -207,6 +207,7 @@ TEST(AccountTokenRepositoryTest, StoresDigestsFindsLocksAndEndsTokens) {
                                Bytes(32, 7),
                                clock.now(),
                                clock.now() + seconds(60),
+                               std::nullopt,
                                std::nullopt};
   {
     auto tx = uow.begin();

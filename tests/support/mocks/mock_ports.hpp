@@ -93,7 +93,7 @@ class MockMailTemplates : public auth::application::MailTemplates {
               (const, override));
   MOCK_METHOD(auth::application::Mail, renderNotice,
               (auth::application::Notice, const std::string&, const std::string&,
-               const std::string&),
+               const std::string&, const std::string&),
               (const, override));
 };
 

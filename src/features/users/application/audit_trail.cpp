@@ -44,6 +44,10 @@ const char* toString(AuditEventType type) {
       return "recovery_code_used";
     case AuditEventType::RecoveryCodesRegenerated:
       return "recovery_codes_regenerated";
+    case AuditEventType::EmailChangeRequested:
+      return "email_change_requested";
+    case AuditEventType::EmailChanged:
+      return "email_changed";
   }
   return "unknown";
 }

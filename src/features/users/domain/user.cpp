@@ -120,6 +120,12 @@ void User::rename(const Username& username, Timestamp now) {
   s_.updated_at = now;
 }
 
+void User::changeEmail(const Email& email, Timestamp now) {
+  s_.email = email.value();
+  s_.email_verified = true;
+  s_.updated_at = now;
+}
+
 void User::setDisplayName(std::optional<std::string> display_name, Timestamp now) {
   s_.display_name = std::move(display_name);
   s_.updated_at = now;

@@ -74,6 +74,8 @@ class User {
   bool setMfaEnabled(bool enabled, Timestamp now);
   bool mfaEnabled() const { return s_.mfa_enabled; }
   void rename(const Username& username, Timestamp now);
+  // A confirmed email change: the new address, verified (its owner opened the link).
+  void changeEmail(const Email& email, Timestamp now);
   void setDisplayName(std::optional<std::string> display_name, Timestamp now);
   // Soft delete: marks the account deleted and revokes every session. Email and username stay.
   void markDeleted(Timestamp now);

@@ -44,6 +44,8 @@ class AccountLifecycleTest : public AuthUseCaseTest {
   auth::application::RequestPasswordReset request_reset_{deps_, queue_};
   auth::application::ProcessResetRequests process_{deps_, queue_};
   auth::application::ConfirmPasswordReset confirm_{deps_, hasher_, policy_list_, throttle_};
+  auth::application::RequestEmailChange request_change_{deps_, hasher_, throttle_};
+  auth::application::ConfirmEmailChange confirm_change_{deps_};
 };
 
 TEST_F(AccountLifecycleTest, VerificationMailsASingleUseTokenStoredOnlyAsADigest) {
@@ -277,6 +279,80 @@ TEST_F(AccountLifecycleTest, APasswordResetLiftsTheAccountsLockout) {
   ASSERT_THAT(confirm_.execute(lastToken(), "a fine new password", {}), IsOk());
   EXPECT_THAT(login.execute({std::string("alice@example.com"), std::nullopt, kPassword, {}}),
               IsOk());
+}
+
+TEST_F(AccountLifecycleTest, EmailChangeMailsTheNewAddressAndChangesNothingUntilConfirmed) {
+  seedUser();
+  ASSERT_THAT(request_change_.execute(stored_->id(), " Alice.New@Example.COM ", kPassword, {}),
+              IsOk());
+  ASSERT_EQ(mails().size(), 1u);
+  EXPECT_EQ(mails()[0].to, "alice.new@example.com");
+  EXPECT_EQ(stored_->email(), "alice@example.com");
+  const auto rows = tokenRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, AccountTokenKind::EmailChange);
+  EXPECT_EQ(rows[0].new_email, std::optional<std::string>("alice.new@example.com"));
+  EXPECT_EQ(rows[0].expires_at - rows[0].created_at, seconds(24 * 3600));
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::EmailChangeRequested});
+
+  events_.clear();
+  auto user = confirm_change_.execute(lastToken(), {});
+  ASSERT_THAT(user, IsOk());
+  EXPECT_EQ(user->email(), "alice.new@example.com");
+  EXPECT_TRUE(user->state().email_verified);
+  EXPECT_EQ(stored_->email(), "alice.new@example.com");
+  EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::EmailChanged});
+  // The old address is told, with the new one named.
+  ASSERT_EQ(mails().size(), 2u);
+  EXPECT_EQ(mails()[1].to, "alice@example.com");
+  EXPECT_NE(mails()[1].text.find("to alice.new@example.com"), std::string::npos);
+  // Single use.
+  EXPECT_THAT(confirm_change_.execute(mails()[0].text.substr(6), {}),
+              HasError(ErrorCode::TokenInvalid));
+}
+
+TEST_F(AccountLifecycleTest, EmailChangeChecksThePasswordAndTheAddress) {
+  seedUser();
+  const Uuid alice = stored_->id();
+  fake_users_.put(users::domain::User::create(
+      Uuid::v7(clock_.now(), random_), *users::domain::Email::parse("bob@example.com"),
+      *users::domain::Username::parse("bob"), std::nullopt, kHash, clock_.now()));
+  EXPECT_THAT(request_change_.execute(alice, "new@example.com", "wrong", {}),
+              HasError(ErrorCode::InvalidCredentials));
+  EXPECT_THAT(request_change_.execute(alice, "not an email", kPassword, {}),
+              HasError(ErrorCode::ValidationFailed));
+  EXPECT_THAT(request_change_.execute(alice, "BOB@example.com", kPassword, {}),
+              HasError(ErrorCode::EmailTaken));
+  EXPECT_THAT(request_change_.execute(alice, "Alice@Example.com", kPassword, {}),
+              HasError(ErrorCode::ValidationFailed));
+  EXPECT_TRUE(mails().empty());
+  EXPECT_TRUE(tokenRows().empty());
+}
+
+TEST_F(AccountLifecycleTest, AnAddressTakenBeforeTheConfirmationIsRefusedAndTheLinkStaysUsable) {
+  seedUser();
+  const Uuid alice = stored_->id();
+  ASSERT_THAT(request_change_.execute(alice, "shared@example.com", kPassword, {}), IsOk());
+  const std::string token = lastToken();
+  auto bob = users::domain::User::create(
+      Uuid::v7(clock_.now(), random_), *users::domain::Email::parse("shared@example.com"),
+      *users::domain::Username::parse("bob"), std::nullopt, kHash, clock_.now());
+  fake_users_.put(bob);
+  EXPECT_THAT(confirm_change_.execute(token, {}), HasError(ErrorCode::EmailTaken));
+  EXPECT_EQ(fake_users_.row(alice)->email(), "alice@example.com");
+}
+
+TEST_F(AccountLifecycleTest, AConfirmedEmailChangeEndsTheResetLinksMailedToTheOldAddress) {
+  seedUser();
+  ASSERT_THAT(request_reset_.execute("alice@example.com"), IsOk());
+  process_.execute();
+  const std::string reset = lastToken();
+  ASSERT_FALSE(reset.empty());
+  clock_.advance(seconds(61));  // past the per-minute mail limit
+  ASSERT_THAT(request_change_.execute(stored_->id(), "alice2@example.com", kPassword, {}), IsOk());
+  ASSERT_THAT(confirm_change_.execute(lastToken(), {}), IsOk());
+  EXPECT_THAT(confirm_.execute(reset, "a brand new passphrase", {}),
+              HasError(ErrorCode::TokenInvalid));
 }
 
 }  // namespace

@@ -60,12 +60,13 @@ class AuthUseCaseTest : public ::testing::Test {
         });
     ON_CALL(templates_, renderNotice)
         .WillByDefault([](auth::application::Notice notice, const std::string& to,
-                          const std::string& name, const std::string& at) {
+                          const std::string& name, const std::string& at,
+                          const std::string& detail) {
           return auth::application::Mail{
               to, "notice for " + name,
               std::string(notice == auth::application::Notice::PasswordReset ? "reset"
                                                                              : "changed") +
-                  " at " + at,
+                  " at " + at + (detail.empty() ? "" : " to " + detail),
               "", std::nullopt};
         });
     delegateTo(users_, fake_users_);

@@ -19,7 +19,14 @@ struct Mail {
 };
 
 // A security notice to the account's own address (ASVS 2.2.3, 2.5.5): no link, no secret.
-enum class Notice { PasswordChanged, PasswordReset, MfaEnabled, MfaDisabled, MfaReset };
+enum class Notice {
+  PasswordChanged,
+  PasswordReset,
+  MfaEnabled,
+  MfaDisabled,
+  MfaReset,
+  EmailChanged,  // to the old address; `detail` is the new one
+};
 
 // Port: renders mail from the templates in the repository: the mail for an account token, with
 // the link built from configuration (AUTH_PUBLIC_URL), and security notices.
@@ -28,9 +35,10 @@ class MailTemplates {
   virtual ~MailTemplates() = default;
   virtual Mail render(domain::AccountTokenKind kind, const std::string& to,
                       const std::string& username, const std::string& token) const = 0;
-  // `at`: when it happened, as RFC 3339 UTC text.
+  // `at`: when it happened, as RFC 3339 UTC text; `detail`: what the notice names besides
+  // (EmailChanged: the new address; empty for the others).
   virtual Mail renderNotice(Notice notice, const std::string& to, const std::string& username,
-                            const std::string& at) const = 0;
+                            const std::string& at, const std::string& detail = "") const = 0;
 };
 
 // Port: the outbox. enqueue() joins the caller's transaction, so the mail exists exactly when

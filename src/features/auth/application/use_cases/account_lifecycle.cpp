@@ -44,11 +44,15 @@ Issued issue(LifecycleDeps& d, const Uuid& user_id, domain::AccountTokenKind kin
 // token and its mail in the caller's transaction; otherwise sends nothing (the request still
 // succeeds, so the answer tells nothing). Outstanding links stay valid: a request that ended
 // them would let a flood of requests keep a victim's link dead.
-void mailLink(LifecycleDeps& d, const users::domain::User& user, domain::AccountTokenKind kind) {
-  if (!d.mail_limits.admits(d.outbox.loadOf(user.email(), d.clock.now()))) return;
-  const Issued t = issue(d, user.id(), kind);
+// An email-change link goes to the new address (`to`), which the token carries.
+void mailLink(LifecycleDeps& d, const users::domain::User& user, domain::AccountTokenKind kind,
+              const std::optional<std::string>& to = std::nullopt) {
+  const std::string& recipient = to ? *to : user.email();
+  if (!d.mail_limits.admits(d.outbox.loadOf(recipient, d.clock.now()))) return;
+  Issued t = issue(d, user.id(), kind);
+  if (kind == domain::AccountTokenKind::EmailChange) t.record.new_email = recipient;
   d.tokens.add(t.record);
-  Mail mail = d.templates.render(kind, user.email(), user.username(), t.secret);
+  Mail mail = d.templates.render(kind, recipient, user.username(), t.secret);
   mail.expires_at = t.record.expires_at;
   d.outbox.enqueue(mail);
 }
@@ -168,6 +172,69 @@ Status ConfirmPasswordReset::execute(const std::string& secret, const std::strin
     return changed.error().code == ErrorCode::NotFound ? tokenInvalid()
                                                        : tl::unexpected(changed.error());
   return ok();
+}
+
+Status RequestEmailChange::execute(const Uuid& user_id, const std::string& new_email,
+                                   const std::string& password, const ClientInfo& client) {
+  auto email = users::domain::Email::parse(new_email, "new_email");
+  if (!email) return tl::unexpected(email.error());
+  auto checked = password_.check(user_id, password, client);
+  if (!checked) return tl::unexpected(checked.error());
+  {
+    auto tx = d_.uow.begin();
+    auto user = d_.users.findByIdForUpdate(user_id);
+    if (!user) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
+    auto still = stillVerified(*user, checked->passwordHash());
+    if (!still) return tl::unexpected(still.error());
+    if (email->value() == user->email()) {
+      return validationFailed(
+          {{"new_email", "not_allowed", "This is already the account's email address."}});
+    }
+    if (d_.users.emailExists(email->value())) {
+      return fail(ErrorCode::EmailTaken, "This email is taken.");
+    }
+    mailLink(d_, *user, domain::AccountTokenKind::EmailChange, email->value());
+    d_.audit.record(AuditEventType::EmailChangeRequested, user_id, client);
+    tx->commit();
+  }
+  // The right password ends the count, in a transaction of its own (the lockout row is never
+  // written under the user's lock); with MFA on only a code does.
+  if (!checked->mfaEnabled()) {
+    auto tx = d_.uow.begin();
+    password_.clearCount(user_id);
+    tx->commit();
+  }
+  return ok();
+}
+
+Result<users::domain::User> ConfirmEmailChange::execute(const std::string& secret,
+                                                        const ClientInfo& client) {
+  auto changed = modifyUser(
+      d_.uow, d_.users, {d_.audit, client},
+      ownerOf(d_, secret, domain::AccountTokenKind::EmailChange),
+      [&](users::domain::User& user) -> Result<Change<>> {
+        auto token = redeem(d_, secret, domain::AccountTokenKind::EmailChange);
+        if (!token || token->user_id != user.id() || !token->new_email) return tokenInvalid();
+        // Taken since the request (by another account, or by this one through another link).
+        if (d_.users.emailExists(*token->new_email)) {
+          return fail(ErrorCode::EmailTaken, "This email is taken.");
+        }
+        const Timestamp now = d_.clock.now();
+        const std::string old_email = user.email();
+        d_.tokens.markUsed(token->id, now);
+        d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::EmailChange, now);
+        // Reset links went to the old address: whoever reads it must not get the account back.
+        d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::PasswordReset, now);
+        user.changeEmail(users::domain::Email::fromStorage(*token->new_email), now);
+        // The old address hears of it (ASVS 2.5.5); a notice passes the mail limits.
+        d_.outbox.enqueue(d_.templates.renderNotice(
+            Notice::EmailChanged, old_email, user.username(), formatRfc3339(now), user.email()));
+        return write(AuditEventType::EmailChanged);
+      });
+  if (!changed)
+    return changed.error().code == ErrorCode::NotFound ? tokenInvalid()
+                                                       : tl::unexpected(changed.error());
+  return std::move(changed->user);
 }
 
 }  // namespace authd::auth::application

@@ -1,5 +1,5 @@
-// Email verification and password reset (contract: the four /verify-email and
-// /password-reset routes). Thread-safe if their ports are.
+// Email verification, password reset and email change (contract: the /verify-email,
+// /password-reset and email change routes). Thread-safe if their ports are.
 #pragma once
 
 #include <string>
@@ -9,6 +9,7 @@
 #include "features/auth/application/ports/mail.hpp"
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/auth/application/ports/refresh_token_hasher.hpp"
+#include "features/auth/application/use_cases/credentials.hpp"
 #include "features/users/application/audit_trail.hpp"
 #include "features/users/application/ports/user_repository.hpp"
 #include "features/users/domain/password_policy.hpp"
@@ -97,6 +98,38 @@ class ConfirmPasswordReset {
   PasswordHasher& hasher_;
   const users::domain::PasswordPolicy& policy_;
   LoginThrottle& throttle_;
+};
+
+// POST /v1/users/me/email: after the password (counted like a login), mails a single-use link
+// (24 h) to the new address when that address's mail limits admit one, recorded as
+// email_change_requested. Nothing changes until the link is confirmed. Errors:
+// ValidationFailed (new_email malformed, or the account's own), EmailTaken, InvalidCredentials,
+// RateLimited, Unauthorized (the account is gone).
+class RequestEmailChange {
+ public:
+  RequestEmailChange(LifecycleDeps d, PasswordHasher& hasher, LoginThrottle& throttle,
+                     LoginLimits limits = {})
+      : d_(d), password_(d.uow, d.users, hasher, throttle, limits, d.audit, d.clock) {}
+  [[nodiscard]] Status execute(const Uuid& user_id, const std::string& new_email,
+                               const std::string& password, const ClientInfo& client);
+
+ private:
+  LifecycleDeps d_;
+  CallerPassword password_;
+};
+
+// POST /v1/auth/email-change/confirm: the account takes the new address, verified; the old
+// address is told by mail; every other email-change link and every reset link (mailed to the
+// old address) ends. Errors: TokenInvalid (unknown, used, expired, or its account gone),
+// EmailTaken (the address was taken since the request).
+class ConfirmEmailChange {
+ public:
+  explicit ConfirmEmailChange(LifecycleDeps d) : d_(d) {}
+  [[nodiscard]] Result<users::domain::User> execute(const std::string& token,
+                                                    const ClientInfo& client);
+
+ private:
+  LifecycleDeps d_;
 };
 
 }  // namespace authd::auth::application

@@ -73,10 +73,20 @@ EmbeddedMailTemplates::EmbeddedMailTemplates(std::string public_url)
 application::Mail EmbeddedMailTemplates::render(domain::AccountTokenKind kind,
                                                 const std::string& to, const std::string& username,
                                                 const std::string& token) const {
-  const bool verify = kind == domain::AccountTokenKind::VerifyEmail;
-  const std::string base = verify ? "verify_email" : "password_reset";
-  const std::string link =
-      public_url_ + (verify ? "/verify-email?token=" : "/reset-password?token=") + token;
+  // Each kind's template and the hosted page its link opens.
+  std::string base, page;
+  switch (kind) {
+    case domain::AccountTokenKind::VerifyEmail:
+      base = "verify_email", page = "/verify-email";
+      break;
+    case domain::AccountTokenKind::PasswordReset:
+      base = "password_reset", page = "/reset-password";
+      break;
+    case domain::AccountTokenKind::EmailChange:
+      base = "email_change", page = "/confirm-email";
+      break;
+  }
+  const std::string link = public_url_ + page + "?token=" + token;
   const std::string hours = std::to_string(domain::lifetimeOf(kind).count() / 3600);
   auto [subject, text] = splitSubject(templateText(base + ".txt"));
   application::Mail mail;
@@ -92,7 +102,20 @@ application::Mail EmbeddedMailTemplates::render(domain::AccountTokenKind kind,
 application::Mail EmbeddedMailTemplates::renderNotice(application::Notice notice,
                                                       const std::string& to,
                                                       const std::string& username,
-                                                      const std::string& at) const {
+                                                      const std::string& at,
+                                                      const std::string& detail) const {
+  if (notice == application::Notice::EmailChanged) {
+    // `at` carries the time; the new address rides in `detail`.
+    auto [subject, text] = splitSubject(templateText("email_changed.txt"));
+    application::Mail mail;
+    mail.to = to;
+    mail.subject = subject;
+    mail.text = fill(text, {{"username", username}, {"new_email", detail}, {"at", at}});
+    mail.html = fill(templateText("email_changed.html"), {{"username", htmlEscape(username)},
+                                                          {"new_email", htmlEscape(detail)},
+                                                          {"at", htmlEscape(at)}});
+    return mail;
+  }
   if (notice != application::Notice::PasswordChanged &&
       notice != application::Notice::PasswordReset) {
     const std::string state = notice == application::Notice::MfaEnabled ? "on" : "off";

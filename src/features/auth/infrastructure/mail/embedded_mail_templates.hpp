@@ -16,7 +16,8 @@ class EmbeddedMailTemplates final : public application::MailTemplates {
   application::Mail render(domain::AccountTokenKind kind, const std::string& to,
                            const std::string& username, const std::string& token) const override;
   application::Mail renderNotice(application::Notice notice, const std::string& to,
-                                 const std::string& username, const std::string& at) const override;
+                                 const std::string& username, const std::string& at,
+                                 const std::string& detail) const override;
 
  private:
   std::string public_url_;

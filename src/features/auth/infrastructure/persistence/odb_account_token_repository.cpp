@@ -24,6 +24,7 @@ void OdbAccountTokenRepository::add(const domain::AccountToken& t) {
     r.created_at = toMicros(t.created_at);
     r.expires_at = toMicros(t.expires_at);
     if (t.used_at) r.used_at = toMicros(*t.used_at);
+    if (t.new_email) r.new_email = *t.new_email;
     db_->persist(r);
   });
 }
@@ -46,6 +47,7 @@ std::optional<domain::AccountToken> OdbAccountTokenRepository::findByDigestForUp
     t.created_at = fromMicros(it->created_at);
     t.expires_at = fromMicros(it->expires_at);
     if (!it->used_at.null()) t.used_at = fromMicros(it->used_at.get());
+    if (!it->new_email.null()) t.new_email = it->new_email.get();
     return t;
   });
 }

@@ -76,6 +76,30 @@ void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJ
                 http::answer(res, uc.confirm_reset.execute(*token, *password, clientOf(ctx)),
                              [&] { http::sendNoContent(res); });
               });
+  routes.post(
+      "/v1/users/me/email", http::kPerClientLimit | http::kHashing,
+      [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
+        withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
+          auto body = http::jsonObjectBody(req);
+          if (!body) return http::sendProblem(res, body.error());
+          http::JsonFields f(*body);
+          auto new_email = f.requiredString("new_email");
+          auto password = f.requiredSecret("password");
+          if (!f.errors().empty()) return http::sendProblem(res, validationError(f.errors()));
+          http::answer(
+              res,
+              uc.request_email_change.execute(caller.user_id, *new_email, *password, clientOf(ctx)),
+              [&] { res.send(Pistache::Http::Code::Accepted); });
+        });
+      });
+  routes.post("/v1/auth/email-change/confirm", http::kPerClientLimit,
+              [uc, user_json](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
+                auto token = requiredField(req, res, "token");
+                if (!token) return;
+                auto user = uc.confirm_email_change.execute(*token, clientOf(ctx));
+                if (!user) return http::sendProblem(res, user.error());
+                http::sendJson(res, 200, user_json(*user));
+              });
   routes.del(
       "/v1/admin/users/:id/lockout", http::kPerClientLimit,
       [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext& ctx) {

@@ -6,6 +6,7 @@
 
 #include "features/auth/application/use_cases/account.hpp"
 #include "features/auth/application/use_cases/account_lifecycle.hpp"
+#include "features/auth/application/use_cases/admin_accounts.hpp"
 #include "features/auth/application/use_cases/authenticate.hpp"
 #include "features/auth/application/use_cases/login_user.hpp"
 #include "features/auth/application/use_cases/mfa.hpp"
@@ -42,8 +43,10 @@ struct SessionUseCases {
   application::ListSessions& list_sessions;
   application::RevokeSession& revoke_session;
   application::ListEvents& list_events;
+  application::AdminAccounts& admin_accounts;
 };
-// The caller's sessions and security events (session_routes.cpp).
+// The caller's sessions and security events, and an admin's view of another account's: its
+// sessions, events and soft delete (session_routes.cpp).
 void addSessionRoutes(http::RouteTable& routes, const SessionUseCases& use_cases,
                       http::Authenticator authenticate);
 
@@ -55,9 +58,11 @@ struct AccountUseCases {
   application::RequestPasswordReset& request_reset;
   application::ConfirmPasswordReset& confirm_reset;
   application::LiftLockout& lift_lockout;
+  application::RequestEmailChange& request_email_change;
+  application::ConfirmEmailChange& confirm_email_change;
 };
-// POST /v1/users/me/password, DELETE /v1/users/me, email verification, password reset and
-// the admin's DELETE /v1/admin/users/{id}/lockout (account_routes.cpp).
+// POST /v1/users/me/password, DELETE /v1/users/me, email verification, password reset, email
+// change and the admin's DELETE /v1/admin/users/{id}/lockout (account_routes.cpp).
 void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& use_cases,
                       UserJson user_json, http::Authenticator authenticate);
 

@@ -32,6 +32,8 @@ enum class AuditEventType {
   MfaFailed,    // a wrong, replayed or unknown one-time or recovery code
   RecoveryCodeUsed,
   RecoveryCodesRegenerated,
+  EmailChangeRequested,
+  EmailChanged,
 };
 
 // Wire and storage name ("login_failed", ...), checked by the database.

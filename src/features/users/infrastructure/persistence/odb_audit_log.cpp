@@ -13,12 +13,28 @@ using Query = odb::query<AuthEventRecord>;
 
 application::AuditEventType typeFrom(const std::string& text) {
   using T = application::AuditEventType;
-  for (T t :
-       {T::Registered,     T::LoginSucceeded, T::LoginFailed,      T::RefreshReused,
-        T::Logout,         T::LogoutAll,      T::SessionRevoked,   T::PasswordChanged,
-        T::PasswordReset,  T::EmailVerified,  T::RoleGranted,      T::RoleRevoked,
-        T::ProfileUpdated, T::AccountDeleted, T::LockoutLifted,    T::MfaEnabled,
-        T::MfaDisabled,    T::MfaFailed,      T::RecoveryCodeUsed, T::RecoveryCodesRegenerated}) {
+  for (T t : {T::Registered,
+              T::LoginSucceeded,
+              T::LoginFailed,
+              T::RefreshReused,
+              T::Logout,
+              T::LogoutAll,
+              T::SessionRevoked,
+              T::PasswordChanged,
+              T::PasswordReset,
+              T::EmailVerified,
+              T::RoleGranted,
+              T::RoleRevoked,
+              T::ProfileUpdated,
+              T::AccountDeleted,
+              T::LockoutLifted,
+              T::MfaEnabled,
+              T::MfaDisabled,
+              T::MfaFailed,
+              T::RecoveryCodeUsed,
+              T::RecoveryCodesRegenerated,
+              T::EmailChangeRequested,
+              T::EmailChanged}) {
     if (text == application::toString(t)) return t;
   }
   throw std::runtime_error("stored audit event has an unknown type");
