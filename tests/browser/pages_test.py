@@ -145,6 +145,11 @@ class Browser:
                 continue
             check(False, step + ": browser console: " + message)
 
+    def fits(self):
+        """True when the page needs no sideways scrolling."""
+        return self.driver.execute_script(
+            "return document.documentElement.scrollWidth <= window.innerWidth")
+
     def shot(self, name):
         self.driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
@@ -248,7 +253,13 @@ def verify_email(api, sink, browser, d):
 
 def forgot_and_reset(api, sink, browser, d):
     api.sign_up("page2")
+    # A phone-sized window first: the page fits, nothing scrolls sideways.
+    d.set_window_size(390, 844)
     d.get(api.base + "/forgot-password")
+    browser.wait.until(ec.element_to_be_clickable((By.ID, "send")))
+    check(browser.fits(), "/forgot-password fits a phone-sized window")
+    browser.shot("forgot-password-phone")
+    d.set_window_size(1280, 900)
     browser.shot("forgot-password")
     browser.type("email", "page2@example.com").send_keys(Keys.ENTER)  # the keyboard alone
     browser.wait_text("result", "on its way")
@@ -359,6 +370,7 @@ def admin_console(api, browser, d, db_url, env):
 
     # A phone-sized window: the console still reads.
     d.set_window_size(390, 844)
+    check(browser.fits(), "the console fits a phone-sized window")
     browser.shot("admin-phone")
     d.find_element(By.ID, "signout").click()
     browser.wait.until(ec.visibility_of_element_located((By.ID, "signin")))

@@ -355,5 +355,42 @@ TEST_F(AccountLifecycleTest, AConfirmedEmailChangeEndsTheResetLinksMailedToTheOl
               HasError(ErrorCode::TokenInvalid));
 }
 
+// Review findings: the owner's clean-up ends a pending change, and a confirmed change ends the
+// verification links mailed to the old address.
+TEST_F(AccountLifecycleTest, APasswordChangeEndsAPendingEmailChange) {
+  const auto session = sessionOf(loginTimes(1).at(0));
+  ASSERT_THAT(request_change_.execute(stored_->id(), "intruder@example.com", kPassword, {}),
+              IsOk());
+  const std::string link = lastToken();
+  auth::application::ChangePassword change{uow_,       users_,         hasher_,   audit_,
+                                           clock_,     policy_list_,   throttle_, outbox_,
+                                           templates_, account_tokens_};
+  ASSERT_THAT(change.execute({stored_->id(), session, kPassword, "a brand new passphrase", {}}),
+              IsOk());
+  EXPECT_THAT(confirm_change_.execute(link, {}), HasError(ErrorCode::TokenInvalid));
+  EXPECT_EQ(stored_->email(), "alice@example.com");
+}
+
+TEST_F(AccountLifecycleTest, AConfirmedEmailChangeEndsTheVerificationLinksOfTheOldAddress) {
+  seedUser();
+  ASSERT_THAT(request_verification_.execute(stored_->id()), IsOk());
+  const std::string verify = lastToken();
+  ASSERT_THAT(request_change_.execute(stored_->id(), "alice2@example.com", kPassword, {}), IsOk());
+  ASSERT_THAT(confirm_change_.execute(lastToken(), {}), IsOk());
+  EXPECT_THAT(verify_.execute(verify, {}), HasError(ErrorCode::TokenInvalid));
+}
+
+TEST_F(AccountLifecycleTest, ATakenAddressIsNoFailedLogin) {
+  seedUser();
+  const Uuid alice = stored_->id();
+  fake_users_.put(users::domain::User::create(
+      Uuid::v7(clock_.now(), random_), *users::domain::Email::parse("bob@example.com"),
+      *users::domain::Username::parse("bob"), std::nullopt, kHash, clock_.now()));
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_THAT(request_change_.execute(alice, "bob@example.com", kPassword, {}),
+                HasError(ErrorCode::EmailTaken));
+  }
+}
+
 }  // namespace
 }  // namespace authd::testing

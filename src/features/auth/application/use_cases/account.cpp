@@ -61,6 +61,9 @@ Status ChangePassword::execute(const Input& in) {
         user.revokeAllSessions(now, in.session_id);
         // A reset link mailed before the change must not undo it.
         account_tokens_.invalidateUnused(user.id(), domain::AccountTokenKind::PasswordReset, now);
+        // So does a pending email change: whoever asked for it may be who the owner is
+        // locking out.
+        account_tokens_.invalidateUnused(user.id(), domain::AccountTokenKind::EmailChange, now);
         // The owner hears of it, in the same transaction (ASVS 2.2.3).
         // Notices pass the mail limits (they count towards them): a flood of reset requests must
         // not hide a password change from the owner.

@@ -130,7 +130,11 @@ std::size_t ProcessResetRequests::execute(std::size_t limit) {
   std::sort(pending.begin(), pending.end(),
             [](const auto& a, const auto& b) { return a.email < b.email; });
   for (const auto& request : pending) {
-    if (auto user = d_.users.findByEmail(request.email)) {
+    // Locked, and the address checked again under the lock: an email change confirmed
+    // meanwhile must not send a fresh reset link to the old address.
+    auto found = d_.users.findByEmail(request.email);
+    auto user = found ? d_.users.findByIdForUpdate(found->id()) : std::nullopt;
+    if (user && user->email() == request.email) {
       mailLink(d_, *user, domain::AccountTokenKind::PasswordReset);
     }
     queue_.markProcessed(request.id, d_.clock.now());
@@ -161,6 +165,8 @@ Status ConfirmPasswordReset::execute(const std::string& secret, const std::strin
         throttle_.reset(accountLockoutKey(user.id()));
         // Every other reset link of the account ends with this one (issue 12).
         d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::PasswordReset, now);
+        // And every pending email change: it may be the intruder's way back in.
+        d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::EmailChange, now);
         // The owner hears of it, in the same transaction (ASVS 2.5.5).
         // Notices pass the mail limits (they count towards them): a flood of reset requests must
         // not hide a password change from the owner.
@@ -180,7 +186,7 @@ Status RequestEmailChange::execute(const Uuid& user_id, const std::string& new_e
   if (!email) return tl::unexpected(email.error());
   auto checked = password_.check(user_id, password, client);
   if (!checked) return tl::unexpected(checked.error());
-  {
+  const Status outcome = [&]() -> Status {
     auto tx = d_.uow.begin();
     auto user = d_.users.findByIdForUpdate(user_id);
     if (!user) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
@@ -196,15 +202,17 @@ Status RequestEmailChange::execute(const Uuid& user_id, const std::string& new_e
     mailLink(d_, *user, domain::AccountTokenKind::EmailChange, email->value());
     d_.audit.record(AuditEventType::EmailChangeRequested, user_id, client);
     tx->commit();
-  }
-  // The right password ends the count, in a transaction of its own (the lockout row is never
-  // written under the user's lock); with MFA on only a code does.
+    return ok();
+  }();
+  // The right password ends the count whatever the address turned out to be (a taken address
+  // is no failed login), in a transaction of its own: the lockout row is never written under
+  // the user's lock. With MFA on, only a code ends it.
   if (!checked->mfaEnabled()) {
     auto tx = d_.uow.begin();
     password_.clearCount(user_id);
     tx->commit();
   }
-  return ok();
+  return outcome;
 }
 
 Result<users::domain::User> ConfirmEmailChange::execute(const std::string& secret,
@@ -223,8 +231,10 @@ Result<users::domain::User> ConfirmEmailChange::execute(const std::string& secre
         const std::string old_email = user.email();
         d_.tokens.markUsed(token->id, now);
         d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::EmailChange, now);
-        // Reset links went to the old address: whoever reads it must not get the account back.
+        // Reset and verification links went to the old address: whoever reads it must neither
+        // get the account back nor learn the new address.
         d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::PasswordReset, now);
+        d_.tokens.invalidateUnused(user.id(), domain::AccountTokenKind::VerifyEmail, now);
         user.changeEmail(users::domain::Email::fromStorage(*token->new_email), now);
         // The old address hears of it (ASVS 2.5.5); a notice passes the mail limits.
         d_.outbox.enqueue(d_.templates.renderNotice(

@@ -11,7 +11,8 @@ Error noSuchUser() { return Error{ErrorCode::NotFound, "No such user.", {}}; }
 // admin naming an account, that is a 404.
 template <typename T>
 Result<T> asAdmin(Result<T> result) {
-  if (!result && result.error().code == ErrorCode::Unauthorized) return tl::unexpected(noSuchUser());
+  if (!result && result.error().code == ErrorCode::Unauthorized)
+    return tl::unexpected(noSuchUser());
   return result;
 }
 

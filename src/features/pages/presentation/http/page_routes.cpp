@@ -53,9 +53,8 @@ void sendAsset(ResponseWriter& res, const EmbeddedFile& f) {
 // The handler of a page: the file is looked up at start-up, not per request.
 http::Handler page(const std::string& file) {
   const EmbeddedFile& f = asset(file);
-  return [&f](const Request&, ResponseWriter& res, const http::RequestContext&) {
-    sendAsset(res, f);
-  };
+  return
+      [&f](const Request&, ResponseWriter& res, const http::RequestContext&) { sendAsset(res, f); };
 }
 
 }  // namespace
@@ -67,15 +66,15 @@ void addPageRoutes(http::RouteTable& routes) {
   routes.get("/forgot-password", page("forgot-password.html"));
   routes.get("/admin/", page("admin.html"));
   // Only the stylesheet, scripts and icon: the pages have their own paths.
-  routes.get("/assets/:name", [](const Request& req, ResponseWriter& res,
-                                 const http::RequestContext&) {
-    const std::string name = req.param(":name").as<std::string>();
-    const auto* f = findAsset(name);
-    if (f == nullptr || typeOf(name).rfind("text/html", 0) == 0) {
-      return http::sendProblem(res, Error{ErrorCode::NotFound, "No such file.", {}});
-    }
-    sendAsset(res, *f);
-  });
+  routes.get("/assets/:name",
+             [](const Request& req, ResponseWriter& res, const http::RequestContext&) {
+               const std::string name = req.param(":name").as<std::string>();
+               const auto* f = findAsset(name);
+               if (f == nullptr || typeOf(name).rfind("text/html", 0) == 0) {
+                 return http::sendProblem(res, Error{ErrorCode::NotFound, "No such file.", {}});
+               }
+               sendAsset(res, *f);
+             });
 }
 
 }  // namespace authd::pages::presentation
