@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "authd_verifier/verifier.hpp"
 #include "features/auth/application/ports/access_token_issuer.hpp"
 #include "features/auth/application/ports/access_token_verifier.hpp"
 #include "features/keys/application/ports/public_key_source.hpp"
@@ -57,18 +58,29 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
   struct KeySet {
     std::vector<SigningKey> keys;
     const SigningKey* active = nullptr;
-    std::string encoded_header;                                      // of the active key
-    std::vector<std::pair<std::string, const SigningKey*>> headers;  // every key's exact header
+    std::string encoded_header;                                  // of the active key
+    std::shared_ptr<const authd::verifier::KeyMap> public_keys;  // what verification trusts
+  };
+  // The verifier library's view of this issuer's keys: authd feeds it from the database (the
+  // current key set), and a kid it lacks asks the refresher once.
+  class TrustedKeys final : public authd::verifier::KeySet {
+   public:
+    explicit TrustedKeys(const Ed25519AccessTokenIssuer& issuer) : issuer_(issuer) {}
+    std::shared_ptr<const authd::verifier::KeyMap> current() const override;
+    std::shared_ptr<const authd::verifier::KeyMap> refreshFor(std::string_view kid) const override;
+
+   private:
+    const Ed25519AccessTokenIssuer& issuer_;
   };
   static std::shared_ptr<const KeySet> makeKeySet(std::vector<SigningKey> keys);
   std::shared_ptr<const KeySet> current() const;
-
-  static const SigningKey* keyFor(const KeySet& set, std::string_view encoded_header);
 
   std::shared_ptr<const KeySet> set_;  // only through std::atomic_load/atomic_store
   std::function<void()> refresher_;
   AccessTokenConfig config_;
   RandomSource& random_;
+  TrustedKeys trusted_{*this};
+  authd::verifier::Verifier verifier_;  // the one implementation of token verification
 };
 
 }  // namespace authd::auth::infrastructure
