@@ -46,8 +46,8 @@ TEST_F(AdminAccountsTest, SoftDeletesOnceAndTheAccountIsGoneAfterwards) {
 
 TEST_F(AdminAccountsTest, EventsNeedALiveUserAndAValidPage) {
   seedUser();
-  EXPECT_CALL(audit_log_, listForUser).WillOnce(::testing::Return(
-      std::vector<users::application::AuditEvent>{}));
+  EXPECT_CALL(audit_log_, listForUser)
+      .WillOnce(::testing::Return(std::vector<users::application::AuditEvent>{}));
   auto page = admin_.events(stored_->id().toString(), std::string("5"), std::nullopt);
   ASSERT_THAT(page, IsOk());
   EXPECT_TRUE(page->events.empty());
