@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "authd_verifier/verifier.hpp"
 #include "features/auth/domain/refresh_token.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
@@ -106,6 +107,25 @@ void BM_RawEd25519Verify(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_RawEd25519Verify);
+
+// The verifier library on its own, as a consuming service runs it: a warm key set, the same
+// token as above (issue 15's target: within 1.2x of BM_RawEd25519Verify).
+void BM_VerifierLibraryVerify(benchmark::State& state) {
+  auto& f = Fixture::get();
+  const auto token = f.issuer->issue(*f.user, f.sid, f.clock.now()).token;
+  authd::verifier::PublicKey key;
+  key.kid = f.issuer->activeKid();
+  std::copy(f.pk.begin(), f.pk.end(), key.key.begin());
+  const authd::verifier::StaticKeySet keys({key});
+  const authd::verifier::Verifier verifier(keys, {"http://127.0.0.1:8080", "authd"});
+  const auto now = toUnixSeconds(f.clock.now());
+  for (auto _ : state) {
+    auto result = verifier.verify(token, now);
+    if (!result) state.SkipWithError(authd::verifier::describe(result.refusal));
+    benchmark::DoNotOptimize(result);
+  }
+}
+BENCHMARK(BM_VerifierLibraryVerify);
 
 void BM_RefreshTokenEncode(benchmark::State& state) {
   auto& f = Fixture::get();

@@ -64,7 +64,13 @@ AuthdProcess::AuthdProcess(const std::string& database_url,
     port_ = freeLoopbackPort();
     env["AUTH_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
     std::vector<std::string> kv;
-    for (auto& [k, v] : env) kv.push_back(k + "=" + v);
+    for (auto [k, v] : env) {
+      // "{port}" in a value is the port chosen here (an AUTH_ISSUER others can reach).
+      for (auto at = v.find("{port}"); at != std::string::npos; at = v.find("{port}")) {
+        v.replace(at, 6, std::to_string(port_));
+      }
+      kv.push_back(k + "=" + v);
+    }
     std::vector<char*> envp;
     for (auto& s : kv) envp.push_back(s.data());
     envp.push_back(nullptr);

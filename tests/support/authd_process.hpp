@@ -10,6 +10,8 @@ namespace authd::testing {
 
 // Runs the real `authd serve` binary on a free loopback port against a database, and stops
 // it (SIGTERM, then SIGKILL) on destruction. Its log goes to a file kept for failures.
+// "{port}" in an extra variable's value becomes the chosen port
+// (AUTH_ISSUER=http://127.0.0.1:{port}).
 class AuthdProcess {
  public:
   AuthdProcess(const std::string& database_url, std::map<std::string, std::string> extra_env = {});

@@ -194,23 +194,34 @@ Result Verifier::verify(std::string_view token, std::int64_t now) const {
   if (token.size() > options_.max_token_bytes) return refuse(Refusal::Malformed);
   const auto parts = split(token);
   if (!parts) return refuse(Refusal::Malformed);
-  const auto header = jsonObject(parts->header);
-  if (!header) return refuse(Refusal::Malformed);
-  // The header must be exactly what authd writes: alg, typ and kid, nothing else (no crit,
-  // no jku or x5u pointing elsewhere, no embedded jwk).
-  const auto alg = header->find("alg");
-  if (alg == header->end() || *alg != "EdDSA" || header->contains("crit")) {
-    return refuse(Refusal::UnsupportedAlg);
+  // Every token of one key carries the same header: the last header this thread accepted is
+  // remembered with its kid, and parsing its JSON again is skipped (a fifth of a verification).
+  thread_local std::string accepted_header;
+  thread_local std::string accepted_kid;
+  std::string kid_text;
+  if (!accepted_header.empty() && parts->header == accepted_header) {
+    kid_text = accepted_kid;
+  } else {
+    const auto header = jsonObject(parts->header);
+    if (!header) return refuse(Refusal::Malformed);
+    // The header must be exactly what authd writes: alg, typ and kid, nothing else (no crit,
+    // no jku or x5u pointing elsewhere, no embedded jwk).
+    const auto alg = header->find("alg");
+    if (alg == header->end() || *alg != "EdDSA" || header->contains("crit")) {
+      return refuse(Refusal::UnsupportedAlg);
+    }
+    const auto typ = header->find("typ");
+    if (typ == header->end() || !typ->is_string() || !typIsAccessToken(typ->get<std::string>())) {
+      return refuse(Refusal::WrongType);
+    }
+    const auto kid = header->find("kid");
+    if (kid == header->end() || !kid->is_string() || header->size() != 3) {
+      return refuse(Refusal::Malformed);
+    }
+    kid_text = kid->get<std::string>();
+    accepted_header.assign(parts->header);
+    accepted_kid = kid_text;
   }
-  const auto typ = header->find("typ");
-  if (typ == header->end() || !typ->is_string() || !typIsAccessToken(typ->get<std::string>())) {
-    return refuse(Refusal::WrongType);
-  }
-  const auto kid = header->find("kid");
-  if (kid == header->end() || !kid->is_string() || header->size() != 3) {
-    return refuse(Refusal::Malformed);
-  }
-  const std::string& kid_text = kid->get_ref<const std::string&>();
   auto keys = keys_.current();
   auto key = keys->find(kid_text);
   if (key == keys->end()) {

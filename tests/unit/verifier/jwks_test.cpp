@@ -43,8 +43,7 @@ class JwksHandler : public Pistache::Http::Handler {
   explicit JwksHandler(Served* s) : s_(s) {}
   void onRequest(const Pistache::Http::Request& req, Pistache::Http::ResponseWriter res) override {
     if (req.resource() == "/.well-known/openid-configuration") {
-      res.send(Pistache::Http::Code::Ok,
-               nlohmann::json{{"jwks_uri", s_->base + "/keys"}}.dump());
+      res.send(Pistache::Http::Code::Ok, nlohmann::json{{"jwks_uri", s_->base + "/keys"}}.dump());
       return;
     }
     ++s_->jwks_requests;
@@ -55,7 +54,10 @@ class JwksHandler : public Pistache::Http::Handler {
     }
     nlohmann::json keys = nlohmann::json::array();
     for (const auto& kid : s_->kids) {
-      keys.push_back({{"kty", "OKP"}, {"crv", "Ed25519"}, {"kid", kid}, {"use", "sig"},
+      keys.push_back({{"kty", "OKP"},
+                      {"crv", "Ed25519"},
+                      {"kid", kid},
+                      {"use", "sig"},
                       {"x", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}});
     }
     res.headers().add(std::make_shared<Header>("Cache-Control", s_->cache_control));
@@ -69,12 +71,12 @@ class JwksHandler : public Pistache::Http::Handler {
 class JwksTest : public ::testing::Test {
  protected:
   JwksTest() {
-    endpoint_.init(Pistache::Http::Endpoint::options().threads(4).flags(
-        Pistache::Tcp::Options::ReuseAddr));
+    endpoint_.init(
+        Pistache::Http::Endpoint::options().threads(4).flags(Pistache::Tcp::Options::ReuseAddr));
     endpoint_.setHandler(std::make_shared<JwksHandler>(&served_));
     endpoint_.serveThreaded();
-    served_.base = "http://127.0.0.1:" + std::to_string(static_cast<std::uint16_t>(
-                                              endpoint_.getPort()));
+    served_.base =
+        "http://127.0.0.1:" + std::to_string(static_cast<std::uint16_t>(endpoint_.getPort()));
   }
   ~JwksTest() override { endpoint_.shutdown(); }
 

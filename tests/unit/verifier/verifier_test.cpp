@@ -37,11 +37,18 @@ class VerifierTest : public ::testing::Test {
   }
 
   json claims() const {
-    return {{"iss", "https://auth.example"}, {"sub", "01a2-user"}, {"aud", "notes"},
-            {"iat", kNow},                    {"nbf", kNow},        {"exp", kNow + 900},
-            {"jti", "j1"},                    {"sid", "01a2-session"},
-            {"roles", {"user"}},              {"email", "a@example.com"},
-            {"email_verified", true},         {"username", "alice"},
+    return {{"iss", "https://auth.example"},
+            {"sub", "01a2-user"},
+            {"aud", "notes"},
+            {"iat", kNow},
+            {"nbf", kNow},
+            {"exp", kNow + 900},
+            {"jti", "j1"},
+            {"sid", "01a2-session"},
+            {"roles", {"user"}},
+            {"email", "a@example.com"},
+            {"email_verified", true},
+            {"username", "alice"},
             {"amr", {"pwd", "otp"}}};
   }
   std::string sign(const json& header, const json& payload, const unsigned char* sk) const {
@@ -120,13 +127,13 @@ TEST_F(VerifierTest, RefusesEveryOtherAlgAndCriticalHeaders) {
   EXPECT_EQ(refusalOf(sign({{"alg", "RS256"}, {"typ", "at+jwt"}, {"kid", "k1"}}, c, sk_)),
             Refusal::UnsupportedAlg);
   EXPECT_EQ(refusalOf(sign({{"typ", "at+jwt"}, {"kid", "k1"}}, c, sk_)), Refusal::UnsupportedAlg);
-  EXPECT_EQ(refusalOf(sign({{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", "k1"}, {"crit", {"x"}}},
-                           c, sk_)),
+  EXPECT_EQ(refusalOf(sign({{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", "k1"}, {"crit", {"x"}}}, c,
+                           sk_)),
             Refusal::UnsupportedAlg);
   // An unsigned token: alg none with an empty signature.
-  EXPECT_EQ(refusalOf(b64(R"({"alg":"none","typ":"at+jwt","kid":"k1"})") + "." + b64(c.dump()) +
-                      "."),
-            Refusal::UnsupportedAlg);
+  EXPECT_EQ(
+      refusalOf(b64(R"({"alg":"none","typ":"at+jwt","kid":"k1"})") + "." + b64(c.dump()) + "."),
+      Refusal::UnsupportedAlg);
 }
 
 TEST_F(VerifierTest, RefusesAWrongTypeAndHeadersWithMoreThanAuthdWrites) {
@@ -134,10 +141,12 @@ TEST_F(VerifierTest, RefusesAWrongTypeAndHeadersWithMoreThanAuthdWrites) {
   EXPECT_EQ(refusalOf(sign({{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", "k1"}}, c, sk_)),
             Refusal::WrongType);
   EXPECT_EQ(refusalOf(sign({{"alg", "EdDSA"}, {"kid", "k1"}}, c, sk_)), Refusal::WrongType);
-  EXPECT_EQ(refusalOf(sign({{"alg", "EdDSA"}, {"typ", "application/at+jwt"}, {"kid", "k1"}}, c,
-                           sk_)),
-            Refusal::None);  // RFC 9068's long form
-  EXPECT_EQ(refusalOf(sign({{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", "k1"},
+  EXPECT_EQ(
+      refusalOf(sign({{"alg", "EdDSA"}, {"typ", "application/at+jwt"}, {"kid", "k1"}}, c, sk_)),
+      Refusal::None);  // RFC 9068's long form
+  EXPECT_EQ(refusalOf(sign({{"alg", "EdDSA"},
+                            {"typ", "at+jwt"},
+                            {"kid", "k1"},
                             {"jku", "https://evil.example/jwks"}},
                            c, sk_)),
             Refusal::Malformed);
@@ -239,8 +248,8 @@ TEST_F(VerifierTest, AnUnknownKidAsksTheKeySetOnceThenUsesWhatItLearnt) {
   EXPECT_TRUE(v.verify(t, kNow));
   EXPECT_EQ(set.asked_, 1);  // known now
   // Refused tokens that never reach the key lookup ask nothing.
-  EXPECT_FALSE(v.verify(sign({{"alg", "none"}, {"typ", "at+jwt"}, {"kid", "k7"}}, claims(), sk_),
-                        kNow));
+  EXPECT_FALSE(
+      v.verify(sign({{"alg", "none"}, {"typ", "at+jwt"}, {"kid", "k7"}}, claims(), sk_), kNow));
   EXPECT_EQ(set.asked_, 1);
 }
 
@@ -248,7 +257,11 @@ TEST(JwksParseTest, KeepsOnlyEd25519SigningKeysWithAKidAndAThirtyTwoByteX) {
   const std::string x = b64(std::string(32, '\x07'));
   const json doc = {
       {"keys",
-       {{{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", x}, {"kid", "good"}, {"alg", "EdDSA"},
+       {{{"kty", "OKP"},
+         {"crv", "Ed25519"},
+         {"x", x},
+         {"kid", "good"},
+         {"alg", "EdDSA"},
          {"use", "sig"}},
         {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", x}, {"kid", "bare"}},
         {{"kty", "OKP"}, {"crv", "X25519"}, {"x", x}, {"kid", "ecdh"}},
