@@ -67,7 +67,8 @@ bool Introspection::active(std::string_view token) const {
   const auto answer = httpPostJson(options_.endpoint, body, options_.timeout, 64 * 1024);
   if (answer.status != 200) return false;
   const auto j = nlohmann::json::parse(answer.body, nullptr, false);
-  const bool active = !j.is_discarded() && j.is_object() && j.value("active", false) == true;
+  const bool active = !j.is_discarded() && j.is_object() && j.contains("active") &&
+                      j.at("active").is_boolean() && j.at("active").get<bool>();
   if (active && options_.positive_ttl.count() > 0) {
     std::lock_guard<std::mutex> lock(cache_->mutex);
     if (cache_->active_until.size() >= options_.max_entries) cache_->active_until.clear();

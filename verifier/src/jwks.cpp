@@ -91,6 +91,14 @@ HttpAnswer request(const std::string& url, const std::string* post_body,
   return out;
 }
 
+// "https://auth.example.com:8443/base" -> "https://auth.example.com:8443".
+std::string originOf(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
 }  // namespace
 
 HttpAnswer httpGet(const std::string& url, std::chrono::milliseconds timeout,
@@ -109,6 +117,7 @@ struct JwksKeySet::State {
   bool loaded = false;
   std::int64_t fresh_until = 0;     // max-age runs out
   std::int64_t last_attempt = -1;   // of any fetch
+  bool last_failed = false;         // the last fetch failed: back off before the next
   std::int64_t last_unknown_kid = -1;
   std::string jwks_uri;
   mutable std::mutex fetch_mutex;  // at most one fetch in flight
@@ -135,7 +144,14 @@ std::int64_t JwksKeySet::now() const {
 std::uint64_t JwksKeySet::fetches() const { return state_->fetches.load(); }
 
 // Called with fetch_mutex held. Updates the state on success; on failure only the attempt time.
-bool JwksKeySet::fetch(std::unique_lock<std::mutex>&) const {
+bool JwksKeySet::fetch(std::unique_lock<std::mutex>& fetching) const {
+  const bool ok = fetchOnce(fetching);
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->last_failed = !ok;
+  return ok;
+}
+
+bool JwksKeySet::fetchOnce(std::unique_lock<std::mutex>&) const {
   ++state_->fetches;
   const std::int64_t started = now();
   std::string uri;
@@ -152,10 +168,16 @@ bool JwksKeySet::fetch(std::unique_lock<std::mutex>&) const {
     if (doc.status != 200) return false;
     const auto j = nlohmann::json::parse(doc.body, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("jwks_uri") ||
-        !j.at("jwks_uri").is_string()) {
+        !j.at("jwks_uri").is_string() || !j.contains("issuer") || !j.at("issuer").is_string()) {
       return false;
     }
+    // OpenID Connect Discovery 1.0, 4.3: the document must name the issuer asked for; and the
+    // keys must come from the issuer's own origin (scheme, host and port), so a tampered
+    // document cannot point at keys elsewhere or downgrade https to http.
+    std::string named = j.at("issuer").get<std::string>();
+    while (!named.empty() && named.back() == '/') named.pop_back();
     uri = j.at("jwks_uri").get<std::string>();
+    if (named != base || uri.rfind(originOf(base) + "/", 0) != 0) return false;
     std::lock_guard<std::mutex> lock(state_->mutex);
     state_->jwks_uri = uri;
   }
@@ -191,28 +213,42 @@ std::shared_ptr<const KeyMap> JwksKeySet::current() const {
   const std::int64_t t = now();
   if (loaded && t < fresh_until) return keys;
   if (!loaded) {
-    // Nothing cached: wait for the one fetch (ours or another thread's).
+    // Nothing cached: wait for the one fetch in flight (at most one timeout), or make it --
+    // unless one failed less than a second ago: then refuse at once rather than queue up
+    // fetch after fetch while authd is away.
     std::unique_lock<std::mutex> fetching(state_->fetch_mutex);
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       if (state_->loaded) return state_->keys;
+      if (backingOff()) return state_->keys;
     }
     fetch(fetching);
     std::lock_guard<std::mutex> lock(state_->mutex);
     return state_->keys;
   }
-  // Stale: one thread refetches; the others serve the cached set meanwhile.
+  // Stale: one thread refetches (after a failure, at most once a second); the others serve the
+  // cached set meanwhile.
   std::unique_lock<std::mutex> fetching(state_->fetch_mutex, std::try_to_lock);
   if (fetching.owns_lock()) {
     bool due = false;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
-      due = now() >= state_->fresh_until;
+      due = now() >= state_->fresh_until && !backingOff();
     }
     if (due) fetch(fetching);
   }
   std::lock_guard<std::mutex> lock(state_->mutex);
-  // Failing fetches: the cached set serves until max_stale past its max-age, then nothing.
+  return usable();
+}
+
+// With state_->mutex held: a failed fetch less than a second ago.
+bool JwksKeySet::backingOff() const {
+  return state_->last_failed && now() - state_->last_attempt < 1;
+}
+
+// With state_->mutex held: the cached set, or nothing once it is max_stale past its max-age
+// (fetches keep failing): staleness is bounded on every path.
+std::shared_ptr<const KeyMap> JwksKeySet::usable() const {
   if (now() >= state_->fresh_until + options_.max_stale.count()) {
     return std::make_shared<KeyMap>();
   }
@@ -221,21 +257,26 @@ std::shared_ptr<const KeyMap> JwksKeySet::current() const {
 
 std::shared_ptr<const KeyMap> JwksKeySet::refreshFor(std::string_view kid) const {
   if (!options_.refetch_on_unknown_kid) return nullptr;
-  std::unique_lock<std::mutex> fetching(state_->fetch_mutex);
   {
+    // Made-up kids cost at most one fetch per interval, and wait for nothing once it is spent.
     std::lock_guard<std::mutex> lock(state_->mutex);
-    // Another thread's fetch, finished while we waited, may have brought it.
-    if (state_->keys->count(kid) > 0) return state_->keys;
     const std::int64_t t = now();
     if (state_->last_unknown_kid >= 0 &&
         t - state_->last_unknown_kid < options_.min_refetch_interval.count()) {
-      return nullptr;  // made-up kids cost at most one fetch per interval
+      return nullptr;
     }
     state_->last_unknown_kid = t;
   }
+  std::unique_lock<std::mutex> fetching(state_->fetch_mutex);  // at most one fetch's wait
+  {
+    // A fetch finished while we waited may have brought it (within the staleness bound).
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    auto keys = usable();
+    if (keys->count(kid) > 0) return keys;
+  }
   if (!fetch(fetching)) return nullptr;
   std::lock_guard<std::mutex> lock(state_->mutex);
-  return state_->keys;
+  return usable();
 }
 
 }  // namespace authd::verifier

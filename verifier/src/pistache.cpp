@@ -21,10 +21,12 @@ class RawHeader final : public Pistache::Http::Header::Header {
   std::string value_;
 };
 
+// `error` null: no error code (RFC 6750, 3.1: a request without credentials gets none).
 void problem(Pistache::Http::ResponseWriter& res, int status, const char* code, const char* detail,
              const char* error) {
   res.headers().add(std::make_shared<RawHeader>(
-      "WWW-Authenticate", std::string("Bearer error=\"") + error + "\""));
+      "WWW-Authenticate",
+      error == nullptr ? std::string("Bearer") : std::string("Bearer error=\"") + error + "\""));
   const nlohmann::json body = {{"type", std::string("https://authd.dev/problems/") + code},
                                {"title", status == 401 ? "Unauthorized" : "Forbidden"},
                                {"status", status},
@@ -53,7 +55,7 @@ Pistache::Rest::Route::Handler protect(const Verifier& verifier, ProtectedHandle
              const Pistache::Rest::Request& req, Pistache::Http::ResponseWriter res) {
     const std::string token = bearerToken(req);
     if (token.empty()) {
-      problem(res, 401, "unauthorized", "A Bearer access token is required.", "invalid_token");
+      problem(res, 401, "unauthorized", "A Bearer access token is required.", nullptr);
       return Pistache::Rest::Route::Result::Ok;
     }
     const auto result = verifier.verify(token);

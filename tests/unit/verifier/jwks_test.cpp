@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <sodium.h>
 
 #include <atomic>
 #include <chrono>
@@ -35,6 +36,8 @@ struct Served {
   std::string cache_control = "public, max-age=60";
   std::vector<std::string> kids{"k1"};
   std::string base;
+  std::string named_issuer;  // what discovery calls the issuer; empty: base
+  std::string jwks_uri;      // where discovery points; empty: base + "/keys"
 };
 
 class JwksHandler : public Pistache::Http::Handler {
@@ -43,7 +46,10 @@ class JwksHandler : public Pistache::Http::Handler {
   explicit JwksHandler(Served* s) : s_(s) {}
   void onRequest(const Pistache::Http::Request& req, Pistache::Http::ResponseWriter res) override {
     if (req.resource() == "/.well-known/openid-configuration") {
-      res.send(Pistache::Http::Code::Ok, nlohmann::json{{"jwks_uri", s_->base + "/keys"}}.dump());
+      const nlohmann::json doc = {
+          {"issuer", s_->named_issuer.empty() ? s_->base : s_->named_issuer},
+          {"jwks_uri", s_->jwks_uri.empty() ? s_->base + "/keys" : s_->jwks_uri}};
+      res.send(Pistache::Http::Code::Ok, doc.dump());
       return;
     }
     ++s_->jwks_requests;
@@ -116,6 +122,70 @@ TEST_F(JwksTest, FindsTheJwksThroughDiscovery) {
   o.issuer = served_.base + "/";
   auto set = keySet(o);
   EXPECT_EQ(set->current()->count("k1"), 1u);
+}
+
+TEST_F(JwksTest, DiscoveryMustNameTheIssuerAndKeepTheKeysOnItsOrigin) {
+  JwksOptions o;
+  o.issuer = served_.base;
+  served_.jwks_uri = "http://127.0.0.2:" + served_.base.substr(served_.base.rfind(':') + 1) +
+                     "/keys";  // another host
+  EXPECT_FALSE(keySet(o)->refresh());
+  served_.jwks_uri.clear();
+  served_.named_issuer = "https://impostor.example";
+  EXPECT_FALSE(keySet(o)->refresh());
+  EXPECT_EQ(served_.jwks_requests, 0);
+  served_.named_issuer.clear();
+  EXPECT_TRUE(keySet(o)->refresh());
+}
+
+// RFC 8037 A.1's key pair: the served x is its public half; tokens are signed with its seed.
+std::string signedByRfc8037Key(const std::string& kid) {
+  const auto seed = base64UrlDecode("nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A");
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_seed_keypair(pk, sk, reinterpret_cast<const unsigned char*>(seed->data()));
+  const auto enc = [](const std::string& bytes) {
+    std::string out(
+        sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                      bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    out.pop_back();
+    return out;
+  };
+  const nlohmann::json header = {{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", kid}};
+  const nlohmann::json claims = {{"iss", "https://auth.example"},
+                                 {"aud", "notes"},
+                                 {"sub", "u1"},
+                                 {"sid", "s1"},
+                                 {"iat", 0},
+                                 {"nbf", 0},
+                                 {"exp", std::int64_t{1} << 39}};
+  const std::string input = enc(header.dump()) + "." + enc(claims.dump());
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(input.data()),
+                       input.size(), sk);
+  return input + "." + enc(std::string(reinterpret_cast<char*>(sig), sizeof sig));
+}
+
+// Review finding: a verification that asks the key set again (an unknown kid, or the empty set
+// an over-stale cache gives) must not be handed the stale keys back.
+TEST_F(JwksTest, StalenessIsBoundedThroughVerificationToo) {
+  auto o = options();
+  o.max_stale = std::chrono::seconds(100);
+  o.min_refetch_interval = std::chrono::seconds(0);
+  auto set = keySet(o);
+  Verifier verifier(*set, {"https://auth.example", "notes"});
+  const std::string token = signedByRfc8037Key("k1");
+  EXPECT_TRUE(verifier.verify(token, 1000));
+  served_.failing = true;
+  now_ += 61;
+  EXPECT_TRUE(verifier.verify(token, 1000));  // stale, within the bound
+  now_ += 100;
+  const auto refused = verifier.verify(token, 1000);
+  EXPECT_FALSE(refused);
+  EXPECT_EQ(refused.refusal, Refusal::UnknownKey);
+  served_.failing = false;
+  now_ += 2;
+  EXPECT_TRUE(verifier.verify(token, 1000));
 }
 
 TEST_F(JwksTest, AnUnknownKidRefetchesAtMostOncePerInterval) {

@@ -13,7 +13,8 @@
 namespace authd::verifier {
 
 struct JwksOptions {
-  // The JWKS URL; when empty, read from {issuer}/.well-known/openid-configuration's jwks_uri.
+  // The JWKS URL; when empty, read from {issuer}/.well-known/openid-configuration's jwks_uri,
+  // which must be on the issuer's own origin, in a document naming that issuer.
   std::string jwks_uri;
   std::string issuer;
   std::chrono::milliseconds timeout{2000};  // every fetch, connection included
@@ -54,6 +55,9 @@ class JwksKeySet final : public KeySet {
  private:
   struct State;
   bool fetch(std::unique_lock<std::mutex>& fetch_lock) const;
+  bool fetchOnce(std::unique_lock<std::mutex>& fetch_lock) const;
+  bool backingOff() const;
+  std::shared_ptr<const KeyMap> usable() const;
   std::int64_t now() const;
 
   JwksOptions options_;

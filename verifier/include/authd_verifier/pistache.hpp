@@ -4,9 +4,9 @@
 //     res.send(Pistache::Http::Code::Ok, "notes of " + claims.sub);
 //   }));
 //
-// A missing or refused token answers 401 with `WWW-Authenticate: Bearer error="invalid_token"`
-// (RFC 6750), a token without a required role 403 (error="insufficient_scope"), both as
-// problem documents (RFC 9457).
+// A refused token answers 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750;
+// a request with no token at all gets `Bearer` alone, as its section 3.1 asks), a token without
+// a required role 403 (error="insufficient_scope"), all as problem documents (RFC 9457).
 #pragma once
 
 #include <pistache/http.h>

@@ -106,7 +106,9 @@ struct Options {
 
 class Verifier {
  public:
+  // The key set must outlive the verifier (a temporary would not).
   Verifier(const KeySet& keys, Options options);
+  Verifier(KeySet&&, Options) = delete;
   // At the current system time.
   Result verify(std::string_view token) const;
   // At `now_unix` (seconds since the epoch): the clock as a parameter.
