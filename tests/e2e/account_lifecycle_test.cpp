@@ -4,10 +4,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "api_client.hpp"
-#include "authd_process.hpp"
-#include "smtp_sink.hpp"
-#include "test_database.hpp"
+#include "mail_fixture.hpp"
 
 namespace authd::testing {
 namespace {
@@ -16,36 +13,13 @@ using nlohmann::json;
 
 constexpr const char* kPassword = ApiClient::kPassword;
 
-class AccountLifecycleE2E : public ::testing::Test {
+class AccountLifecycleE2E : public MailingServerTest {
  protected:
   static void SetUpTestSuite() {
-    database_ = new TestDatabase(false);
-    sink_ = new SmtpSink();
-    server_ = new AuthdProcess(database_->url(), {{"AUTH_SMTP_URL", sink_->url()},
-                                                  {"AUTH_MAIL_POLL_MS", "50"},
-                                                  {"AUTH_MAIL_RETRY_BASE_MS", "100"},
-                                                  {"AUTH_PUBLIC_URL", "https://app.example.com"},
-                                                  {"AUTH_MAIL_FROM", "no-reply@example.com"}});
+    startServer({{"AUTH_PUBLIC_URL", "https://app.example.com"},
+                 {"AUTH_MAIL_FROM", "no-reply@example.com"}});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete sink_;
-    delete database_;
-  }
-  void TearDown() override {
-    if (HasFailure()) std::cerr << "authd log:\n" << server_->log();
-  }
-
-  ApiClient api_{server_->baseUrl()};
-  HttpClient& http_ = api_.http();
-  static TestDatabase* database_;
-  static SmtpSink* sink_;
-  static AuthdProcess* server_;
 };
-
-TestDatabase* AccountLifecycleE2E::database_ = nullptr;
-SmtpSink* AccountLifecycleE2E::sink_ = nullptr;
-AuthdProcess* AccountLifecycleE2E::server_ = nullptr;
 
 TEST_F(AccountLifecycleE2E, VerifyEmailThroughTheMailedLink) {
   auto t = api_.signUp("verify1");

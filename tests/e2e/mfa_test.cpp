@@ -10,11 +10,8 @@
 #include <regex>
 #include <thread>
 
-#include "api_client.hpp"
-#include "authd_process.hpp"
+#include "mail_fixture.hpp"
 #include "shared/core/encoding.hpp"
-#include "smtp_sink.hpp"
-#include "test_database.hpp"
 
 namespace authd::testing {
 namespace {
@@ -73,24 +70,9 @@ json claimsOf(const std::string& jwt) {
   return json::parse(std::string(bytes->begin(), bytes->end()));
 }
 
-class MfaE2E : public ::testing::Test {
+class MfaE2E : public MailingServerTest {
  protected:
-  static void SetUpTestSuite() {
-    database_ = new TestDatabase(false);
-    sink_ = new SmtpSink();
-    server_ = new AuthdProcess(database_->url(), {{"AUTH_SMTP_URL", sink_->url()},
-                                                  {"AUTH_MAIL_POLL_MS", "50"},
-                                                  {"AUTH_MAIL_RETRY_BASE_MS", "100"},
-                                                  {"AUTH_TOTP_ISSUER", "Example Co"}});
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete sink_;
-    delete database_;
-  }
-  void TearDown() override {
-    if (HasFailure()) std::cerr << "authd log:\n" << server_->log();
-  }
+  static void SetUpTestSuite() { startServer({{"AUTH_TOTP_ISSUER", "Example Co"}}); }
 
   HttpResponse post(const std::string& path, const json& body, const json& tokens = nullptr) {
     return api_.send("POST", path, &body, tokens.is_null() ? Headers{} : ApiClient::bearer(tokens));
@@ -157,17 +139,7 @@ class MfaE2E : public ::testing::Test {
     for (const auto& e : v) failure << " " << e;
     return failure;
   }
-
-  ApiClient api_{server_->baseUrl()};
-  HttpClient& http_ = api_.http();
-  static TestDatabase* database_;
-  static SmtpSink* sink_;
-  static AuthdProcess* server_;
 };
-
-TestDatabase* MfaE2E::database_ = nullptr;
-SmtpSink* MfaE2E::sink_ = nullptr;
-AuthdProcess* MfaE2E::server_ = nullptr;
 
 TEST_F(MfaE2E, EnrolThenLogInOnlyWithPasswordAndCode) {
   std::unique_ptr<Authenticator> app;
