@@ -25,6 +25,8 @@ Error tokenInvalid() {
   return Error{ErrorCode::MfaTokenInvalid, "The MFA token is unknown, used or expired.", {}};
 }
 
+Error notEnabled() { return Error{ErrorCode::MfaNotEnabled, "MFA is not on.", {}}; }
+
 Error accountGone() { return Error{ErrorCode::Unauthorized, "The account no longer exists.", {}}; }
 
 // Ties a challenge to the password hash it was issued against: a password change or reset
@@ -197,7 +199,7 @@ Status DisableTotp::execute(const Uuid& user_id, const std::string& password,
   auto checked = password_.check(user_id, password, client);
   if (!checked) return tl::unexpected(checked.error());
   const auto before = currentMfa(d_, user_id);
-  if (!before || !before->enabled()) return fail(ErrorCode::MfaNotEnabled, "MFA is not on.");
+  if (!before || !before->enabled()) return tl::unexpected(notEnabled());
   auto counted = countCodeAttempt(d_, user_id);
   if (!counted) return tl::unexpected(counted.error());
   auto tx = d_.uow.begin();
@@ -206,7 +208,7 @@ Status DisableTotp::execute(const Uuid& user_id, const std::string& password,
   auto still = stillVerified(*user, checked->passwordHash());
   if (!still) return tl::unexpected(still.error());
   auto mfa = d_.mfa.find(user_id);
-  if (!mfa || !mfa->enabled()) return fail(ErrorCode::MfaNotEnabled, "MFA is not on.");
+  if (!mfa || !mfa->enabled()) return tl::unexpected(notEnabled());
   auto used = checkCode(d_, *tx, user_id, *mfa, code, client, /*allow_recovery=*/true);
   if (!used) return tl::unexpected(used.error());
   const Timestamp now = d_.clock.now();
@@ -225,14 +227,14 @@ Result<std::vector<std::string>> RegenerateRecoveryCodes::execute(const Uuid& us
                                                                   const std::string& code,
                                                                   const ClientInfo& client) {
   const auto before = currentMfa(d_, user_id);  // a state error is answered uncounted
-  if (!before || !before->enabled()) return fail(ErrorCode::MfaNotEnabled, "MFA is not on.");
+  if (!before || !before->enabled()) return tl::unexpected(notEnabled());
   auto counted = countCodeAttempt(d_, user_id);
   if (!counted) return tl::unexpected(counted.error());
   auto tx = d_.uow.begin();
   auto user = d_.users.findByIdForUpdate(user_id);
   if (!user) return tl::unexpected(accountGone());
   auto mfa = d_.mfa.find(user_id);
-  if (!mfa || !mfa->enabled()) return fail(ErrorCode::MfaNotEnabled, "MFA is not on.");
+  if (!mfa || !mfa->enabled()) return tl::unexpected(notEnabled());
   auto used = checkCode(d_, *tx, user_id, *mfa, code, client, /*allow_recovery=*/true);
   if (!used) return tl::unexpected(used.error());
   auto codes = freshRecoveryCodes(d_);
