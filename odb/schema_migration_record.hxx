@@ -4,6 +4,7 @@
 #include <string>
 
 #include <odb/core.hxx>
+#include <odb/nullable.hxx>
 
 #include "odb_types.hxx"
 
@@ -19,6 +20,14 @@ struct SchemaMigrationRecord {
   std::string checksum;  // hex SHA-256 of the file as applied
 #pragma db column("applied_at") type("TIMESTAMPTZ")
   long long applied_at = 0;
+};
+
+// Which binaries each applied migration is compatible with (the column comes with migration
+// 0015: read only once it exists).
+#pragma db view query("SELECT version, compatible_with FROM schema_migrations")
+struct SchemaMigrationCompatibility {
+  int version = 0;
+  odb::nullable<int> compatible_with;
 };
 
 }  // namespace authd::records

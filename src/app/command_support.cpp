@@ -6,8 +6,10 @@
 
 namespace authd::app {
 
-std::shared_ptr<odb::pgsql::database> database(const Config& c) {
-  return openDatabase(DatabaseConfig{c.database_url, c.db_pool_size, c.db_connect_timeout_s});
+std::shared_ptr<odb::pgsql::database> database(const Config& c,
+                                               const std::string& application_name) {
+  return openDatabase(
+      DatabaseConfig{c.database_url, c.db_pool_size, c.db_connect_timeout_s, application_name});
 }
 
 std::optional<keys::infrastructure::MasterKey> masterKey(const Config& c) {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <odb/pgsql/database.hxx>
 
@@ -13,7 +14,8 @@
 namespace authd::app {
 
 // The process's one pooled database handle.
-std::shared_ptr<odb::pgsql::database> database(const Config& config);
+std::shared_ptr<odb::pgsql::database> database(const Config& config,
+                                               const std::string& application_name = "authd");
 
 // AUTH_MASTER_KEY, or in dev mode (loudly) the public development key; nullopt, logged,
 // when it is missing or malformed.

@@ -84,6 +84,19 @@ void drain(http::ServerState& state, Pistache::Http::Endpoint& endpoint, Wiring&
   w.stopMail();
 }
 
+// Instances x pool must stay below max_connections: the last instance to start sees the others
+// and says so. An unreachable database is not an error here (authd waits for it).
+void warnWhenPoolsMayNotFit(odb::pgsql::database& db, const std::string& instance,
+                            std::size_t pool_size) {
+  try {
+    if (auto warning = connectionBudgetWarning(readConnectionBudget(db, instance), pool_size)) {
+      spdlog::warn("{}", *warning);
+    }
+  } catch (const std::exception& e) {
+    spdlog::info("connection budget not checked (database unreachable): {}", e.what());
+  }
+}
+
 }  // namespace
 
 int serve(const Config& c) {
@@ -97,7 +110,9 @@ int serve(const Config& c) {
   std::signal(SIGPIPE, SIG_IGN);
 
   return runCommand("authd serve", [&] {
-    auto db = database(c);
+    const std::string instance = instanceApplicationName(c.db_pool_size);
+    auto db = database(c, instance);
+    warnWhenPoolsMayNotFit(*db, instance, c.db_pool_size);
     if (c.migrate_on_start) {
       auto applied = MigrationRunner(db, bundledMigrations()).apply();
       if (!applied) {
@@ -156,7 +171,8 @@ int migrateStatus(const Config& c) {
     bool current = true;
     for (const auto& e : MigrationRunner(database(c), bundledMigrations()).status()) {
       std::printf("%04d  %-8s  %s\n", e.version, toString(e.state), e.name.c_str());
-      current = current && e.state == MigrationRunner::State::Applied;
+      current = current && (e.state == MigrationRunner::State::Applied ||
+                            e.state == MigrationRunner::State::Compatible);
     }
     return current ? 0 : 3;
   });

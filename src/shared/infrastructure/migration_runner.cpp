@@ -44,6 +44,47 @@ std::map<int, SchemaMigrationRecord> loadApplied(odb::pgsql::database& db) {
   return out;
 }
 
+bool hasCompatibilityColumn(odb::pgsql::database& db) {
+  return db.execute(
+             "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND "
+             "table_name = 'schema_migrations' AND column_name = 'compatible_with'") > 0;
+}
+
+// version -> compatible_with of every applied migration that has one.
+std::map<int, int> loadCompatibility(odb::pgsql::database& db) {
+  std::map<int, int> out;
+  if (!hasCompatibilityColumn(db)) return out;
+  for (const auto& r : db.query<records::SchemaMigrationCompatibility>()) {
+    if (!r.compatible_with.null()) out[r.version] = *r.compatible_with;
+  }
+  return out;
+}
+
+int newestVersion(const std::vector<Migration>& migrations) {
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+// The number on a "-- compatible-with: NNNN" line among the leading comment lines, or 0.
+int compatibleWithOf(const std::string& name, const std::string& sql) {
+  static const std::string kKey = "-- compatible-with:";
+  std::size_t at = 0;
+  while (at < sql.size() && sql.compare(at, 2, "--") == 0) {
+    const auto end = std::min(sql.find('\n', at), sql.size());
+    const std::string line = sql.substr(at, end - at);
+    if (line.compare(0, kKey.size(), kKey) == 0) {
+      const auto digits = line.find_first_not_of(' ', kKey.size());
+      const std::string value = digits == std::string::npos ? "" : line.substr(digits);
+      const bool number = value.size() == 4 && std::all_of(value.begin(), value.end(), ::isdigit);
+      if (!number || std::stoi(value) < 1) {
+        throw std::invalid_argument(name + ": compatible-with needs a NNNN version above 0000");
+      }
+      return std::stoi(value);
+    }
+    at = end + 1;
+  }
+  return 0;
+}
+
 // While a migration runs, what its SQL reports (RAISE WARNING: a data migration's collisions,
 // say) goes to authd's log under the migration's name instead of libpq's stderr default.
 class MigrationLog {
@@ -96,7 +137,11 @@ std::vector<Migration> migrationsFrom(const std::vector<EmbeddedFile>& files) {
     if (!seen.insert(version).second) {
       throw std::invalid_argument("two migrations share version " + std::to_string(version));
     }
-    out.push_back(Migration{version, f.name, f.contents});
+    const int compatible_with = compatibleWithOf(f.name, f.contents);
+    if (compatible_with >= version) {
+      throw std::invalid_argument(f.name + ": compatible-with must name an older migration");
+    }
+    out.push_back(Migration{version, f.name, f.contents, compatible_with});
   }
   std::sort(out.begin(), out.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
@@ -114,12 +159,17 @@ Result<std::vector<int>> MigrationRunner::apply() {
     db_->execute(kLockSql);
     db_->execute(kBootstrapSql);
     const auto applied = loadApplied(*db_);
+    const auto compatibility = loadCompatibility(*db_);
     for (const auto& [version, record] : applied) {
       auto it = std::find_if(migrations_.begin(), migrations_.end(),
                              [&](const Migration& m) { return m.version == version; });
       if (it == migrations_.end()) {
+        const auto c = compatibility.find(version);
+        if (c != compatibility.end() && c->second <= newestVersion(migrations_)) continue;
         return fail(ErrorCode::Conflict,
-                    "database has migration " + record.name + " which this build does not know");
+                    "database has migration " + record.name +
+                        " which this build does not know and which is not marked compatible "
+                        "with it");
       }
       if (it->checksum() != record.checksum) {
         return fail(ErrorCode::Conflict,
@@ -140,6 +190,20 @@ Result<std::vector<int>> MigrationRunner::apply() {
       db_->persist(r);
       done.push_back(m.version);
     }
+    // Recorded once every file ran: the column itself comes with one of them (0015).
+    const bool recordable = !done.empty() && hasCompatibilityColumn(*db_);
+    for (const auto& m : migrations_) {
+      if (m.compatible_with == 0 || std::find(done.begin(), done.end(), m.version) == done.end()) {
+        continue;
+      }
+      if (!recordable) {
+        return fail(ErrorCode::Conflict,
+                    m.name + " is marked compatible-with but schema_migrations cannot record it");
+      }
+      db_->execute(
+          "UPDATE schema_migrations SET compatible_with = " + std::to_string(m.compatible_with) +
+          " WHERE version = " + std::to_string(m.version));
+    }
     tx.commit();
     return done;
   });
@@ -153,7 +217,11 @@ std::vector<MigrationRunner::Entry> MigrationRunner::status() {
     const auto exists = db_->execute(
         "SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'schema_migrations' "
         "AND schemaname = current_schema()");
-    if (exists > 0) applied = loadApplied(*db_);
+    std::map<int, int> compatibility;
+    if (exists > 0) {
+      applied = loadApplied(*db_);
+      compatibility = loadCompatibility(*db_);
+    }
     std::vector<Entry> out;
     for (const auto& m : migrations_) {
       auto it = applied.find(m.version);
@@ -165,7 +233,9 @@ std::vector<MigrationRunner::Entry> MigrationRunner::status() {
       out.push_back(Entry{m.version, m.name, s});
     }
     for (const auto& [version, record] : applied) {
-      out.push_back(Entry{version, record.name, State::Unknown});
+      const auto c = compatibility.find(version);
+      const bool compatible = c != compatibility.end() && c->second <= newestVersion(migrations_);
+      out.push_back(Entry{version, record.name, compatible ? State::Compatible : State::Unknown});
     }
     tx.commit();
     return out;
@@ -174,8 +244,9 @@ std::vector<MigrationRunner::Entry> MigrationRunner::status() {
 
 bool MigrationRunner::isCurrent() {
   const auto entries = status();
-  return std::all_of(entries.begin(), entries.end(),
-                     [](const Entry& e) { return e.state == State::Applied; });
+  return std::all_of(entries.begin(), entries.end(), [](const Entry& e) {
+    return e.state == State::Applied || e.state == State::Compatible;
+  });
 }
 
 const char* toString(MigrationRunner::State state) {
@@ -188,6 +259,8 @@ const char* toString(MigrationRunner::State state) {
       return "MODIFIED";
     case MigrationRunner::State::Unknown:
       return "UNKNOWN";
+    case MigrationRunner::State::Compatible:
+      return "newer";
   }
   return "?";
 }

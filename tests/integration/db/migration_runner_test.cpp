@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cstdio>
 #include <sstream>
 #include <thread>
 
@@ -85,6 +86,73 @@ TEST(MigrationRunnerTest, ConcurrentRunnersApplyEachFileOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(applied_total.load(), static_cast<int>(bundledMigrations().size()));
   EXPECT_EQ(database.exec("SELECT 1 FROM schema_migrations"), bundledMigrations().size());
+}
+
+// Rolling upgrades (issue 16): a newer release applied a migration this binary lacks.
+std::vector<Migration> bundledPlus(const std::string& name, const std::string& sql) {
+  auto files = std::vector<EmbeddedFile>{};
+  for (const auto& m : bundledMigrations()) files.push_back({m.name, m.sql});
+  files.push_back({name, sql});
+  return migrationsFrom(files);
+}
+
+std::string newestBundled() {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04d", bundledMigrations().back().version);
+  return buf;
+}
+
+TEST(MigrationRunnerTest, AnOlderBinaryStaysCurrentOnANewerCompatibleMigration) {
+  TestDatabase database(false);
+  const auto newer =
+      bundledPlus("9001_expand.sql", "-- An expand step.\n-- compatible-with: " + newestBundled() +
+                                         "\nCREATE TABLE expand_only (x INT);");
+  ASSERT_EQ(newer.back().compatible_with, bundledMigrations().back().version);
+  ASSERT_THAT(MigrationRunner(database.db(), newer).apply(), IsOk());
+  EXPECT_EQ(database.exec("SELECT 1 FROM schema_migrations WHERE version = 9001 AND "
+                          "compatible_with = " +
+                          std::to_string(bundledMigrations().back().version)),
+            1u);
+
+  MigrationRunner older(database.db(), bundledMigrations());
+  EXPECT_TRUE(older.isCurrent());
+  const auto status = older.status();
+  ASSERT_EQ(status.back().version, 9001);
+  EXPECT_EQ(status.back().state, MigrationRunner::State::Compatible);
+  auto applied = older.apply();  // AUTH_MIGRATE_ON_START=1 on the older instance
+  ASSERT_THAT(applied, IsOk());
+  EXPECT_TRUE(applied->empty());
+}
+
+TEST(MigrationRunnerTest, AnOlderBinaryIsNotCurrentOnANewerUnmarkedOrTooNewMigration) {
+  for (const std::string& marker : {std::string(""), std::string("-- compatible-with: 9000\n")}) {
+    TestDatabase database(false);
+    const auto newer = bundledPlus("9001_contract.sql", marker + "CREATE TABLE c (x INT);");
+    ASSERT_THAT(MigrationRunner(database.db(), newer).apply(), IsOk());
+    MigrationRunner older(database.db(), bundledMigrations());
+    EXPECT_FALSE(older.isCurrent()) << marker;
+    EXPECT_EQ(older.status().back().state, MigrationRunner::State::Unknown) << marker;
+    auto applied = older.apply();
+    ASSERT_THAT(applied, HasError(ErrorCode::Conflict));
+    EXPECT_NE(applied.error().detail.find("9001_contract.sql"), std::string::npos);
+  }
+}
+
+TEST(MigrationRunnerTest, CompatibleWithMustNameAnOlderVersion) {
+  EXPECT_EQ(migrationsFrom({{"0002_a.sql", "-- x\n-- compatible-with: 0001\nSELECT 1;"}})[0]
+                .compatible_with,
+            1);
+  // Only the leading comments count: a marker after the first statement is not one.
+  EXPECT_EQ(
+      migrationsFrom({{"0002_a.sql", "SELECT 1;\n-- compatible-with: 0001\n"}})[0].compatible_with,
+      0);
+  EXPECT_THROW(migrationsFrom({{"0002_a.sql", "-- compatible-with: 0002\n"}}),
+               std::invalid_argument);
+  EXPECT_THROW(migrationsFrom({{"0002_a.sql", "-- compatible-with: 0000\n"}}),
+               std::invalid_argument);
+  EXPECT_THROW(migrationsFrom({{"0002_a.sql", "-- compatible-with: 1\n"}}), std::invalid_argument);
+  EXPECT_THROW(migrationsFrom({{"0002_a.sql", "-- compatible-with: 00x1\n"}}),
+               std::invalid_argument);
 }
 
 // Issue 12, finding 8: rows stored before emails were folded get one spelling; where two fold
