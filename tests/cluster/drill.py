@@ -26,6 +26,7 @@ import urllib.request
 
 PASSWORD = "drill password for failover"
 SWITCH_LIMIT_S = 30.0
+SLOW_S = 3.0  # an answer slower than this counts as part of the switch
 
 
 def log(msg):
@@ -35,9 +36,10 @@ def log(msg):
 class Client:
     """One keep-alive connection to HAProxy; reconnects after any failure."""
 
-    def __init__(self, base):
+    def __init__(self, base, source=None):
         u = urllib.parse.urlsplit(base)
         self.host, self.port = u.hostname, u.port
+        self.source = (source, 0) if source else None
         self.conn = None
 
     def call(self, method, path, body=None, token=None, headers=None):
@@ -50,7 +52,8 @@ class Client:
         data = json.dumps(body).encode() if body is not None else None
         try:
             if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=40)
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=40,
+                                                       source_address=self.source)
             self.conn.request(method, path, body=data, headers=h)
             r = self.conn.getresponse()
             raw = r.read()
@@ -187,8 +190,11 @@ def primary_of(patroni):
 
 
 def check_proxy_rule(base):
-    """A forged X-Forwarded-For through HAProxy must not become the session's address."""
-    c = Client(base)
+    """A forged X-Forwarded-For through HAProxy must not become the session's address, and the
+    address HAProxy saw must. The client speaks from 127.0.0.2, which is no trusted proxy (authd
+    trusts only HAProxy's 127.0.0.1), so the check fails both when HAProxy passes the forgery on
+    and when authd ignores the header it should take."""
+    c = Client(base, source="127.0.0.2")
     name = f"proxy{os.getpid()}"
     forged = {"X-Forwarded-For": "203.0.113.7"}
     st, doc = c.call("POST", "/v1/auth/register", headers=forged,
@@ -199,8 +205,8 @@ def check_proxy_rule(base):
     if st != 200:
         return [f"proxy check: sessions answered {st}"]
     ips = {s["ip"] for s in sessions["sessions"]}
-    if ips != {"127.0.0.1"}:
-        return [f"proxy check: the session's address is {ips}, not the real client 127.0.0.1"]
+    if ips != {"127.0.0.2"}:
+        return [f"proxy check: the session's address is {ips}, not the real client 127.0.0.2"]
     log("proxy rule holds: a forged X-Forwarded-For is replaced by HAProxy's own")
     return []
 
@@ -230,13 +236,19 @@ def verify(base, load, t_kill):
             st, _ = c.call("POST", "/v1/auth/refresh", body={"refresh_token": fam.current})
             if st != 200:
                 lost.append(f"{fam.user}: a live session's latest refresh token answered {st}")
-        for token, at in fam.rotated:
-            if at >= t_kill:
-                continue
+        # Newest first: a session's rotations form one chain, so when the newest rotation before
+        # the kill is still known as rotated (refresh_token_reused), every older one is too. That
+        # first replay revokes the session, so later ones prove less; an older rotation lost
+        # would have made the newer tokens unknown, and the newest replay would not say reused.
+        before = [token for token, at in fam.rotated if at < t_kill]
+        for i, token in enumerate(reversed(before)):
             checks += 1
             st, doc = c.call("POST", "/v1/auth/refresh", body={"refresh_token": token})
+            code = (doc or {}).get("code")
             if st != 401:
                 lost.append(f"{fam.user}: a refresh token rotated before the kill answered {st}")
+            elif i == 0 and fam.logged_out_at is None and code != "refresh_token_reused":
+                lost.append(f"{fam.user}: the last rotation before the kill is unknown ({code})")
     before = [u for u, at in load.users if at < t_kill]
     for name in before[-20:]:  # Argon2id per login: a sample of the latest, closest to the kill
         checks += 1
@@ -281,7 +293,8 @@ def main():
     while time.monotonic() < deadline:
         time.sleep(0.5)
         with rec.lock:
-            bad = [a for s, a, _, st in rec.answers if s >= t_kill - 5 and st in (0, 503)]
+            bad = [a for s, a, _, st in rec.answers
+                   if s >= t_kill - 5 and (st in (0, 503) or a - s > SLOW_S)]
             last_bad = max(bad, default=t_kill)
             good_after = [a for s, a, r, st in rec.answers
                           if s > last_bad and r != "me" and 200 <= st < 300]
@@ -306,12 +319,14 @@ def main():
     by_status = {}
     for _, _, _, st in rec.answers:
         by_status[str(st)] = by_status.get(str(st), 0) + 1
-    failed = [(s, a, r, st) for s, a, r, st in rec.answers if st in (0, 503)]
+    # A request that waited long for its answer was disturbed as surely as one that got a 503.
+    failed = [(s, a, r, st) for s, a, r, st in rec.answers
+              if st in (0, 503) or (s >= t_kill - SLOW_S and a - s > SLOW_S)]
     bad_5xx = [(s, a, r, st) for s, a, r, st in rec.answers if st >= 500 and st != 503]
     other = [(r, st) for _, _, r, st in rec.answers if st not in (0, 503) and not 200 <= st < 300
              and st < 500]
     switch = max((a for _, a, _, _ in failed), default=t_kill) - t_kill
-    first_failure = min((s for s, _, _, _ in failed), default=t_kill) - t_kill
+    first_failure = min((s for s, _, _, st in failed if st in (0, 503)), default=t_kill) - t_kill
     if bad_5xx:
         failures.append(f"{len(bad_5xx)} answers were 5xx other than 503: "
                         f"{sorted({(r, st) for _, _, r, st in bad_5xx})}")

@@ -1,6 +1,7 @@
 // The connection budget an instance reads at start-up (issue 16): what the server allows and
 // the pools other authd instances already claim, seen through pg_stat_activity.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -43,6 +44,28 @@ TEST(ConnectionBudgetTest, SeesTheOtherInstancesPoolsAndNotItsOwn) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_FALSE(contains(readConnectionBudget(*own, own_name).other_pools, 37));
+}
+
+// authd connects as an ordinary role, which sees other roles' sessions without their
+// backend_type: they must still count against the budget.
+TEST(ConnectionBudgetTest, AnUnprivilegedRoleStillCountsOtherRolesConnections) {
+  TestDatabase database(false);
+  const std::string role = "budget_probe_" + std::to_string(getpid());
+  database.exec("CREATE ROLE " + role + " LOGIN");
+  std::string url = database.url();
+  const auto at = url.find("//postgres@");
+  ASSERT_NE(at, std::string::npos) << url;
+  url.replace(at, 11, "//" + role + "@");
+  {
+    auto superuser = openDatabase({database.url(), 1, 5, "not-authd"});
+    odb::pgsql::connection_ptr held(superuser->connection());  // another role's client
+    const std::string own_name = instanceApplicationName(43);
+    auto own = openDatabase({url, 43, 5, own_name});
+    const auto budget = readConnectionBudget(*own, own_name);
+    EXPECT_GE(budget.other_clients, 1);
+    EXPECT_FALSE(contains(budget.other_pools, 43));
+  }
+  database.exec("DROP ROLE " + role);
 }
 
 }  // namespace

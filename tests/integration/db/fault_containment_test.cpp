@@ -6,6 +6,7 @@
 #include <string>
 
 #include "features/users/infrastructure/persistence/odb_user_repository.hpp"
+#include "samples.hpp"
 #include "shared/core/errors.hpp"
 #include "shared/infrastructure/database.hpp"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
@@ -70,6 +71,24 @@ TEST_F(FaultContainmentTest, AConnectionLostMidTransactionIsUnavailableAndTheNex
     EXPECT_THROW(users_.findByEmail("after@example.com"), UnavailableError);
   }
   EXPECT_TRUE(lookupWorks());
+}
+
+// A proxy that has not yet seen a failover hands out a connection to a standby: a write there
+// is a 503 for now (and the connection is dropped), not a 500.
+TEST_F(FaultContainmentTest, AWriteOnAStandbyIsUnavailableAndItsConnectionIsDropped) {
+  ASSERT_TRUE(lookupWorks());
+  const int pid = pooledBackendPid(*db_);
+  odb::pgsql::connection_ptr(db_->connection())
+      ->execute("SET default_transaction_read_only = on");  // as a standby's sessions are
+  {
+    auto tx = uow_.begin();
+    FakeClock clock;
+    FakeRandomSource random;
+    auto user = sampleUser(clock, random);
+    EXPECT_THROW((void)users_.add(user), UnavailableError);
+  }
+  EXPECT_TRUE(lookupWorks());
+  EXPECT_NE(pooledBackendPid(*db_), pid);  // a fresh connection, not the standby's
 }
 
 TEST_F(FaultContainmentTest, ADatabaseThatRefusesConnectionsIsUnavailable) {
