@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "app/config.hpp"
@@ -21,5 +22,9 @@ int revokeKey(const Config& config, const std::string& kid);
 int rotateSecrets(const Config& config);
 // Re-seals private keys, server secrets and unsent mail under AUTH_NEW_MASTER_KEY.
 int rotateMasterKey(const Config& config);
+// `authd config check`: every bad or missing variable at once, then the database's
+// reachability and migration state; "ok:" and "error:" lines to `out`. 0 when `serve` would
+// start and be ready, 2 otherwise.
+int configCheck(const Getenv& env, std::FILE* out);
 
 }  // namespace authd::app

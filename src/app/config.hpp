@@ -65,15 +65,21 @@ struct Config {
   std::string log_level = "info";
 };
 
-// Thrown for a bad value; what() names the variable and never repeats a secret value.
+// Thrown for bad values: problems holds one line per bad or missing variable, each naming it
+// and never repeating a secret value; what() is the first (or the only) one.
 struct ConfigError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& problem)
+      : std::runtime_error(problem), problems{problem} {}
+  explicit ConfigError(std::vector<std::string> all)
+      : std::runtime_error(all.empty() ? "" : all.front()), problems(std::move(all)) {}
+  std::vector<std::string> problems;
 };
 
 using Getenv = std::function<std::optional<std::string>(const char*)>;
 Getenv processEnvironment();
 
-// Reads and checks every variable. `require_database` is false for commands that need none.
+// Reads and checks every variable, all of them before it throws: the ConfigError lists every
+// problem at once. `require_database` is false for commands that need none.
 Config loadConfig(const Getenv& env, bool require_database = true);
 
 }  // namespace authd::app

@@ -73,6 +73,24 @@ TEST(ConfigTest, BadValuesNameTheVariable) {
                app::ConfigError);
 }
 
+TEST(ConfigTest, EveryBadValueIsReportedAtOnceInOrder) {
+  try {
+    app::loadConfig(envOf({{"AUTH_LISTEN", "nope"},
+                           {"AUTH_ACCESS_TTL", "soon"},
+                           {"AUTH_DEV_MODE", "maybe"},
+                           {"AUTH_SMTP_URL", "http://mail"}}));
+    FAIL() << "accepted bad values";
+  } catch (const app::ConfigError& e) {
+    const std::vector<std::string> names = {"AUTH_DATABASE_URL", "AUTH_LISTEN", "AUTH_ACCESS_TTL",
+                                            "AUTH_DEV_MODE", "AUTH_SMTP_URL"};
+    ASSERT_EQ(e.problems.size(), names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      EXPECT_EQ(e.problems[i].rfind(names[i], 0), 0u) << e.problems[i];
+    }
+    EXPECT_EQ(std::string(e.what()), e.problems.front());
+  }
+}
+
 TEST(ConfigTest, HttpLimitsDefaultFromTheHashWaitAndMustOutlastIt) {
   const auto defaults = app::loadConfig(envOf({{"AUTH_DATABASE_URL", "x"}}));
   EXPECT_EQ(defaults.http_header_timeout_s, 10);  // AUTH_HASH_WAIT_MS 5000 + 5 s
