@@ -77,5 +77,46 @@ TEST(OperationsTest, ShutdownFinishesTheRequestInFlight) {
   EXPECT_EQ(login.json().at("code"), "invalid_credentials");
 }
 
+// The metrics the dashboard and the alert rules need (issue 18): lockouts and the mail backlog
+// next to the hashing queue, each moving when the thing it counts happens.
+TEST(OperationsTest, MetricsCountLockoutsAndTheMailBacklog) {
+  TestDatabase database(false);
+  // Mail to a port nobody listens on: it stays in the outbox, retried, neither sent nor failed.
+  AuthdProcess server(database.url(), {{"AUTH_LOGIN_MAX_FAILS", "2"},
+                                       {"AUTH_SMTP_URL", "smtp://127.0.0.1:1"},
+                                       {"AUTH_MAIL_RETRY_BASE_MS", "60000"}});
+  HttpClient http(server.baseUrl());
+  const auto metric = [&](const std::string& name) {
+    const auto body = http.get("/metrics").body;
+    const auto at = body.find("\n" + name + " ");
+    if (at == std::string::npos) return std::string("missing");
+    const auto start = at + name.size() + 2;
+    return body.substr(start, body.find('\n', start) - start);
+  };
+  EXPECT_EQ(metric("authd_login_lockout_refusals_total"), "0");
+  EXPECT_EQ(metric("authd_mail_outbox_backlog"), "0");
+  EXPECT_EQ(metric("authd_hashing_requests_queued"), "0");
+  EXPECT_EQ(metric("authd_ready"), "1");
+
+  auto reg = http.postJson("/v1/auth/register", {{"email", "metrics@example.com"},
+                                                 {"username", "metrics"},
+                                                 {"password", "a metric passphrase"}});
+  ASSERT_EQ(reg.status, 201);
+  const auto access = reg.json().at("access_token").get<std::string>();
+  ASSERT_EQ(http.post("/v1/auth/verify-email/request", "", "application/json",
+                      {{"Authorization", "Bearer " + access}})
+                .status,
+            202);
+  EXPECT_EQ(metric("authd_mail_outbox_backlog"), "1");
+
+  const json wrong = {{"username", "metrics"}, {"password", "not the passphrase"}};
+  EXPECT_EQ(http.postJson("/v1/auth/login", wrong).status, 401);
+  EXPECT_EQ(http.postJson("/v1/auth/login", wrong).status, 401);
+  EXPECT_EQ(http.postJson("/v1/auth/login", wrong).status, 429);  // locked out now
+  EXPECT_EQ(http.postJson("/v1/auth/login", wrong).status, 429);
+  EXPECT_EQ(metric("authd_login_lockout_refusals_total"), "2");
+  EXPECT_EQ(metric("authd_login_failures_total"), "2");
+}
+
 }  // namespace
 }  // namespace authd::testing

@@ -45,7 +45,22 @@ void Metrics::addGauge(std::string name, std::string help, std::function<double(
 
 std::string Metrics::render() const {
   std::ostringstream out;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Gauge> gauges;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    render(out);
+    gauges = gauges_;
+  }
+  // Gauges are read outside the lock: one may ask the database (the outbox backlog), and
+  // requests must not wait on a scrape to be counted.
+  for (const auto& g : gauges) {
+    out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n"
+        << g.name << " " << g.read() << "\n";
+  }
+  return out.str();
+}
+
+void Metrics::render(std::ostringstream& out) const {
   out << "# HELP authd_http_requests_total HTTP requests by route template, method and status.\n"
          "# TYPE authd_http_requests_total counter\n";
   for (const auto& [key, count] : requests_) {
@@ -76,12 +91,12 @@ std::string Metrics::render() const {
       << "# HELP authd_refresh_token_reuse_total Replayed refresh tokens that revoked a session.\n"
          "# TYPE authd_refresh_token_reuse_total counter\n"
          "authd_refresh_token_reuse_total "
-      << refresh_reuse_.load() << "\n";
-  for (const auto& g : gauges_) {
-    out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n"
-        << g.name << " " << g.read() << "\n";
-  }
-  return out.str();
+      << refresh_reuse_.load() << "\n"
+      << "# HELP authd_login_lockout_refusals_total Logins refused because the account is "
+         "locked out.\n"
+         "# TYPE authd_login_lockout_refusals_total counter\n"
+         "authd_login_lockout_refusals_total "
+      << lockout_refusals_.load() << "\n";
 }
 
 }  // namespace authd::http

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,8 @@ namespace authd::http {
 
 // In-process Prometheus metrics (text exposition format 0.0.4): requests by route template
 // (never a raw path), method and status; latency histograms by route; login failures;
-// refresh-token reuse detections; gauges read at scrape time (DB pool in use).
+// refresh-token reuse detections; logins refused by a lockout; gauges read at scrape time (DB
+// pool in use, hashing queue, mail outbox backlog).
 // Thread-safe.
 class Metrics {
  public:
@@ -19,11 +21,14 @@ class Metrics {
   void observeRequest(const std::string& route, const char* method, int status, double seconds);
   void countLoginFailure() { login_failures_.fetch_add(1, std::memory_order_relaxed); }
   void countRefreshReuse() { refresh_reuse_.fetch_add(1, std::memory_order_relaxed); }
+  // A login (or its MFA step) refused because the account is locked out.
+  void countLockoutRefusal() { lockout_refusals_.fetch_add(1, std::memory_order_relaxed); }
   // A gauge whose value `read` returns when scraped.
   void addGauge(std::string name, std::string help, std::function<double()> read);
   std::string render() const;
 
  private:
+  void render(std::ostringstream& out) const;  // the counters and histograms, under mu_
   struct RouteStats {
     std::vector<unsigned long long> buckets;  // cumulative counts per upper bound
     unsigned long long count = 0;
@@ -39,6 +44,7 @@ class Metrics {
   std::vector<Gauge> gauges_;
   std::atomic<unsigned long long> login_failures_{0};
   std::atomic<unsigned long long> refresh_reuse_{0};
+  std::atomic<unsigned long long> lockout_refusals_{0};
 };
 
 }  // namespace authd::http

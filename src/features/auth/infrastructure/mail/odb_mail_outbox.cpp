@@ -149,6 +149,17 @@ void OdbMailOutbox::markFailed(const std::string& id, const std::string& error,
   });
 }
 
+std::size_t OdbMailOutbox::backlog() {
+  return translateDatabaseFaults([&] {
+    DbTransaction tx(*db_);
+    const auto n = db_->query_value<MailCount>(CountQuery::sent_at.is_null() &&
+                                               CountQuery::failed_at.is_null())
+                       .count;
+    tx.commit();
+    return n;
+  });
+}
+
 std::size_t OdbMailOutbox::pruneBefore(Timestamp cutoff) {
   return translateDatabaseFaults([&] {
     DbTransaction tx(*db_);

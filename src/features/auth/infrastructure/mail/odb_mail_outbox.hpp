@@ -38,6 +38,9 @@ class OdbMailOutbox final : public application::MailOutbox {
   // A failed attempt: due again at `retry_at`, or given up when `retry_at` is empty.
   void markFailed(const std::string& id, const std::string& error,
                   std::optional<Timestamp> retry_at);
+  // Mail neither sent nor given up yet (due now or waiting for a retry): the backlog an
+  // operator watches. Its own transaction.
+  std::size_t backlog();
   // Retention: deletes mail sent or given up before `cutoff` (their contents are long wiped).
   std::size_t pruneBefore(Timestamp cutoff);
   // `authd rotate-secrets`: gives up every unsent mail that carries a link (the links are dead)

@@ -86,6 +86,9 @@ void addMfaRoutes(http::RouteTable& routes, const MfaUseCases& uc, UserJson user
         if (!result && result.error().code == ErrorCode::MfaCodeInvalid) {
           metrics->countLoginFailure();
         }
+        if (!result && result.error().code == ErrorCode::RateLimited) {
+          metrics->countLockoutRefusal();
+        }
         answerGrant(res, result, 200, user_json);
       });
   routes.del("/v1/admin/users/:id/mfa", [uc, authenticate](const Request& req, ResponseWriter& res,

@@ -57,6 +57,9 @@ void addTokenRoutes(http::RouteTable& routes, const TokenUseCases& uc, UserJson 
         auto result = uc.login_user.execute(in);
         if (!result && result.error().code == ErrorCode::InvalidCredentials)
           metrics->countLoginFailure();
+        // The per-address bucket answers before this handler: a 429 here is the lockout.
+        if (!result && result.error().code == ErrorCode::RateLimited)
+          metrics->countLockoutRefusal();
         answerGrant(res, result, 200, user_json);
       });
   routes.post(
