@@ -1,13 +1,14 @@
 # Run at every build (cmake -P): writes OUT, a header with authd's version and the git commit
 # it was built from, only when that changed, so only main.cpp recompiles after a new commit.
-# Outside a git checkout (a source tarball) the commit is "unknown".
+# Outside a git checkout (a source tarball) the commit is "unknown". safe.directory: root
+# building a checkout that another user owns still reads its commit.
 execute_process(
-  COMMAND git -C "${SRC}" rev-parse --short=12 HEAD
+  COMMAND git -c safe.directory=* -C "${SRC}" rev-parse --short=12 HEAD
   OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0 OR commit STREQUAL "")
   set(commit "unknown")
 else()
-  execute_process(COMMAND git -C "${SRC}" status --porcelain --untracked-files=no
+  execute_process(COMMAND git -c safe.directory=* -C "${SRC}" status --porcelain --untracked-files=no
     OUTPUT_VARIABLE dirty OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
   if(NOT dirty STREQUAL "")
     set(commit "${commit}-modified")

@@ -12,7 +12,7 @@ install(FILES "${CMAKE_SOURCE_DIR}/deploy/authd.env" DESTINATION /etc/authd
 install(DIRECTORY "${CMAKE_SOURCE_DIR}/migrations/" DESTINATION share/authd/migrations
   COMPONENT server FILES_MATCHING PATTERN "*.sql")
 install(DIRECTORY "${CMAKE_SOURCE_DIR}/deploy/" DESTINATION share/authd/deploy COMPONENT server
-  PATTERN "systemd" EXCLUDE PATTERN "authd.env" EXCLUDE)
+  PATTERN "systemd" EXCLUDE PATTERN "debian" EXCLUDE PATTERN "authd.env" EXCLUDE)
 install(FILES "${CMAKE_SOURCE_DIR}/README.md" "${CMAKE_SOURCE_DIR}/docs/deployment.md"
   "${CMAKE_SOURCE_DIR}/docs/security.md" "${CMAKE_SOURCE_DIR}/docs/openapi.yaml"
   "${CMAKE_SOURCE_DIR}/docs/verifying-tokens.md"
@@ -34,6 +34,10 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_INSTALL_CMAKE_PROJECTS "${CMAKE_BINARY_DIR};authd;server;/")
 # /etc/authd/authd.env is a conffile: an upgrade never overwrites the operator's values.
 file(WRITE "${CMAKE_BINARY_DIR}/debian/conffiles" "/etc/authd/authd.env\n")
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${CMAKE_BINARY_DIR}/debian/conffiles")
+# postinst, prerm, postrm: systemd reloads its units, an upgrade restarts a running service,
+# a removal stops it (deploy/debian/).
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${CMAKE_BINARY_DIR}/debian/conffiles"
+  "${CMAKE_SOURCE_DIR}/deploy/debian/postinst" "${CMAKE_SOURCE_DIR}/deploy/debian/prerm"
+  "${CMAKE_SOURCE_DIR}/deploy/debian/postrm")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

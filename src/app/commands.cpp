@@ -52,25 +52,13 @@ void configureServer(http::ServerState& state, const Config& c, Wiring& w) {
         [&w] { return static_cast<double>(w.uow.inUse()); });
   gauge("authd_db_pool_size", "Most database connections the pool keeps.",
         [&c] { return static_cast<double>(c.db_pool_size); });
-  // What /readyz answers, for alerting from Prometheus (which does not probe /readyz itself).
+  // What /readyz answers, for alerting from Prometheus (which does not probe /readyz itself),
+  // and the shared outbox's backlog; both cached by Wiring, so a scrape never asks the database.
   gauge("authd_ready", "1 when the instance is ready (database answers, schema current).",
-        [&state, &w] {
-          try {
-            return !state.draining.load() && w.readiness.isCurrent() ? 1.0 : 0.0;
-          } catch (const std::exception&) {
-            return 0.0;
-          }
-        });
-  // Read from the database at scrape time (an indexed count); NaN while it is away, so a
-  // scrape never fails and an alert on the value stays quiet rather than wrong.
-  gauge("authd_mail_outbox_backlog", "Mails neither sent nor given up yet (every instance's).",
-        [&w] {
-          try {
-            return static_cast<double>(w.outbox.backlog());
-          } catch (const std::exception&) {
-            return std::numeric_limits<double>::quiet_NaN();
-          }
-        });
+        [&state, &w] { return state.draining.load() ? 0.0 : w.readyNow(); });
+  gauge("authd_mail_outbox_backlog",
+        "Mails neither sent nor given up yet (every instance's; NaN while unreadable).",
+        [&w] { return w.outboxBacklogNow(); });
 }
 
 Pistache::Http::Endpoint::Options endpointOptions(const Config& c) {

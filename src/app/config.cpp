@@ -80,7 +80,7 @@ Getenv processEnvironment() {
   };
 }
 
-Config loadConfig(const Getenv& env, bool require_database) {
+ConfigRead readConfig(const Getenv& env, bool require_database) {
   Config c;
   Reader r(env);
   const long long cores = std::max(1u, std::thread::hardware_concurrency());
@@ -181,8 +181,13 @@ Config loadConfig(const Getenv& env, bool require_database) {
   if (std::find(std::begin(kLevels), std::end(kLevels), c.log_level) == std::end(kLevels)) {
     r.problem("AUTH_LOG_LEVEL must be one of trace, debug, info, warn, error, critical, off");
   }
-  if (!r.problems().empty()) throw ConfigError(std::move(r.problems()));
-  return c;
+  return {std::move(c), std::move(r.problems())};
+}
+
+Config loadConfig(const Getenv& env, bool require_database) {
+  auto read = readConfig(env, require_database);
+  if (!read.problems.empty()) throw ConfigError(std::move(read.problems));
+  return std::move(read.config);
 }
 
 }  // namespace authd::app

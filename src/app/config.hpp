@@ -78,8 +78,15 @@ struct ConfigError : std::runtime_error {
 using Getenv = std::function<std::optional<std::string>(const char*)>;
 Getenv processEnvironment();
 
-// Reads and checks every variable, all of them before it throws: the ConfigError lists every
-// problem at once. `require_database` is false for commands that need none.
+// Every variable read and checked: the values (a bad one left at its default) and one line
+// per problem, naming the variable. `require_database` is false for commands that need none.
+struct ConfigRead {
+  Config config;
+  std::vector<std::string> problems;
+};
+ConfigRead readConfig(const Getenv& env, bool require_database = true);
+
+// readConfig, throwing a ConfigError that lists every problem at once when there is any.
 Config loadConfig(const Getenv& env, bool require_database = true);
 
 }  // namespace authd::app

@@ -112,7 +112,12 @@ int main(int argc, char** argv) {
       "AUTH_MASTER_KEY to AUTH_NEW_MASTER_KEY in one transaction; then restart every instance\n"
       "with the new key.");
   rotate_master->footer(footer(kCommonExit));
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here with 0; a usage error is 2, as every --help says.
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
 
   const auto env = authd::app::processEnvironment();
   if (*check) return authd::app::configCheck(env, stdout);

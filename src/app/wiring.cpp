@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <limits>
 
 #include "features/auth/infrastructure/mail/smtp_mailer.hpp"
 
@@ -136,7 +137,9 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
       readiness(db, bundledMigrations()),
       mailer(mailerFor(c)),
       key_reload_(c.key_reload_interval, [this] { reloadKeys(); }),
-      retention_(c.retention_sweep_interval, [this] { pruneOldRows(); }) {
+      retention_(c.retention_sweep_interval, [this] { pruneOldRows(); }),
+      status_refresh_(Seconds(5), [this] { refreshStatus(); }) {
+  refreshStatus();
   // A token with a kid we do not hold may come from an instance that already rotated: reload
   // at once instead of waiting for the period. Made-up kids cost at most one key read every
   // two seconds.
@@ -160,6 +163,19 @@ Wiring::Wiring(const Config& c, std::shared_ptr<odb::pgsql::database> database,
   // One identifier costs the same on every instance: they share the key that picks its dummy.
   argon2.setPickKey(*secret(secrets, master, kLoginIdentifierDigest));
   matchDummyHashes();  // pay for the dummy hashes at start-up, not on the first unknown login
+}
+
+void Wiring::refreshStatus() {
+  try {
+    ready_ = readiness.isCurrent() ? 1.0 : 0.0;
+  } catch (const std::exception&) {
+    ready_ = 0.0;
+  }
+  try {
+    outbox_backlog_ = static_cast<double>(outbox.backlog());
+  } catch (const std::exception&) {
+    outbox_backlog_ = std::numeric_limits<double>::quiet_NaN();
+  }
 }
 
 void Wiring::reloadKeys() {

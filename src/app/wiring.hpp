@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 
 #include <odb/pgsql/database.hxx>
@@ -166,10 +167,21 @@ struct Wiring {
   std::unique_ptr<auth::application::Mailer> mailer;  // null: mail stays in the outbox
   std::unique_ptr<auth::infrastructure::OutboxWorker> mail_worker;
 
+  // What /metrics reports about the database: whether the schema suits this binary (1 or 0)
+  // and the mail outbox backlog (NaN while it cannot be read). Refreshed every 5 s in the
+  // background, so a scrape never waits on the database and a flood of scrapes costs it nothing.
+  double readyNow() const { return ready_.load(); }
+  double outboxBacklogNow() const { return outbox_backlog_.load(); }
+
  private:
+  void refreshStatus();
+
   std::atomic<std::int64_t> last_forced_reload_{0};
-  PeriodicTask key_reload_;  // last two: run while everything above exists
+  std::atomic<double> ready_{0};
+  std::atomic<double> outbox_backlog_{std::numeric_limits<double>::quiet_NaN()};
+  PeriodicTask key_reload_;  // last three: run while everything above exists
   PeriodicTask retention_;
+  PeriodicTask status_refresh_;
 };
 
 }  // namespace authd::app

@@ -2,6 +2,8 @@
 // packaged unit runs as ExecStartPre, `authd --version`, and each command's --help.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -65,6 +67,51 @@ TEST(ConfigCheckTest, SaysWhenMigrationsArePendingOrTheDatabaseIsAway) {
   EXPECT_TRUE(has(out, "error: AUTH_DATABASE_URL is not set")) << out;
 }
 
+// libpq quotes a malformed URL's parts in its errors: the password must not reach the output.
+TEST(ConfigCheckTest, NeverPrintsTheDatabasePassword) {
+  std::string out;
+  EXPECT_EQ(runAuthd({"config", "check"}, "postgresql://authd:s3cr%zzet@127.0.0.1:1/none", &out,
+                     {{"AUTH_DEV_MODE", "1"}}),
+            2)
+      << out;
+  EXPECT_TRUE(has(out, "error: the database is unreachable")) << out;
+  EXPECT_FALSE(has(out, "s3cr")) << out;
+  EXPECT_EQ(runAuthd({"config", "check"}, "postgresql://authd:s3cret@127.0.0.1:1/none", &out,
+                     {{"AUTH_DEV_MODE", "1"}}),
+            2)
+      << out;
+  EXPECT_FALSE(has(out, "s3cret")) << out;
+}
+
+// AUTH_DATABASE_URL may be a libpq key=value string as well as a URL.
+TEST(ConfigCheckTest, AcceptsAKeyValueConnectionString) {
+  TestDatabase database;
+  std::smatch m;
+  const std::string url = database.url();
+  ASSERT_TRUE(std::regex_match(url, m, std::regex(R"(postgresql://(\w+)@([\d.]+):(\d+)/(\w+))")))
+      << url;
+  const std::string conninfo = "host=" + m[2].str() + " port=" + m[3].str() +
+                               " dbname=" + m[4].str() + " user=" + m[1].str();
+  std::string out;
+  EXPECT_EQ(runAuthd({"config", "check"}, conninfo, &out, {{"AUTH_DEV_MODE", "1"}}), 0) << out;
+  EXPECT_TRUE(has(out, "ok: the database answers")) << out;
+}
+
+// The master key must open the signing keys the other instances made.
+TEST(ConfigCheckTest, AMasterKeyThatDoesNotOpenTheSigningKeysIsAnError) {
+  TestDatabase database;
+  const std::map<std::string, std::string> first = {
+      {"AUTH_MASTER_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}};
+  std::string out;
+  ASSERT_EQ(runAuthd({"config", "check"}, database.url(), &out, first), 0) << out;  // makes a key
+  EXPECT_TRUE(has(out, "ok: AUTH_MASTER_KEY opens the signing keys")) << out;
+  EXPECT_EQ(runAuthd({"config", "check"}, database.url(), &out,
+                     {{"AUTH_MASTER_KEY", "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="}}),
+            2)
+      << out;
+  EXPECT_TRUE(has(out, "error: AUTH_MASTER_KEY does not open this database's signing keys")) << out;
+}
+
 TEST(ConfigCheckTest, ServeLogsEveryBadVariableAndExitsWith2) {
   std::string out;
   EXPECT_EQ(runAuthd({"serve"}, "postgresql://postgres@127.0.0.1:1/none", &out,
@@ -80,6 +127,12 @@ TEST(CommandLineTest, VersionNamesTheReleaseAndTheCommit) {
   ASSERT_EQ(runAuthd({"--version"}, "", &out), 0) << out;
   EXPECT_EQ(out.rfind("authd " AUTHD_PROJECT_VERSION " (git ", 0), 0u) << out;
   EXPECT_FALSE(has(out, "(git )")) << out;
+}
+
+TEST(CommandLineTest, AUsageErrorExitsWith2) {
+  std::string out;
+  EXPECT_EQ(runAuthd({"no-such-command"}, "", &out), 2) << out;
+  EXPECT_EQ(runAuthd({"grant-role", "only-an-email"}, "", &out), 2) << out;
 }
 
 TEST(CommandLineTest, EveryCommandHasAManPageStyleHelp) {

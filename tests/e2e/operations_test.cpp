@@ -107,7 +107,12 @@ TEST(OperationsTest, MetricsCountLockoutsAndTheMailBacklog) {
                       {{"Authorization", "Bearer " + access}})
                 .status,
             202);
-  EXPECT_EQ(metric("authd_mail_outbox_backlog"), "1");
+  // The gauge is refreshed every 5 s in the background (a scrape never asks the database).
+  std::string backlog;
+  for (int i = 0; i < 100 && (backlog = metric("authd_mail_outbox_backlog")) != "1"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(backlog, "1");
 
   const json wrong = {{"username", "metrics"}, {"password", "not the passphrase"}};
   EXPECT_EQ(http.postJson("/v1/auth/login", wrong).status, 401);
