@@ -1,6 +1,7 @@
 // `authd config check`: what an operator (or the systemd unit's ExecStartPre) runs before
 // `authd serve`. It reads the same AUTH_* variables, reports every bad or missing one at once,
 // then whether the database answers and its migrations suit this binary.
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <optional>
@@ -130,10 +131,13 @@ int configCheck(const Getenv& env, std::FILE* out) {
       auto db = openDatabase(DatabaseConfig{c.database_url, 1, 5, "authd-config-check"});
       const auto entries = MigrationRunner(db, bundledMigrations()).status();
       std::fprintf(out, "ok: the database answers\n");
-      auto migration_problems = migrationProblems(entries, c.migrate_on_start, out);
-      const bool current =
-          migration_problems.empty() && MigrationRunner(db, bundledMigrations()).isCurrent();
-      for (auto& p : migration_problems) problems.push_back(std::move(p));
+      for (auto& p : migrationProblems(entries, c.migrate_on_start, out)) {
+        problems.push_back(std::move(p));
+      }
+      const bool current = std::all_of(entries.begin(), entries.end(), [](const auto& e) {
+        return e.state == MigrationRunner::State::Applied ||
+               e.state == MigrationRunner::State::Compatible;
+      });
       // The master key must open this database's signing keys, or serve fails at start. (With
       // none yet, this makes the first one, as serve would.)
       if (master && current) {
