@@ -176,12 +176,11 @@ int migrate(const Config& c) {
 
 int migrateStatus(const Config& c) {
   return runCommand("migrate status", [&] {
-    bool current = true;
-    for (const auto& e : MigrationRunner(database(c), bundledMigrations()).status()) {
+    const auto entries = MigrationRunner(database(c), bundledMigrations()).status();
+    for (const auto& e : entries) {
       std::printf("%04d  %-8s  %s\n", e.version, toString(e.state), e.name.c_str());
-      current = current && (e.state == MigrationRunner::State::Applied ||
-                            e.state == MigrationRunner::State::Compatible);
     }
+    const bool current = MigrationRunner::isCurrent(entries);
     return current ? 0 : 3;
   });
 }

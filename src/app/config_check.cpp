@@ -1,7 +1,6 @@
 // `authd config check`: what an operator (or the systemd unit's ExecStartPre) runs before
 // `authd serve`. It reads the same AUTH_* variables, reports every bad or missing one at once,
 // then whether the database answers and its migrations suit this binary.
-#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <optional>
@@ -134,10 +133,7 @@ int configCheck(const Getenv& env, std::FILE* out) {
       for (auto& p : migrationProblems(entries, c.migrate_on_start, out)) {
         problems.push_back(std::move(p));
       }
-      const bool current = std::all_of(entries.begin(), entries.end(), [](const auto& e) {
-        return e.state == MigrationRunner::State::Applied ||
-               e.state == MigrationRunner::State::Compatible;
-      });
+      const bool current = MigrationRunner::isCurrent(entries);
       // The master key must open this database's signing keys, or serve fails at start. (With
       // none yet, this makes the first one, as serve would.)
       if (master && current) {

@@ -242,8 +242,9 @@ std::vector<MigrationRunner::Entry> MigrationRunner::status() {
   });
 }
 
-bool MigrationRunner::isCurrent() {
-  const auto entries = status();
+bool MigrationRunner::isCurrent() { return isCurrent(status()); }
+
+bool MigrationRunner::isCurrent(const std::vector<Entry>& entries) {
   return std::all_of(entries.begin(), entries.end(), [](const Entry& e) {
     return e.state == State::Applied || e.state == State::Compatible;
   });

@@ -60,6 +60,8 @@ class MigrationRunner {
   // True when every migration is applied unmodified and every applied one this binary does not
   // know is compatible with it.
   bool isCurrent();
+  // The same verdict on a status() already read.
+  static bool isCurrent(const std::vector<Entry>& entries);
 
  private:
   std::shared_ptr<odb::pgsql::database> db_;

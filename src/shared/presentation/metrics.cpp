@@ -51,8 +51,8 @@ std::string Metrics::render() const {
     render(out);
     gauges = gauges_;
   }
-  // Gauges are read outside the lock: one may ask the database (the outbox backlog), and
-  // requests must not wait on a scrape to be counted.
+  // Gauges are read outside the lock: a gauge is any callback, and requests must never wait
+  // on a scrape to be counted.
   for (const auto& g : gauges) {
     out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n"
         << g.name << " " << g.read() << "\n";
