@@ -40,6 +40,7 @@
 #include "features/users/application/use_cases/update_profile.hpp"
 #include "features/users/infrastructure/persistence/odb_audit_log.hpp"
 #include "features/users/infrastructure/persistence/odb_user_repository.hpp"
+#include "features/users/infrastructure/persistence/pg_user_statements.hpp"
 #include "shared/infrastructure/migration_runner.hpp"
 #include "shared/infrastructure/odb_unit_of_work.hpp"
 #include "shared/infrastructure/sodium_random_source.hpp"
@@ -114,6 +115,7 @@ struct Wiring {
   auth::infrastructure::SodiumRefreshTokenHasher refresh_hasher;
   OdbUnitOfWork uow;
   users::infrastructure::OdbUserRepository users;
+  users::infrastructure::PgUserStatements user_statements;
   users::infrastructure::OdbAuditLog audit_log;
   users::application::AuditTrail audit;
   auth::application::SessionTokens tokens;

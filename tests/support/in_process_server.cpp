@@ -67,6 +67,7 @@ struct InProcessServer::Graph {
   InMemoryDatabase db;
   InMemoryUnitOfWork uow{db};
   InMemoryUserRepository users{db};
+  InMemoryUserStatements user_statements{db};
   InMemoryAuditLog audit_log{db};
   InMemoryLoginThrottle throttle{db};
   InMemoryAccountTokenRepository account_tokens{db};
@@ -83,7 +84,7 @@ struct InProcessServer::Graph {
   aa::SessionTokens tokens{random, refresh_hasher, tokens_crypto, sessions};
   aa::RegisterUser register_user{uow,   users, hasher, tokens,
                                  audit, clock, random, users::domain::PasswordPolicy::standard()};
-  aa::RefreshSession refresh_session{uow, users, tokens, audit, clock};
+  aa::RefreshSession refresh_session{uow, users, user_statements, tokens, audit, clock};
   aa::SessionDeps session_deps{uow, users, tokens, audit, clock};
   aa::Logout logout{session_deps};
   aa::LogoutAll logout_all{session_deps};
@@ -96,7 +97,7 @@ struct InProcessServer::Graph {
   aa::DeleteAccount delete_account{uow, users, hasher, audit, clock, throttle};
   aa::ListEvents list_events{uow, audit_log};
   aa::AdminAccounts admin_accounts{session_deps, audit_log, sessions};
-  aa::Authenticate authenticate{uow, users, tokens_crypto, clock, sessions};
+  aa::Authenticate authenticate{user_statements, tokens_crypto, clock, sessions};
   aa::Introspect introspect{authenticate};
   aa::LifecycleDeps lifecycle{uow,
                               users,
@@ -146,7 +147,7 @@ struct InProcessServer::Graph {
   aa::RegenerateRecoveryCodes regenerate_recovery_codes{mfa};
   aa::CompleteMfaLogin complete_mfa_login{mfa, tokens};
   aa::ResetMfa reset_mfa{mfa};
-  ua::GetProfile get_profile{uow, users};
+  ua::GetProfile get_profile{user_statements};
   ua::UpdateProfile update_profile{uow, users, audit, clock};
   ua::ListUsers list_users{uow, users};
   ua::GetUser get_user{uow, users};

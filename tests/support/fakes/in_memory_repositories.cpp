@@ -141,6 +141,54 @@ User* InMemoryUserRepository::row(const Uuid& id) {
 
 User* InMemoryUserRepository::newest() { return newest_ ? row(*newest_) : nullptr; }
 
+std::optional<users::application::LiveSession> InMemoryUserStatements::findSession(
+    const Uuid& user_id, const Uuid& session_id) {
+  Lock lock(db_.mutex);
+  const auto it = db_.tables.users.find(user_id);
+  if (it == db_.tables.users.end() || it->second.isDeleted()) return std::nullopt;
+  const auto* session = it->second.findSession(session_id);
+  if (session == nullptr) return std::nullopt;
+  const auto& st = session->state();
+  return users::application::LiveSession{it->second.roles(), st.methods, st.expires_at,
+                                         st.last_used_at};
+}
+
+std::optional<users::domain::Profile> InMemoryUserStatements::findProfile(const Uuid& user_id) {
+  auto user = findUser(user_id);
+  if (!user) return std::nullopt;
+  return user->profile();
+}
+
+std::optional<User> InMemoryUserStatements::findUser(const Uuid& user_id) {
+  Lock lock(db_.mutex);
+  const auto it = db_.tables.users.find(user_id);
+  if (it == db_.tables.users.end() || it->second.isDeleted()) return std::nullopt;
+  return it->second;
+}
+
+Status InMemoryUserStatements::storeSessions(User& user) {
+  refuseUnstorable(user);
+  Lock lock(db_.mutex);
+  const auto it = db_.tables.users.find(user.id());
+  if (it == db_.tables.users.end() || it->second.isDeleted() ||
+      it->second.version() != user.version()) {
+    return fail(ErrorCode::Conflict, "user changed concurrently");
+  }
+  // Only the two columns the real statement writes.
+  const auto write = [&user](InMemoryTables& tables) {
+    auto row = tables.users.find(user.id());
+    if (row == tables.users.end()) return;
+    auto state = row->second.state();
+    state.sessions = user.sessions();
+    state.updated_at = user.state().updated_at;
+    state.version += 1;
+    row->second = User(std::move(state));
+  };
+  db_.concurrently(write);
+  user.setVersion(user.version() + 1);
+  return ok();
+}
+
 void InMemoryAuditLog::record(const users::application::AuditEvent& event) {
   refuseLikePostgres("audit_events.ip", event.ip);
   refuseLikePostgres("audit_events.user_agent", event.user_agent);

@@ -10,6 +10,7 @@
 #include "features/auth/application/ports/password_hasher.hpp"
 #include "features/keys/application/ports/sealer.hpp"
 #include "features/users/application/ports/user_repository.hpp"
+#include "features/users/application/ports/user_statements.hpp"
 #include "shared/core/clock.hpp"
 
 namespace authd::testing {
@@ -40,6 +41,22 @@ class InMemoryUserRepository final : public users::application::UserRepository {
   InMemoryDatabase& db_;
   std::optional<Uuid> newest_;
   const std::set<std::string> known_roles_{"user", "admin"};  // migrations/0002 seeds these
+};
+
+// UserStatements over the same store: each call is a statement of its own, committed at once,
+// so a write also lands in the snapshots of transactions open meanwhile (their rollback keeps
+// it, as PostgreSQL's would).
+class InMemoryUserStatements final : public users::application::UserStatements {
+ public:
+  explicit InMemoryUserStatements(InMemoryDatabase& db) : db_(db) {}
+  std::optional<users::application::LiveSession> findSession(const Uuid& user_id,
+                                                             const Uuid& session_id) override;
+  std::optional<users::domain::Profile> findProfile(const Uuid& user_id) override;
+  std::optional<users::domain::User> findUser(const Uuid& user_id) override;
+  Status storeSessions(users::domain::User& user) override;
+
+ private:
+  InMemoryDatabase& db_;
 };
 
 class InMemoryAuditLog final : public users::application::AuditLog {

@@ -15,6 +15,14 @@ void delegateTo(MockUserRepository& mock, InMemoryUserRepository& fake) {
   ON_CALL(mock, update).WillByDefault(::testing::Invoke(&fake, &R::update));
 }
 
+void delegateTo(MockUserStatements& mock, InMemoryUserStatements& fake) {
+  using S = InMemoryUserStatements;
+  ON_CALL(mock, findSession).WillByDefault(::testing::Invoke(&fake, &S::findSession));
+  ON_CALL(mock, findProfile).WillByDefault(::testing::Invoke(&fake, &S::findProfile));
+  ON_CALL(mock, findUser).WillByDefault(::testing::Invoke(&fake, &S::findUser));
+  ON_CALL(mock, storeSessions).WillByDefault(::testing::Invoke(&fake, &S::storeSessions));
+}
+
 void changeConcurrently(InMemoryDatabase& db, const Uuid& id,
                         const std::function<void(users::domain::User&)>& change) {
   db.concurrently([&](InMemoryTables& tables) {

@@ -11,6 +11,7 @@
 namespace authd::testing {
 
 void delegateTo(MockUserRepository& mock, InMemoryUserRepository& fake);
+void delegateTo(MockUserStatements& mock, InMemoryUserStatements& fake);
 void delegateTo(MockLoginThrottle& mock, InMemoryLoginThrottle& fake);
 void delegateTo(MockResetRequestQueue& mock, InMemoryResetRequestQueue& fake);
 void delegateTo(MockMfaRepository& mock, InMemoryMfaRepository& fake);

@@ -16,6 +16,7 @@
 #include "features/keys/application/ports/sealer.hpp"
 #include "features/users/application/ports/audit_log.hpp"
 #include "features/users/application/ports/user_repository.hpp"
+#include "features/users/application/ports/user_statements.hpp"
 #include "shared/core/unit_of_work.hpp"
 
 namespace authd::testing {
@@ -34,6 +35,17 @@ class MockUserRepository : public users::application::UserRepository {
   MOCK_METHOD(bool, usernameExists, (const std::string&), (override));
   MOCK_METHOD(Status, add, (users::domain::User&), (override));
   MOCK_METHOD(Status, update, (users::domain::User&), (override));
+};
+
+class MockUserStatements : public users::application::UserStatements {
+ public:
+  MockUserStatements();
+  ~MockUserStatements() override;
+  MOCK_METHOD(std::optional<users::application::LiveSession>, findSession,
+              (const Uuid&, const Uuid&), (override));
+  MOCK_METHOD(std::optional<users::domain::Profile>, findProfile, (const Uuid&), (override));
+  MOCK_METHOD(std::optional<users::domain::User>, findUser, (const Uuid&), (override));
+  MOCK_METHOD(Status, storeSessions, (users::domain::User&), (override));
 };
 
 class MockAuditLog : public users::application::AuditLog {

@@ -25,7 +25,7 @@ std::vector<std::string> amrOf(AuthMethods methods) {
 }
 
 bool Session::isExpired(Timestamp now, const SessionPolicy& policy) const {
-  return now >= s_.expires_at || now >= s_.last_used_at + policy.idle_ttl;
+  return sessionExpired(s_.expires_at, s_.last_used_at, now, policy);
 }
 
 RefreshOutcome Session::refresh(const RefreshAttempt& attempt, Timestamp now,

@@ -32,6 +32,12 @@ enum class AuthMethods { Password, PasswordAndOtp };
 // The `amr` claim of `methods`: ["pwd"] or ["pwd", "otp"].
 std::vector<std::string> amrOf(AuthMethods methods);
 
+// The one expiry rule: past the absolute expiry, or idle for longer than policy.idle_ttl.
+inline bool sessionExpired(Timestamp expires_at, Timestamp last_used_at, Timestamp now,
+                           const SessionPolicy& policy) {
+  return now >= expires_at || now >= last_used_at + policy.idle_ttl;
+}
+
 struct RefreshAttempt {
   std::uint32_t generation = 0;  // generation carried by the presented token
   Bytes digest_at_current;  // digest of the presented secret advanced to the current generation

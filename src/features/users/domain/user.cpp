@@ -40,6 +40,11 @@ void User::openSession(Session session, Timestamp now, const SessionPolicy& poli
   s_.updated_at = now;
 }
 
+Profile User::profile() const {
+  return Profile{s_.id,          s_.email, s_.username,   s_.display_name, s_.email_verified,
+                 s_.mfa_enabled, s_.roles, s_.created_at, s_.updated_at};
+}
+
 RefreshOutcome User::refreshSession(const Uuid& id, const RefreshAttempt& attempt, Timestamp now,
                                     const SessionPolicy& policy) {
   auto it = std::find_if(s_.sessions.begin(), s_.sessions.end(),

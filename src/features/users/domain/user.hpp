@@ -17,6 +17,20 @@ namespace authd::users::domain {
 
 inline constexpr const char* kDefaultRole = "user";
 
+// What a user shows of itself (the contract's User JSON): no credential, no session. Read on its
+// own where nothing else of the user is needed (GET /v1/users/me).
+struct Profile {
+  Uuid id;
+  std::string email;
+  std::string username;
+  std::optional<std::string> display_name;
+  bool email_verified = false;
+  bool mfa_enabled = false;
+  std::set<std::string> roles;
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
 class User {
  public:
   struct State {
@@ -84,6 +98,7 @@ class User {
   bool isDeleted() const { return s_.deleted_at.has_value(); }
 
   const State& state() const { return s_; }
+  Profile profile() const;
   const Uuid& id() const { return s_.id; }
   const std::string& email() const { return s_.email; }
   const std::string& username() const { return s_.username; }

@@ -22,7 +22,7 @@ class RefreshSessionTest : public AuthUseCaseTest {
   Result<auth::application::TokenGrant> refresh(const std::string& token) {
     return refresh_.execute({token, {"ua", "1.1.1.1"}});
   }
-  auth::application::RefreshSession refresh_{uow_, users_, tokens_, audit_, clock_};
+  auth::application::RefreshSession refresh_{uow_, users_, statements_, tokens_, audit_, clock_};
 };
 
 TEST_F(RefreshSessionTest, RotatesAndKeepsTheAbsoluteExpiry) {
@@ -96,7 +96,36 @@ TEST_F(RefreshSessionTest, MalformedUnknownAndExpiredTokensAreInvalid) {
   EXPECT_THAT(refresh(other_user.encode()), HasError(ErrorCode::RefreshTokenInvalid));
   clock_.advance(policy_.refresh_ttl);
   EXPECT_CALL(users_, update).Times(0);
+  EXPECT_CALL(statements_, storeSessions).Times(0);
   EXPECT_THAT(refresh(first), HasError(ErrorCode::RefreshTokenInvalid));
+}
+
+TEST_F(RefreshSessionTest, ARotationIsOneReadAndOneGuardedWriteOutsideATransaction) {
+  const auto first = login();
+  const int begins_before = begins_;
+  const auto version = stored_->version();
+  EXPECT_CALL(statements_, findUser(_)).Times(1);
+  EXPECT_CALL(statements_, storeSessions(_)).Times(1);
+  EXPECT_CALL(users_, update).Times(0);
+  auto a = refresh(first);
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(begins_, begins_before);  // no BEGIN, no COMMIT
+  EXPECT_EQ(stored_->version(), version + 1);
+  EXPECT_EQ(stored_->sessions()[0].generation(), 1u);
+}
+
+TEST_F(RefreshSessionTest, AReuseIsWrittenWithItsAuditEventInOneTransaction) {
+  const auto first = login();
+  ASSERT_THAT(refresh(first), IsOk());
+  clock_.advance(policy_.reuse_grace + seconds(1));
+  events_.clear();
+  const int begins_before = begins_;
+  EXPECT_CALL(statements_, storeSessions).Times(0);  // never half of it outside
+  EXPECT_THAT(refresh(first), HasError(ErrorCode::RefreshTokenReused));
+  EXPECT_EQ(begins_, begins_before + 1);
+  EXPECT_EQ(eventTypes(), std::vector<users::application::AuditEventType>{
+                              users::application::AuditEventType::RefreshReused});
+  EXPECT_TRUE(stored_->sessions().empty());
 }
 
 TEST_F(RefreshSessionTest, ConcurrentRotationIsRetriedAndSeenAsGraceReplay) {
@@ -104,7 +133,9 @@ TEST_F(RefreshSessionTest, ConcurrentRotationIsRetriedAndSeenAsGraceReplay) {
   const users::domain::User before_rotation = *stored_;
   auto concurrent = refresh(first);  // the other tab commits first
   ASSERT_THAT(concurrent, IsOk());
-  // Our request read the user before that commit, so its version check fails once.
+  // Our request read the user before that commit, so its guarded write fails, and so does
+  // the first transactional attempt, which read it before too.
+  EXPECT_CALL(statements_, findUser(_)).WillOnce(Return(before_rotation));
   EXPECT_CALL(users_, findById(_)).WillOnce(Return(before_rotation));
   EXPECT_CALL(users_, findByIdForUpdate(_)).Times(1);  // the retry locks the row
   auto r = refresh(first);

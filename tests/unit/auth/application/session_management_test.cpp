@@ -111,20 +111,34 @@ TEST_F(SessionManagementTest, ListSessionsMarksCurrentAndSkipsExpired) {
 TEST_F(SessionManagementTest, AuthenticateNeedsAValidTokenAndALiveSession) {
   auto tokens = loginTimes(1);
   const Uuid sid = sessionOf(tokens[0]);
-  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Authenticate authenticate(statements_, verifier_, clock_, policy_);
   EXPECT_CALL(verifier_, verify(_, _)).WillRepeatedly(Return(claimsFor(sid)));
+  const int begins_before = begins_;
+  EXPECT_CALL(statements_, findSession(stored_->id(), sid)).Times(2);  // once per check
   auto principal = authenticate.execute("token");
   ASSERT_THAT(principal, IsOk());
-  EXPECT_EQ(principal->user.id(), stored_->id());
+  EXPECT_EQ(begins_, begins_before);  // one narrow read, outside any transaction
+  EXPECT_EQ(principal->user_id, stored_->id());
+  EXPECT_EQ(principal->roles, std::set<std::string>{"user"});
   EXPECT_EQ(principal->session_id, sid);
   // Revoked session: the still-signed token stops working at once.
   ASSERT_THAT(auth::application::Logout(deps_).execute(tokens[0], {}), IsOk());
   EXPECT_THAT(authenticate.execute("token"), HasError(ErrorCode::Unauthorized));
 }
 
+TEST_F(SessionManagementTest, AuthenticateRefusesASessionIdleForTooLong) {
+  auto tokens = loginTimes(1);
+  auth::application::Authenticate authenticate(statements_, verifier_, clock_, policy_);
+  EXPECT_CALL(verifier_, verify(_, _)).WillRepeatedly(Return(claimsFor(sessionOf(tokens[0]))));
+  clock_.advance(policy_.idle_ttl - std::chrono::seconds(1));
+  EXPECT_THAT(authenticate.execute("token"), IsOk());
+  clock_.advance(std::chrono::seconds(1));
+  EXPECT_THAT(authenticate.execute("token"), HasError(ErrorCode::Unauthorized));
+}
+
 TEST_F(SessionManagementTest, AuthenticateRejectsBadTokensAndDeletedUsers) {
   auto tokens = loginTimes(1);
-  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Authenticate authenticate(statements_, verifier_, clock_, policy_);
   EXPECT_CALL(verifier_, verify(_, _))
       .WillOnce(Return(Result<auth::application::AccessClaims>(fail(ErrorCode::Unauthorized))))
       .WillOnce(Return(claimsFor(sessionOf(tokens[0]))));
@@ -136,7 +150,7 @@ TEST_F(SessionManagementTest, AuthenticateRejectsBadTokensAndDeletedUsers) {
 TEST_F(SessionManagementTest, IntrospectIsActiveOnlyWhileTheSessionLives) {
   auto tokens = loginTimes(1);
   const Uuid sid = sessionOf(tokens[0]);
-  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Authenticate authenticate(statements_, verifier_, clock_, policy_);
   auth::application::Introspect introspect(authenticate);
   EXPECT_CALL(verifier_, verify(_, _)).WillRepeatedly(Return(claimsFor(sid)));
   auto active = introspect.execute("t");
@@ -153,7 +167,7 @@ TEST_F(SessionManagementTest, IntrospectAnswersTheRolesTheUserHasNow) {
   const Uuid sid = sessionOf(tokens[0]);
   auto claims = claimsFor(sid);
   claims.roles = {"admin", "user"};  // as minted
-  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Authenticate authenticate(statements_, verifier_, clock_, policy_);
   auth::application::Introspect introspect(authenticate);
   EXPECT_CALL(verifier_, verify(_, _)).WillRepeatedly(Return(claims));
   const auto out = introspect.execute("t");
@@ -162,11 +176,11 @@ TEST_F(SessionManagementTest, IntrospectAnswersTheRolesTheUserHasNow) {
 }
 
 TEST_F(SessionManagementTest, IntrospectOfABadTokenIsInactive) {
-  auth::application::Authenticate authenticate(uow_, users_, verifier_, clock_, policy_);
+  auth::application::Authenticate authenticate(statements_, verifier_, clock_, policy_);
   auth::application::Introspect introspect(authenticate);
   EXPECT_CALL(verifier_, verify(_, _))
       .WillOnce(Return(Result<auth::application::AccessClaims>(fail(ErrorCode::Unauthorized))));
-  EXPECT_CALL(users_, findById).Times(0);
+  EXPECT_CALL(statements_, findSession).Times(0);
   EXPECT_FALSE(introspect.execute("t").active);
 }
 
@@ -180,7 +194,7 @@ TEST_F(SessionManagementTest, RevokingASessionAlsoPrunesExpiredOnes) {
   auto tokens = loginTimes(2);
   // The second session is used near the idle limit; the first is not.
   clock_.advance(policy_.idle_ttl - seconds(10));
-  auth::application::RefreshSession refresh{uow_, users_, tokens_, audit_, clock_};
+  auth::application::RefreshSession refresh{uow_, users_, statements_, tokens_, audit_, clock_};
   auto r = refresh.execute({tokens[1], {}});
   ASSERT_THAT(r, IsOk());
   auto third = loginTimes(1);

@@ -70,6 +70,7 @@ class AuthUseCaseTest : public ::testing::Test {
               "", std::nullopt};
         });
     delegateTo(users_, fake_users_);
+    delegateTo(statements_, fake_statements_);
     ON_CALL(audit_log_, record).WillByDefault([this](const users::application::AuditEvent& e) {
       events_.push_back(e);
     });
@@ -108,6 +109,8 @@ class AuthUseCaseTest : public ::testing::Test {
   InMemoryUnitOfWork fake_uow_{db_};
   InMemoryUserRepository fake_users_{db_};
   NiceMock<MockUserRepository> users_;  // delegates to fake_users_
+  InMemoryUserStatements fake_statements_{db_};
+  NiceMock<MockUserStatements> statements_;  // delegates to fake_statements_
   NiceMock<MockPasswordHasher> hasher_;
   InMemoryLoginThrottle fake_throttle_{db_};
   InMemoryMailOutbox outbox_{db_, clock_};

@@ -22,6 +22,7 @@ class ProfileAdminTest : public ::testing::Test {
       return tx;
     });
     delegateTo(users_, fake_users_);
+    delegateTo(statements_, fake_statements_);
     stored_ = users::domain::User::create(
         Uuid::v7(clock_.now(), random_), *users::domain::Email::parse("alice@example.com"),
         *users::domain::Username::parse("alice"), std::string("Alice"), "h", clock_.now());
@@ -33,6 +34,8 @@ class ProfileAdminTest : public ::testing::Test {
   InMemoryDatabase db_;
   InMemoryUserRepository fake_users_{db_};
   NiceMock<MockUserRepository> users_;  // delegates to fake_users_
+  InMemoryUserStatements fake_statements_{db_};
+  NiceMock<MockUserStatements> statements_;  // delegates to fake_statements_
   NiceMock<MockAuditLog> audit_log_;
   FakeClock clock_;
   FakeRandomSource random_;
@@ -140,10 +143,11 @@ TEST_F(ProfileAdminTest, GetUserFindsLiveUsersOnly) {
 }
 
 TEST_F(ProfileAdminTest, GetProfileIsUnauthorizedOnceTheAccountIsGone) {
-  users::application::GetProfile get(uow_, users_);
+  users::application::GetProfile get(statements_);
   auto me = get.execute(stored_->id());
   ASSERT_THAT(me, IsOk());
-  EXPECT_EQ(me->username(), "alice");
+  EXPECT_EQ(me->username, "alice");
+  EXPECT_EQ(me->roles, std::set<std::string>{"user"});
   stored_->markDeleted(clock_.now());
   EXPECT_THAT(get.execute(stored_->id()), HasError(ErrorCode::Unauthorized));
 }

@@ -16,6 +16,7 @@ struct AccessClaims {
   Uuid session;                 // sid
   std::int64_t issued_at = 0;   // iat, Unix seconds
   std::int64_t expires_at = 0;  // exp, Unix seconds
+  std::int64_t not_before = 0;  // nbf, Unix seconds
   std::string issuer;
   std::string audience;
   std::vector<std::string> roles;

@@ -6,16 +6,13 @@ Result<Principal> Authenticate::execute(std::string_view access_token) {
   const Timestamp now = clock_.now();
   auto claims = verifier_.verify(access_token, now);
   if (!claims) return tl::unexpected(claims.error());
-  std::optional<users::domain::User> user;
-  {
-    auto tx = uow_.begin();
-    user = users_.findById(claims->subject);
-  }
-  const auto* session = user ? user->findSession(claims->session) : nullptr;
-  if (session == nullptr || session->isExpired(now, policy_)) {
+  auto session = users_.findSession(claims->subject, claims->session);
+  if (!session ||
+      users::domain::sessionExpired(session->expires_at, session->last_used_at, now, policy_)) {
     return fail(ErrorCode::Unauthorized, "The session of this token has ended.");
   }
-  return Principal{std::move(*user), claims->session, std::move(*claims)};
+  return Principal{claims->subject, claims->session, std::move(session->roles), session->methods,
+                   std::move(*claims)};
 }
 
 }  // namespace authd::auth::application

@@ -116,12 +116,9 @@ Introspect::Output Introspect::execute(const std::string& token) {
   auto principal = authenticate_.execute(token);
   if (!principal) return {};
   // The user's roles now, not the token's: a demotion shows at once (issue 12).
-  const auto& roles = principal->user.roles();
-  principal->claims.roles.assign(roles.begin(), roles.end());
+  principal->claims.roles.assign(principal->roles.begin(), principal->roles.end());
   // The session's methods, as the database has them.
-  if (const auto* session = principal->user.findSession(principal->session_id)) {
-    principal->claims.amr = users::domain::amrOf(session->state().methods);
-  }
+  principal->claims.amr = users::domain::amrOf(principal->methods);
   return {true, std::move(principal->claims)};
 }
 

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <atomic>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -48,7 +50,9 @@ void jsonString(std::string& out, std::string_view s) {
 
 std::shared_ptr<const Ed25519AccessTokenIssuer::KeySet> Ed25519AccessTokenIssuer::makeKeySet(
     std::vector<SigningKey> keys) {
+  static std::atomic<std::uint64_t> generations{0};
   auto set = std::make_shared<KeySet>();
+  set->generation = ++generations;
   set->keys = std::move(keys);
   for (const auto& k : set->keys) {
     if (!k.active) continue;
@@ -81,7 +85,11 @@ Ed25519AccessTokenIssuer::Ed25519AccessTokenIssuer(std::vector<SigningKey> keys,
     : set_(makeKeySet(std::move(keys))),
       config_(std::move(config)),
       random_(random),
-      verifier_(trusted_, {config_.issuer, config_.audience, config_.leeway}) {}
+      verifier_(trusted_, {config_.issuer, config_.audience, config_.leeway}),
+      verified_(config_.verified_token_cache, makeSecret(32, [&random](unsigned char* out) {
+                  const Bytes b = random.bytes(32);
+                  std::copy(b.begin(), b.end(), out);
+                })) {}
 
 std::shared_ptr<const authd::verifier::KeyMap> Ed25519AccessTokenIssuer::TrustedKeys::current()
     const {
@@ -165,9 +173,19 @@ namespace authd::auth::infrastructure {
 
 Result<application::AccessClaims> Ed25519AccessTokenIssuer::verify(std::string_view token,
                                                                    Timestamp now) const {
+  const std::int64_t unix_now = toUnixSeconds(now);
+  const std::int64_t leeway = config_.leeway.count();
+  // Read before verifying: should the key set change meanwhile, the entry made below names the
+  // older set and never answers.
+  const std::uint64_t generation = current()->generation;
+  if (auto hit = verified_.find(token); hit && hit->key_generation == generation &&
+                                        unix_now < hit->claims.expires_at + leeway &&
+                                        unix_now >= hit->claims.not_before - leeway) {
+    return std::move(hit->claims);
+  }
   // The verifier library is the one implementation (shared with the services that consume the
   // tokens); here its claims become the application's.
-  const auto result = verifier_.verify(token, toUnixSeconds(now));
+  const auto result = verifier_.verify(token, unix_now);
   if (!result) return fail(ErrorCode::Unauthorized, authd::verifier::describe(result.refusal));
   const auto& c = *result.claims;
   const auto sub = Uuid::parse(c.sub);
@@ -180,8 +198,10 @@ Result<application::AccessClaims> Ed25519AccessTokenIssuer::verify(std::string_v
   out.expires_at = c.exp;
   out.issuer = c.iss;
   out.audience = c.aud;
+  out.not_before = c.nbf;
   out.roles = c.roles;
   out.amr = c.amr;
+  verified_.remember(token, {generation, out});
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "authd_verifier/verifier.hpp"
 #include "features/auth/application/ports/access_token_issuer.hpp"
 #include "features/auth/application/ports/access_token_verifier.hpp"
+#include "features/auth/infrastructure/crypto/verified_token_cache.hpp"
 #include "features/keys/application/ports/public_key_source.hpp"
 #include "features/keys/domain/signing_key.hpp"
 #include "shared/core/random_source.hpp"
@@ -21,6 +22,8 @@ struct AccessTokenConfig {
   std::string audience = "authd";
   Seconds ttl{900};
   Seconds leeway{30};  // clock skew tolerated on exp and nbf when verifying
+  // Verified tokens remembered (VerifiedTokenCache); 0 turns the memory off.
+  std::size_t verified_token_cache = 4096;
 };
 
 // Compact JWS access tokens, issued and verified: header {"alg":"EdDSA","typ":"at+jwt","kid"},
@@ -51,11 +54,13 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
                                        Timestamp now) override;
   std::vector<keys::domain::PublicSigningKey> publicKeys() const override;
   // Accepts only alg EdDSA with a known kid, a valid signature, our iss and aud, and
-  // nbf - leeway <= now < exp + leeway. Everything else is Unauthorized.
+  // nbf - leeway <= now < exp + leeway. Everything else is Unauthorized. A token verified
+  // before under the same key set answers from VerifiedTokenCache, its times checked again.
   Result<application::AccessClaims> verify(std::string_view token, Timestamp now) const override;
 
  private:
   struct KeySet {
+    std::uint64_t generation = 0;  // unique per set made: what the token cache checks
     std::vector<SigningKey> keys;
     const SigningKey* active = nullptr;
     std::string encoded_header;                                  // of the active key
@@ -80,7 +85,8 @@ class Ed25519AccessTokenIssuer final : public application::AccessTokenIssuer,
   AccessTokenConfig config_;
   RandomSource& random_;
   TrustedKeys trusted_{*this};
-  authd::verifier::Verifier verifier_;  // the one implementation of token verification
+  authd::verifier::Verifier verifier_;   // the one implementation of token verification
+  mutable VerifiedTokenCache verified_;  // thread-safe; verify() is logically const
 };
 
 }  // namespace authd::auth::infrastructure

@@ -6,7 +6,7 @@ http::Authenticator bearerAuthenticator(application::Authenticate& authenticate)
   return [&authenticate](std::string_view token) -> Result<http::Principal> {
     auto principal = authenticate.execute(token);
     if (!principal) return tl::unexpected(principal.error());
-    return http::Principal{principal->user.id(), principal->session_id, principal->user.roles()};
+    return http::Principal{principal->user_id, principal->session_id, std::move(principal->roles)};
   };
 }
 

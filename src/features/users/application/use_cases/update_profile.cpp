@@ -4,11 +4,10 @@
 
 namespace authd::users::application {
 
-Result<domain::User> GetProfile::execute(const Uuid& user_id) {
-  auto tx = uow_.begin();
-  auto user = users_.findById(user_id);
-  if (!user) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
-  return std::move(*user);
+Result<domain::Profile> GetProfile::execute(const Uuid& user_id) {
+  auto profile = users_.findProfile(user_id);
+  if (!profile) return fail(ErrorCode::Unauthorized, "The account no longer exists.");
+  return std::move(*profile);
 }
 
 Result<domain::User> UpdateProfile::execute(const Input& in) {

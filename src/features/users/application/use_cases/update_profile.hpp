@@ -5,21 +5,22 @@
 
 #include "features/users/application/audit_trail.hpp"
 #include "features/users/application/ports/user_repository.hpp"
+#include "features/users/application/ports/user_statements.hpp"
 #include "shared/core/result.hpp"
 #include "shared/core/unit_of_work.hpp"
 
 namespace authd::users::application {
 
-// GET /v1/users/me: the caller's own record. Errors: Unauthorized (the account is gone since
-// the token was checked). Thread-safe if its ports are.
+// GET /v1/users/me: the caller's own profile, in one statement (no sessions, no credential).
+// Errors: Unauthorized (the account is gone since the token was checked). Thread-safe if its
+// port is.
 class GetProfile {
  public:
-  GetProfile(UnitOfWork& uow, UserRepository& users) : uow_(uow), users_(users) {}
-  [[nodiscard]] Result<domain::User> execute(const Uuid& user_id);
+  explicit GetProfile(UserStatements& users) : users_(users) {}
+  [[nodiscard]] Result<domain::Profile> execute(const Uuid& user_id);
 
  private:
-  UnitOfWork& uow_;
-  UserRepository& users_;
+  UserStatements& users_;
 };
 
 // PATCH /v1/users/me: changes the display name and/or username of a live user.

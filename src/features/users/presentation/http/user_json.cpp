@@ -2,8 +2,7 @@
 
 namespace authd::users::presentation {
 
-nlohmann::json userJson(const domain::User& user) {
-  const auto& s = user.state();
+nlohmann::json profileJson(const domain::Profile& s) {
   nlohmann::json roles = nlohmann::json::array();
   for (const auto& r : s.roles) roles.push_back(r);
   return {

@@ -20,9 +20,9 @@ void addUserRoutes(http::RouteTable& routes, UserUseCases uc, http::Authenticato
   routes.get("/v1/users/me",
              [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext&) {
                withPrincipal(authenticate, req, res, nullptr, [&](const Principal& caller) {
-                 auto user = uc.get_profile.execute(caller.user_id);
-                 if (!user) return http::sendProblem(res, user.error());
-                 http::sendJson(res, 200, userJson(*user));
+                 auto profile = uc.get_profile.execute(caller.user_id);
+                 if (!profile) return http::sendProblem(res, profile.error());
+                 http::sendJson(res, 200, profileJson(*profile));
                });
              });
 
