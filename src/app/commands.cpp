@@ -18,6 +18,7 @@
 #include "features/users/application/use_cases/grant_role.hpp"
 #include "shared/infrastructure/database.hpp"
 #include "shared/infrastructure/migration_runner.hpp"
+#include "shared/infrastructure/pg_statement.hpp"
 #include "shared/presentation/http_handler.hpp"
 #include "shared/presentation/route_table.hpp"
 
@@ -48,8 +49,9 @@ void configureServer(http::ServerState& state, const Config& c, Wiring& w) {
         [&w] { return static_cast<double>(w.hasher.waiting()); });
   gauge("authd_password_hashes_rejected", "Requests refused with 503 by the hasher's own bound.",
         [&w] { return static_cast<double>(w.hasher.rejected()); });
-  gauge("authd_db_pool_in_use", "Pooled database connections held by open transactions.",
-        [&w] { return static_cast<double>(w.uow.inUse()); });
+  gauge("authd_db_pool_in_use",
+        "Pooled database connections held by open transactions and single statements.",
+        [&w] { return static_cast<double>(w.uow.inUse() + statementConnectionsInUse()); });
   gauge("authd_db_pool_size", "Most database connections the pool keeps.",
         [&c] { return static_cast<double>(c.db_pool_size); });
   // What /readyz answers, for alerting from Prometheus (which does not probe /readyz itself),

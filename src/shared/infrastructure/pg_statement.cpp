@@ -1,5 +1,6 @@
 #include "shared/infrastructure/pg_statement.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <stdexcept>
 #include <vector>
@@ -11,18 +12,43 @@
 namespace authd {
 namespace {
 
+std::atomic<int> g_in_use{0};
+
+struct Held {
+  Held() { g_in_use.fetch_add(1, std::memory_order_relaxed); }
+  ~Held() { g_in_use.fetch_sub(1, std::memory_order_relaxed); }
+  Held(const Held&) = delete;
+  Held& operator=(const Held&) = delete;
+};
+
 std::string sqlstateOf(const PGresult* r) {
-  const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  const char* s = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   return s != nullptr ? s : "";
 }
 
-// The classes isDatabaseUnavailable names (DbTransaction's rule), for a libpq result.
-bool unavailableState(const std::string& s) {
-  return s.rfind("08", 0) == 0 || s.rfind("53", 0) == 0 || s == "57P01" || s == "57P02" ||
-         s == "57P03" || s == "40001" || s == "25006";
+// The server's primary message only: DETAIL and CONTEXT can quote the row or the JSON sent
+// (a "Failing row contains (...)" would hold the password hash), and this text is logged.
+std::string primaryMessage(const PGresult* r) {
+  const char* m = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  return m != nullptr ? m : "no message";
 }
 
-enum class Outcome { Done, Dead };
+// The classes isDatabaseUnavailable names (DbTransaction's rule), for a libpq result, and
+// 40P01 (a deadlock), which ODB reports as recoverable.
+bool unavailableState(const std::string& s) {
+  return s.rfind("08", 0) == 0 || s.rfind("53", 0) == 0 || s == "57P01" || s == "57P02" ||
+         s == "57P03" || s == "40001" || s == "40P01" || s == "25006";
+}
+
+// Raised inside send(): the statement failed on this connection in a way that says nothing
+// about the database (a bug, a refused value). The connection is idle and stays pooled.
+struct StatementError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Done: the server answered. Unused: the connection was dead or not idle before anything was
+// sent. Dead: it died while the statement was out (a write may have landed).
+enum class Outcome { Done, Unused, Dead };
 
 struct Attempt {
   Outcome outcome;
@@ -31,20 +57,25 @@ struct Attempt {
 
 Attempt send(odb::pgsql::connection& c, const PgStatement& st, const std::vector<const char*>& v) {
   PGconn* h = c.handle();
+  // A pooled connection is idle between transactions. Should one ever come back inside a
+  // transaction, a statement here would never commit (and hold its locks): refuse it.
+  if (PQstatus(h) == CONNECTION_BAD || PQtransactionStatus(h) != PQTRANS_IDLE) {
+    return {Outcome::Unused, nullptr};
+  }
   const int n = static_cast<int>(v.size());
   PGresult* r = PQexecPrepared(h, st.name, n, v.data(), nullptr, nullptr, 0);
   if (r != nullptr && PQresultStatus(r) == PGRES_FATAL_ERROR && sqlstateOf(r) == "26000") {
     // Not prepared on this connection yet: a fresh connection, or the pool's first use of it.
     PQclear(r);
+    r = nullptr;
     PGresult* p = PQprepare(h, st.name, st.sql, n, nullptr);
     const bool prepared = p != nullptr && PQresultStatus(p) == PGRES_COMMAND_OK;
-    if (!prepared && PQstatus(h) != CONNECTION_BAD) {
-      const std::string message = p != nullptr ? PQresultErrorMessage(p) : PQerrorMessage(h);
+    if (prepared) {
       PQclear(p);
-      throw std::runtime_error(std::string("preparing ") + st.name + ": " + message);
+      r = PQexecPrepared(h, st.name, n, v.data(), nullptr, nullptr, 0);
+    } else {
+      r = p;  // judged below like any failed statement
     }
-    PQclear(p);
-    r = prepared ? PQexecPrepared(h, st.name, n, v.data(), nullptr, nullptr, 0) : nullptr;
   }
   if (PQstatus(h) == CONNECTION_BAD) {
     PQclear(r);
@@ -54,6 +85,8 @@ Attempt send(odb::pgsql::connection& c, const PgStatement& st, const std::vector
 }
 
 }  // namespace
+
+int statementConnectionsInUse() { return g_in_use.load(std::memory_order_relaxed); }
 
 long long PgRows::affected() const {
   const char* n = PQcmdTuples(result_.get());
@@ -84,47 +117,42 @@ PgRows runStatement(odb::pgsql::database& db, const PgStatement& statement,
     values.push_back(p ? owned.emplace_back(*p).c_str() : nullptr);
   }
 
+  const Held held;
   odb::pgsql::connection_ptr connection;
-  try {
-    connection = db.connection();
-  } catch (const std::exception& e) {
-    throw UnavailableError(std::string("database unavailable: ") + e.what());
-  }
   Attempt a{Outcome::Dead, nullptr};
   try {
+    connection = db.connection();
     a = send(*connection, statement, values);
-    if (a.outcome == Outcome::Dead) {
+    if (a.outcome != Outcome::Done) {
       connection->mark_failed();
-      if (!statement.read_only) throw UnavailableError("database lost during a write");
-      // Nothing was read: once more on a fresh connection, outside the pool.
+      if (a.outcome == Outcome::Dead && !statement.read_only) {
+        throw UnavailableError("database lost during a write");
+      }
+      // Nothing was sent, or only a read: once more on a fresh connection, outside the pool.
       connection.reset(new odb::pgsql::connection(db));
       a = send(*connection, statement, values);
-      if (a.outcome == Outcome::Dead) throw UnavailableError("database unavailable");
+      if (a.outcome != Outcome::Done) throw UnavailableError("database unavailable");
     }
   } catch (const UnavailableError&) {
     if (connection) connection->mark_failed();
     throw;
-  } catch (const std::runtime_error&) {
-    throw;
   } catch (const std::exception& e) {
-    // A fresh connection could not be had (odb::pgsql exceptions derive from std::exception).
+    // No connection could be had (ODB's exceptions derive from std::exception only).
     if (connection) connection->mark_failed();
     throw UnavailableError(std::string("database unavailable: ") + e.what());
   }
   PgRows rows(a.result);
-  if (a.result == nullptr) {
-    connection->mark_failed();
-    throw UnavailableError("database unavailable: no result");
-  }
-  const auto status = PQresultStatus(a.result);
-  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return rows;
+  const auto status = a.result != nullptr ? PQresultStatus(a.result) : PGRES_FATAL_ERROR;
+  const bool idle = PQtransactionStatus(connection->handle()) == PQTRANS_IDLE;
+  if ((status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) && idle) return rows;
   const std::string state = sqlstateOf(a.result);
-  if (unavailableState(state)) {
+  if (!idle || a.result == nullptr || unavailableState(state)) {
     connection->mark_failed();
-    throw UnavailableError("database unavailable: SQLSTATE " + state);
+    throw UnavailableError(std::string("database unavailable: ") + statement.name + " SQLSTATE " +
+                           state);
   }
   throw std::runtime_error(std::string(statement.name) + " failed: SQLSTATE " + state + ": " +
-                           PQresultErrorMessage(a.result));
+                           primaryMessage(a.result));
 }
 
 }  // namespace authd

@@ -48,13 +48,18 @@ class PgRows {
 // - the statement is prepared on a connection the first time it runs there (SQLSTATE 26000);
 // - a pooled connection found dead is dropped; a read-only statement is then sent once more on a
 //   fresh connection, a write is not (it may have landed) and throws UnavailableError;
-// - the database unreachable, shutting down, out of connections, or a standby refusing a write
-//   (isDatabaseUnavailable's SQLSTATEs): UnavailableError, and the connection is dropped;
-// - any other error throws std::runtime_error with the server's message (the connection,
-//   which is in no transaction, stays usable).
+// - a pooled connection that is not idle (inside a transaction) is never used: dropped, as dead;
+// - the database unreachable, shutting down, out of connections, a deadlock, or a standby
+//   refusing a write (isDatabaseUnavailable's SQLSTATEs and 40P01): UnavailableError, and the
+//   connection is dropped;
+// - any other error throws std::runtime_error with the SQLSTATE and the server's primary
+//   message only (its detail can quote the row); the connection, idle, stays pooled.
 // Never call it while the thread has a UnitOfWork transaction open that must see the write.
 PgRows runStatement(odb::pgsql::database& db, const PgStatement& statement,
                     std::initializer_list<std::optional<std::string_view>> params);
+
+// Connections runStatement holds now (the /metrics pool gauge adds them).
+int statementConnectionsInUse();
 
 // Parses a bigint column; throws std::runtime_error on anything else.
 std::int64_t bigintOf(std::string_view text);

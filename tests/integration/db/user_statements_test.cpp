@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "fakes/fakes.hpp"
@@ -179,20 +181,35 @@ TEST_F(UserStatementsTest, AWriteOnAStandbyIsUnavailableAndItsConnectionIsDroppe
   EXPECT_THAT(statements_.storeSessions(mine), IsOk());
 }
 
-// Hostile input: what the server refuses (a NUL in JSONB, 22P05) is an error of that call
-// alone; the connection is in no transaction and the next statements work.
+// Hostile input: what the server refuses (a time far out of range, 22008) is an error of that
+// call alone; the connection is in no transaction and the next statements work.
 TEST_F(UserStatementsTest, ARefusedStatementLeavesTheConnectionUsable) {
   auto mine = *statements_.findUser(user_.id());
-  mine.openSession(ud::Session::open(Uuid::v7(clock_.now(), random_), Bytes(32, 3), clock_.now(),
-                                     policy_, std::string("nul\0agent", 9), "::1"),
-                   clock_.now(), policy_);
+  ASSERT_TRUE(mine.revokeSession(mine.sessions()[0].id(),
+                                 fromMicros(std::numeric_limits<std::int64_t>::max())));
   const int pid = pooledBackendPid(*db_);
-  EXPECT_ANY_THROW((void)statements_.storeSessions(mine));
+  EXPECT_THROW((void)statements_.storeSessions(mine), std::runtime_error);
   EXPECT_EQ(viaRepository()->sessions().size(), 2u);  // nothing half-written
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(statements_.findProfile(user_.id())) << i;
   EXPECT_EQ(pooledBackendPid(*db_), pid);
   auto again = *statements_.findUser(user_.id());
   EXPECT_THAT(statements_.storeSessions(again), IsOk());
+}
+
+// A NUL, invalid UTF-8 or control characters in a user agent are stored (JSONB refuses
+// \u0000, so the codec writes U+FFFD), never a refused statement.
+TEST_F(UserStatementsTest, HostileUserAgentsAreStoredNotRefused) {
+  auto mine = *statements_.findUser(user_.id());
+  mine.openSession(ud::Session::open(Uuid::v7(clock_.now(), random_), Bytes(32, 3), clock_.now(),
+                                     policy_, std::string("nul\0agent \xFF\x01", 12), "::1"),
+                   clock_.now(), policy_);
+  ASSERT_THAT(statements_.storeSessions(mine), IsOk());
+  const auto back = viaRepository();
+  ASSERT_EQ(back->sessions().size(), 3u);
+  EXPECT_EQ(back->sessions()[2].state().user_agent,
+            "nul\xEF\xBF\xBD"
+            "agent \xEF\xBF\xBD\x01");
+  EXPECT_TRUE(statements_.findSession(user_.id(), back->sessions()[2].id()));
 }
 
 }  // namespace

@@ -67,7 +67,8 @@ Result<TokenGrant> RefreshSession::execute(const Input& in) {
     if (stored.error().code != ErrorCode::Conflict) return tl::unexpected(stored.error());
   }
   // A reuse revokes the session and records the event, together, in a transaction; a lost
-  // version race decides again there, the retry under a row lock.
+  // version race decides again there (modifyUser: a first attempt without a lock, then under
+  // a row lock).
   auto changed =
       users::application::modifyUser(uow_, users_, {audit_, in.client}, token->user_id, decide);
   if (!changed) {

@@ -86,10 +86,9 @@ Ed25519AccessTokenIssuer::Ed25519AccessTokenIssuer(std::vector<SigningKey> keys,
       config_(std::move(config)),
       random_(random),
       verifier_(trusted_, {config_.issuer, config_.audience, config_.leeway}),
-      verified_(config_.verified_token_cache, makeSecret(32, [&random](unsigned char* out) {
-                  const Bytes b = random.bytes(32);
-                  std::copy(b.begin(), b.end(), out);
-                })) {}
+      // Straight from libsodium into guarded memory: no copy of the key is left behind.
+      verified_(config_.verified_token_cache,
+                makeSecret(32, [](unsigned char* out) { randombytes_buf(out, 32); })) {}
 
 std::shared_ptr<const authd::verifier::KeyMap> Ed25519AccessTokenIssuer::TrustedKeys::current()
     const {
@@ -103,8 +102,26 @@ std::shared_ptr<const authd::verifier::KeyMap> Ed25519AccessTokenIssuer::Trusted
   return issuer_.current()->public_keys;
 }
 
+namespace {
+
+bool sameTrust(const authd::verifier::KeyMap& a, const authd::verifier::KeyMap& b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
+           return x.first == y.first && x.second.key == y.second.key;
+         });
+}
+
+}  // namespace
+
 void Ed25519AccessTokenIssuer::replaceKeys(std::vector<SigningKey> keys) {
-  std::atomic_store(&set_, makeKeySet(std::move(keys)));
+  auto next = makeKeySet(std::move(keys));
+  // A reload that trusts exactly the same public keys keeps the generation, so the periodic
+  // reload does not empty the token cache; any key added, removed or changed starts a new one.
+  const auto now = current();
+  if (sameTrust(*now->public_keys, *next->public_keys)) {
+    std::const_pointer_cast<KeySet>(next)->generation = now->generation;
+  }
+  std::atomic_store(&set_, std::shared_ptr<const KeySet>(std::move(next)));
 }
 
 std::shared_ptr<const Ed25519AccessTokenIssuer::KeySet> Ed25519AccessTokenIssuer::current() const {

@@ -4,18 +4,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "features/users/infrastructure/persistence/sessions_json.hpp"
 #include "shared/core/encoding.hpp"
 
 namespace authd::users::infrastructure {
 namespace {
 
 using nlohmann::json;
-
-Timestamp timeField(const json& j, const char* key) {
-  const auto t = parseRfc3339(j.at(key).get<std::string>());
-  if (!t) throw std::runtime_error(std::string("stored session has a malformed ") + key);
-  return *t;
-}
 
 Uuid uuidFrom(const std::string& text) {
   const auto id = Uuid::parse(text);
@@ -26,57 +21,11 @@ Uuid uuidFrom(const std::string& text) {
 }  // namespace
 
 std::string sessionsToJson(const std::vector<domain::Session>& sessions) {
-  json arr = json::array();
-  for (const auto& x : sessions) {
-    const auto& s = x.state();
-    arr.push_back(json{
-        {"id", s.id.toString()},
-        {"gen", s.generation},
-        {"digest", base64UrlEncode(s.token_digest)},
-        {"created_at", formatRfc3339(s.created_at)},
-        {"last_used_at", formatRfc3339(s.last_used_at)},
-        {"expires_at", formatRfc3339(s.expires_at)},
-        {"rotated_at", s.rotated_at ? json(formatRfc3339(*s.rotated_at)) : json(nullptr)},
-        {"user_agent", s.user_agent},
-        {"ip", s.ip},
-        {"amr", domain::amrOf(s.methods)},
-    });
-  }
-  // User agents are client-supplied and may be invalid UTF-8: replace, never throw.
-  return arr.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return writeSessionsJson(sessions);
 }
 
 std::vector<domain::Session> sessionsFromJson(const std::string& text) {
-  std::vector<domain::Session> out;
-  try {
-    const json arr = json::parse(text);
-    for (const auto& j : arr) {
-      domain::Session::State s;
-      s.id = uuidFrom(j.at("id").get<std::string>());
-      s.generation = j.at("gen").get<std::uint32_t>();
-      const auto digest = base64UrlDecode(j.at("digest").get<std::string>());
-      if (!digest) throw std::runtime_error("stored session has a malformed digest");
-      s.token_digest = *digest;
-      s.created_at = timeField(j, "created_at");
-      s.last_used_at = timeField(j, "last_used_at");
-      s.expires_at = timeField(j, "expires_at");
-      if (j.contains("rotated_at") && !j.at("rotated_at").is_null()) {
-        s.rotated_at = timeField(j, "rotated_at");
-      }
-      s.user_agent = j.value("user_agent", "");
-      s.ip = j.value("ip", "");
-      // Absent in sessions written before MFA existed: those were password logins.
-      if (j.contains("amr")) {
-        const auto& amr = j.at("amr");
-        s.methods = amr == json::array({"pwd", "otp"}) ? domain::AuthMethods::PasswordAndOtp
-                                                       : domain::AuthMethods::Password;
-      }
-      out.emplace_back(std::move(s));
-    }
-  } catch (const json::exception& e) {
-    throw std::runtime_error(std::string("stored sessions are malformed: ") + e.what());
-  }
-  return out;
+  return readSessionsJson(text);
 }
 
 records::UserRecord toRecord(const domain::User& user) {

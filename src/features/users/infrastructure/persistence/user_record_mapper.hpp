@@ -8,14 +8,13 @@
 
 namespace authd::users::infrastructure {
 
-// The only code that sees both the domain User and its ODB record.
-// Sessions become a JSON array of objects:
-//   {"id", "gen", "digest" (base64url), "created_at", "last_used_at", "expires_at",
-//    "rotated_at" (or null), "user_agent", "ip"}  -- timestamps RFC 3339 with microseconds.
+// The only code that sees both the domain User and its ODB record. Sessions become the JSON
+// array sessions_json.hpp describes.
 records::UserRecord toRecord(const domain::User& user);
 // Throws std::runtime_error when the stored JSON or ids are malformed (corrupt row).
 domain::User toDomain(const records::UserRecord& record);
 
+// writeSessionsJson / readSessionsJson (sessions_json.hpp), under the mapper's names.
 std::string sessionsToJson(const std::vector<domain::Session>& sessions);
 std::vector<domain::Session> sessionsFromJson(const std::string& json);
 
