@@ -9,7 +9,7 @@ namespace authd::app {
 
 void addRoutes(http::RouteTable& routes, const RouteUseCases& uc) {
   const auto authenticate = auth::presentation::bearerAuthenticator(uc.authenticate);
-  const auth::presentation::UserJson user_json = users::presentation::userJson;
+  const auth::presentation::UserJson user_json = users::presentation::profileJson;
   auth::presentation::addTokenRoutes(routes, uc.tokens, user_json, authenticate);
   auth::presentation::addSessionRoutes(routes, uc.sessions, authenticate);
   auth::presentation::addAccountRoutes(routes, uc.account, user_json, authenticate);

@@ -21,7 +21,7 @@ TEST_F(LoginUserTest, OpensANewSessionByEmailIgnoringCase) {
   ASSERT_EQ(stored_->sessions().size(), 1u);
   EXPECT_EQ(stored_->version(), 2u);
   EXPECT_EQ(commits_, 2);  // the attempt count, then the session
-  EXPECT_EQ(result->user.email(), "alice@example.com");
+  EXPECT_EQ(result->user.email, "alice@example.com");
 }
 
 TEST_F(LoginUserTest, AcceptsUsernameInsteadOfEmail) {

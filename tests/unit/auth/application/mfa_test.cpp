@@ -200,7 +200,7 @@ TEST_F(MfaUseCaseTest, TheSecondStepOpensAnOtpSessionAndAReplayedCodeIsRefused) 
   const std::string code = codeNow();
   auto grant = complete_.execute(mfaToken(), code, {});
   ASSERT_THAT(grant, IsOk());
-  const auto* session = grant->user.findSession(sessionOf(grant->refresh_token));
+  const auto* session = stored_->findSession(sessionOf(grant->refresh_token));
   ASSERT_NE(session, nullptr);
   EXPECT_EQ(session->state().methods, users::domain::AuthMethods::PasswordAndOtp);
   EXPECT_EQ(eventTypes(), std::vector<AuditEventType>{AuditEventType::LoginSucceeded});
@@ -363,7 +363,7 @@ TEST_F(MfaUseCaseTest, DisableNeedsThePasswordAndACodeThenMails) {
   // Off again: the password alone logs in, with amr ["pwd"].
   auto grant = passwordLogin();
   ASSERT_THAT(grant, IsOk());
-  EXPECT_EQ(grant->user.findSession(sessionOf(grant->refresh_token))->state().methods,
+  EXPECT_EQ(stored_->findSession(sessionOf(grant->refresh_token))->state().methods,
             users::domain::AuthMethods::Password);
 }
 

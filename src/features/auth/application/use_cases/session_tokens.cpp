@@ -44,7 +44,7 @@ TokenGrant SessionTokens::grant(const users::domain::User& user, const domain::R
   auto access = issuer_.issue(user, token.session_id, now);
   const auto remaining = std::chrono::duration_cast<Seconds>(session->state().expires_at - now);
   return TokenGrant{std::move(access.token), access.expires_in, token.encode(),
-                    remaining.count() > 0 ? remaining : Seconds(0), user};
+                    remaining.count() > 0 ? remaining : Seconds(0), user.profile()};
 }
 
 }  // namespace authd::auth::application

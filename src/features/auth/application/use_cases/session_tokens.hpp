@@ -18,7 +18,7 @@ struct TokenGrant {
   Seconds expires_in{0};
   std::string refresh_token;
   Seconds refresh_expires_in{0};
-  users::domain::User user;
+  users::domain::Profile user;  // what the answer shows; not the whole user (no copy of it)
 };
 
 using authd::ClientInfo;

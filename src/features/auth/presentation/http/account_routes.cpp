@@ -55,7 +55,7 @@ void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJ
                 if (!token) return;
                 auto user = uc.verify_email.execute(*token, clientOf(ctx));
                 if (!user) return http::sendProblem(res, user.error());
-                http::sendJson(res, 200, user_json(*user));
+                http::sendJson(res, 200, user_json(user->profile()));
               });
   routes.post("/v1/auth/password-reset/request", http::kPerClientLimit,
               [uc](const Request& req, ResponseWriter& res, const RequestContext&) {
@@ -98,7 +98,7 @@ void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJ
                 if (!token) return;
                 auto user = uc.confirm_email_change.execute(*token, clientOf(ctx));
                 if (!user) return http::sendProblem(res, user.error());
-                http::sendJson(res, 200, user_json(*user));
+                http::sendJson(res, 200, user_json(user->profile()));
               });
   routes.del(
       "/v1/admin/users/:id/lockout", http::kPerClientLimit,

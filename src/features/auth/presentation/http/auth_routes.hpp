@@ -20,7 +20,7 @@ namespace authd::auth::presentation {
 
 // The wire shape of a user (the users feature owns it), injected by the composition root so
 // this feature uses users' domain but not its presentation.
-using UserJson = std::function<nlohmann::json(const users::domain::User&)>;
+using UserJson = std::function<nlohmann::json(const users::domain::Profile&)>;
 
 // The Bearer glue: an Authenticator over the Authenticate use case, for every feature's routes.
 http::Authenticator bearerAuthenticator(application::Authenticate& authenticate);
