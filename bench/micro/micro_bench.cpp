@@ -25,16 +25,23 @@ struct Fixture {
   SystemClock clock;
   Bytes pk = Bytes(crypto_sign_PUBLICKEYBYTES);
   Bytes sk = Bytes(crypto_sign_SECRETKEYBYTES);
+  // Without the verified-token memory, so BM_AccessTokenVerify measures a whole verification;
+  // `remembering` has it, as authd runs (BM_AccessTokenVerifyRemembered).
   std::unique_ptr<auth::infrastructure::Ed25519AccessTokenIssuer> issuer;
+  std::unique_ptr<auth::infrastructure::Ed25519AccessTokenIssuer> remembering;
   std::optional<users::domain::User> user;
   Uuid sid;
 
   Fixture() {
     crypto_sign_keypair(pk.data(), sk.data());
-    issuer = std::make_unique<auth::infrastructure::Ed25519AccessTokenIssuer>(
-        std::vector<auth::infrastructure::SigningKey>{
-            {"kid-bench", pk, secretFrom(sk), true, clock.now(), std::nullopt}},
-        auth::infrastructure::AccessTokenConfig{}, random);
+    const std::vector<auth::infrastructure::SigningKey> keys{
+        {"kid-bench", pk, secretFrom(sk), true, clock.now(), std::nullopt}};
+    auth::infrastructure::AccessTokenConfig no_memory;
+    no_memory.verified_token_cache = 0;
+    issuer =
+        std::make_unique<auth::infrastructure::Ed25519AccessTokenIssuer>(keys, no_memory, random);
+    remembering = std::make_unique<auth::infrastructure::Ed25519AccessTokenIssuer>(
+        keys, auth::infrastructure::AccessTokenConfig{}, random);
     user.emplace(users::domain::User::create(
         Uuid::v7(clock.now(), random), *users::domain::Email::parse("bench@example.com"),
         *users::domain::Username::parse("bench"), std::string("Bench Mark"), "$argon2id$x",
@@ -92,6 +99,21 @@ void BM_AccessTokenVerify(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AccessTokenVerify);
+
+// A token verified before (the bearer check of a client's next request): a keyed BLAKE2b
+// digest, one lookup, the times checked again.
+void BM_AccessTokenVerifyRemembered(benchmark::State& state) {
+  auto& f = Fixture::get();
+  const auto token = f.remembering->issue(*f.user, f.sid, f.clock.now()).token;
+  const auto now = f.clock.now();
+  if (!f.remembering->verify(token, now)) state.SkipWithError("verify failed");
+  for (auto _ : state) {
+    auto claims = f.remembering->verify(token, now);
+    if (!claims) state.SkipWithError("verify failed");
+    benchmark::DoNotOptimize(claims);
+  }
+}
+BENCHMARK(BM_AccessTokenVerifyRemembered);
 
 void BM_RawEd25519Verify(benchmark::State& state) {
   auto& f = Fixture::get();

@@ -1,6 +1,7 @@
 #include "test_database.hpp"
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <stdexcept>
 
 #include <odb/connection.hxx>
+#include <odb/pgsql/connection.hxx>
 
 #include "shared/infrastructure/database.hpp"
 #include "shared/infrastructure/migration_runner.hpp"
@@ -30,6 +32,11 @@ void adminExec(const std::string& sql) {
 }
 
 }  // namespace
+
+int pooledBackendPid(odb::pgsql::database& db) {
+  odb::pgsql::connection_ptr c(db.connection());
+  return PQbackendPID(c->handle());
+}
 
 std::string TestDatabase::adminUrl() {
   const char* url = std::getenv("AUTH_TEST_DATABASE_URL");

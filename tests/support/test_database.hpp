@@ -31,4 +31,8 @@ class TestDatabase {
   std::shared_ptr<odb::pgsql::database> db_;
 };
 
+// The backend process id of one pooled connection of `db` (with a pool of one: the connection
+// every call uses), for tests that kill it or check it was replaced.
+int pooledBackendPid(odb::pgsql::database& db);
+
 }  // namespace authd::testing

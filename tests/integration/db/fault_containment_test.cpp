@@ -17,12 +17,6 @@ namespace {
 
 using users::infrastructure::OdbUserRepository;
 
-// The backend process id of the pool's one connection.
-int pooledBackendPid(odb::pgsql::database& db) {
-  odb::pgsql::connection_ptr c(db.connection());
-  return PQbackendPID(c->handle());
-}
-
 class FaultContainmentTest : public ::testing::Test {
  protected:
   TestDatabase database_;

@@ -24,11 +24,6 @@ namespace ud = users::domain;
 using std::chrono::microseconds;
 using std::chrono::seconds;
 
-int pooledBackendPid(odb::pgsql::database& db) {
-  odb::pgsql::connection_ptr c(db.connection());
-  return PQbackendPID(c->handle());
-}
-
 class UserStatementsTest : public ::testing::Test {
  protected:
   UserStatementsTest() {
