@@ -3,8 +3,6 @@
 #include <stdexcept>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "features/users/infrastructure/persistence/user_record_mapper.hpp"
 #include "shared/infrastructure/pg_statement.hpp"
 
@@ -53,16 +51,6 @@ constexpr PgStatement kStoreSessions{
 
 bool boolOf(std::string_view text) { return text == "t"; }
 
-std::set<std::string> rolesOf(std::string_view text) {
-  std::set<std::string> roles;
-  try {
-    for (const auto& role : nlohmann::json::parse(text)) roles.insert(role.get<std::string>());
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(std::string("stored role_names are malformed: ") + e.what());
-  }
-  return roles;
-}
-
 Timestamp timeOf(std::string_view text) {
   const auto t = parseRfc3339(text);
   if (!t) throw std::runtime_error("stored session has a malformed time");
@@ -76,7 +64,7 @@ std::optional<application::LiveSession> PgUserStatements::findSession(const Uuid
   const auto rows = runStatement(*db_, kFindSession, {user_id.toString(), session_id.toString()});
   if (rows.rows() == 0) return std::nullopt;
   application::LiveSession s;
-  s.roles = rolesOf(rows.text(0, 0));
+  s.roles = roleNamesFromJson(rows.text(0, 0));
   s.expires_at = timeOf(rows.text(0, 1));
   s.last_used_at = timeOf(rows.text(0, 2));
   // Sessions written before MFA existed have no amr: those were password logins.
@@ -95,7 +83,7 @@ std::optional<domain::Profile> PgUserStatements::findProfile(const Uuid& user_id
   if (!rows.null(0, 2)) p.display_name = std::string(rows.text(0, 2));
   p.email_verified = boolOf(rows.text(0, 3));
   p.mfa_enabled = boolOf(rows.text(0, 4));
-  p.roles = rolesOf(rows.text(0, 5));
+  p.roles = roleNamesFromJson(rows.text(0, 5));
   p.created_at = fromMicros(bigintOf(rows.text(0, 6)));
   p.updated_at = fromMicros(bigintOf(rows.text(0, 7)));
   return p;

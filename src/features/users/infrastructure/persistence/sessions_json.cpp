@@ -67,13 +67,15 @@ void putString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+// ,"key": -- every field after the first.
 void putKey(std::string& out, const char* key) {
-  out.push_back('"');
+  out += ",\"";
   out += key;
   out += "\":";
 }
 
-void putTime(std::string& out, Timestamp t) {
+void putTime(std::string& out, const char* key, Timestamp t) {
+  putKey(out, key);
   out.push_back('"');
   out += formatRfc3339(t);
   out.push_back('"');
@@ -352,36 +354,28 @@ std::string writeSessionsJson(const std::vector<domain::Session>& sessions) {
     first = false;
     out += "{\"id\":\"";
     out += s.id.toString();
-    out += "\",\"gen\":";
+    out.push_back('"');
+    putKey(out, "gen");
     out += std::to_string(s.generation);
-    out += ",\"digest\":\"";
+    putKey(out, "digest");
+    out.push_back('"');
     out += base64UrlEncode(s.token_digest);
-    out += "\",";
-    putKey(out, "created_at");
-    putTime(out, s.created_at);
-    out.push_back(',');
-    putKey(out, "last_used_at");
-    putTime(out, s.last_used_at);
-    out.push_back(',');
-    putKey(out, "expires_at");
-    putTime(out, s.expires_at);
-    if (s.rotated_at) {
-      out.push_back(',');
-      putKey(out, "rotated_at");
-      putTime(out, *s.rotated_at);
-    }
+    out.push_back('"');
+    putTime(out, "created_at", s.created_at);
+    putTime(out, "last_used_at", s.last_used_at);
+    putTime(out, "expires_at", s.expires_at);
+    if (s.rotated_at) putTime(out, "rotated_at", *s.rotated_at);
     if (!s.user_agent.empty()) {
-      out.push_back(',');
       putKey(out, "user_agent");
       putString(out, s.user_agent);
     }
     if (!s.ip.empty()) {
-      out.push_back(',');
       putKey(out, "ip");
       putString(out, s.ip);
     }
     if (s.methods != domain::AuthMethods::Password) {
-      out += ",\"amr\":[";
+      putKey(out, "amr");
+      out.push_back('[');
       bool first_method = true;
       for (const auto& m : domain::amrOf(s.methods)) {
         if (!first_method) out.push_back(',');

@@ -10,8 +10,6 @@
 namespace authd::users::infrastructure {
 namespace {
 
-using nlohmann::json;
-
 Uuid uuidFrom(const std::string& text) {
   const auto id = Uuid::parse(text);
   if (!id) throw std::runtime_error("stored row has a malformed UUID");
@@ -26,6 +24,16 @@ std::string sessionsToJson(const std::vector<domain::Session>& sessions) {
 
 std::vector<domain::Session> sessionsFromJson(const std::string& text) {
   return readSessionsJson(text);
+}
+
+std::set<std::string> roleNamesFromJson(std::string_view text) {
+  std::set<std::string> roles;
+  try {
+    for (const auto& role : nlohmann::json::parse(text)) roles.insert(role.get<std::string>());
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("stored role_names are malformed: ") + e.what());
+  }
+  return roles;
 }
 
 records::UserRecord toRecord(const domain::User& user) {
@@ -66,12 +74,7 @@ domain::User toDomain(const records::UserRecord& r) {
   s.updated_at = fromMicros(r.updated_at);
   if (!r.deleted_at.null()) s.deleted_at = fromMicros(r.deleted_at.get());
   s.version = r.version;
-  try {
-    for (const auto& role : nlohmann::json::parse(r.role_names))
-      s.roles.insert(role.get<std::string>());
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(std::string("stored role_names are malformed: ") + e.what());
-  }
+  s.roles = roleNamesFromJson(r.role_names);
   return domain::User(std::move(s));
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "features/users/domain/user.hpp"
@@ -13,6 +15,9 @@ namespace authd::users::infrastructure {
 records::UserRecord toRecord(const domain::User& user);
 // Throws std::runtime_error when the stored JSON or ids are malformed (corrupt row).
 domain::User toDomain(const records::UserRecord& record);
+
+// users.role_names, a JSON array of strings. Throws std::runtime_error when malformed.
+std::set<std::string> roleNamesFromJson(std::string_view text);
 
 // writeSessionsJson / readSessionsJson (sessions_json.hpp), under the mapper's names.
 std::string sessionsToJson(const std::vector<domain::Session>& sessions);
