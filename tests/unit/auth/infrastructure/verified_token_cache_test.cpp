@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "fakes/fakes.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
@@ -101,6 +104,35 @@ TEST_F(CachedVerificationTest, AnAlteredCopyOfARememberedTokenIsVerifiedAndRefus
   EXPECT_FALSE(issuer_.verify(altered, clock_.now()));
   EXPECT_FALSE(issuer_.verify(token + "x", clock_.now()));
   EXPECT_TRUE(issuer_.verify(token, clock_.now()));
+}
+
+// Concurrent repeats: many threads checking the same tokens while the keys are reloaded (the
+// periodic reload, same keys) never refuse a good token, and once the signing key is dropped
+// every thread refuses them all.
+TEST_F(CachedVerificationTest, ConcurrentChecksAndReloadsAgree) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 64; ++i) {
+    tokens.push_back(issuer_.issue(user_, Uuid::v7(clock_.now(), random_), clock_.now()).token);
+  }
+  std::atomic<int> refused{0};
+  const auto check = [&] {
+    for (int round = 0; round < 20; ++round) {
+      for (const auto& t : tokens) {
+        if (!issuer_.verify(t, clock_.now())) refused.fetch_add(1);
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back(check);
+  for (int i = 0; i < 50; ++i) issuer_.replaceKeys({key_});
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused.load(), 0);
+
+  issuer_.replaceKeys({freshKey("kid-3")});
+  threads.clear();
+  for (int i = 0; i < 4; ++i) threads.emplace_back(check);
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused.load(), 4 * 20 * 64);
 }
 
 }  // namespace
