@@ -11,6 +11,7 @@
 #include "features/auth/domain/refresh_token.hpp"
 #include "features/auth/infrastructure/crypto/ed25519_access_token_issuer.hpp"
 #include "features/auth/infrastructure/crypto/sodium_password_hasher.hpp"
+#include "features/users/infrastructure/persistence/sessions_json.hpp"
 #include "features/users/infrastructure/persistence/user_record_mapper.hpp"
 #include "features/users/presentation/http/user_json.hpp"
 #include "shared/infrastructure/sodium_random_source.hpp"
@@ -165,14 +166,14 @@ BENCHMARK(BM_RefreshTokenDecode);
 
 void BM_SessionsToJson(benchmark::State& state) {
   const auto s = sessions(static_cast<int>(state.range(0)));
-  for (auto _ : state) benchmark::DoNotOptimize(users::infrastructure::sessionsToJson(s));
+  for (auto _ : state) benchmark::DoNotOptimize(users::infrastructure::writeSessionsJson(s));
 }
 BENCHMARK(BM_SessionsToJson)->Arg(1)->Arg(10);
 
 void BM_SessionsFromJson(benchmark::State& state) {
   const auto json =
-      users::infrastructure::sessionsToJson(sessions(static_cast<int>(state.range(0))));
-  for (auto _ : state) benchmark::DoNotOptimize(users::infrastructure::sessionsFromJson(json));
+      users::infrastructure::writeSessionsJson(sessions(static_cast<int>(state.range(0))));
+  for (auto _ : state) benchmark::DoNotOptimize(users::infrastructure::readSessionsJson(json));
 }
 BENCHMARK(BM_SessionsFromJson)->Arg(1)->Arg(10);
 

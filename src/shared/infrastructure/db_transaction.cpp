@@ -35,14 +35,18 @@ bool unavailableAfterFault(odb::pgsql::connection* c, const std::exception& e) {
 
 }  // namespace
 
+bool isUnavailableSqlstate(const std::string& state) {
+  // 25006: a read-only transaction, i.e. the connection reached a standby (a proxy that has
+  // not yet seen a failover, or one that just started): the primary is away for now.
+  return state.rfind("08", 0) == 0 || state.rfind("53", 0) == 0 || state == "57P01" ||
+         state == "57P02" || state == "57P03" || state == "40001" || state == "40P01" ||
+         state == "25006";
+}
+
 bool isDatabaseUnavailable(const std::exception& e) {
   if (dynamic_cast<const odb::recoverable*>(&e) != nullptr) return true;
   if (const auto* db = dynamic_cast<const odb::pgsql::database_exception*>(&e)) {
-    const std::string& state = db->sqlstate();
-    // 25006: a read-only transaction, i.e. the connection reached a standby (a proxy that has
-    // not yet seen a failover, or one that just started): the primary is away for now.
-    return state.rfind("08", 0) == 0 || state.rfind("53", 0) == 0 || state == "57P01" ||
-           state == "57P02" || state == "57P03" || state == "40001" || state == "25006";
+    return isUnavailableSqlstate(db->sqlstate());
   }
   return false;
 }

@@ -69,5 +69,8 @@ bool takeConnectionLost() noexcept;
 // classes 08 (connection), 53 (insufficient resources), 57P01-57P03 (shutdown, cannot connect
 // now) and 40001 (serialization). The HTTP edge answers these 503 with Retry-After.
 bool isDatabaseUnavailable(const std::exception& e);
+// The SQLSTATE half of that rule, also for statements sent through libpq (runStatement), with
+// 40P01 (a deadlock), which ODB reports as recoverable.
+bool isUnavailableSqlstate(const std::string& state);
 
 }  // namespace authd

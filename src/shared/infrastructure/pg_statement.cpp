@@ -8,6 +8,7 @@
 #include <odb/pgsql/connection.hxx>
 
 #include "shared/core/errors.hpp"
+#include "shared/infrastructure/db_transaction.hpp"
 
 namespace authd {
 namespace {
@@ -32,19 +33,6 @@ std::string primaryMessage(const PGresult* r) {
   const char* m = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   return m != nullptr ? m : "no message";
 }
-
-// The classes isDatabaseUnavailable names (DbTransaction's rule), for a libpq result, and
-// 40P01 (a deadlock), which ODB reports as recoverable.
-bool unavailableState(const std::string& s) {
-  return s.rfind("08", 0) == 0 || s.rfind("53", 0) == 0 || s == "57P01" || s == "57P02" ||
-         s == "57P03" || s == "40001" || s == "40P01" || s == "25006";
-}
-
-// Raised inside send(): the statement failed on this connection in a way that says nothing
-// about the database (a bug, a refused value). The connection is idle and stays pooled.
-struct StatementError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // Done: the server answered. Unused: the connection was dead or not idle before anything was
 // sent. Dead: it died while the statement was out (a write may have landed).
@@ -146,7 +134,7 @@ PgRows runStatement(odb::pgsql::database& db, const PgStatement& statement,
   const bool idle = PQtransactionStatus(connection->handle()) == PQTRANS_IDLE;
   if ((status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) && idle) return rows;
   const std::string state = sqlstateOf(a.result);
-  if (!idle || a.result == nullptr || unavailableState(state)) {
+  if (!idle || a.result == nullptr || isUnavailableSqlstate(state)) {
     connection->mark_failed();
     throw UnavailableError(std::string("database unavailable: ") + statement.name + " SQLSTATE " +
                            state);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fakes/fakes.hpp"
+#include "features/users/infrastructure/persistence/sessions_json.hpp"
 #include "samples.hpp"
 #include "shared/core/encoding.hpp"
 
@@ -49,7 +50,7 @@ TEST(UserRecordMapperTest, SessionsJsonHoldsDigestsNeverSecrets) {
   FakeClock clock;
   FakeRandomSource random;
   const auto json = nlohmann::json::parse(
-      users::infrastructure::sessionsToJson(sampleUser(clock, random).sessions()));
+      users::infrastructure::writeSessionsJson(sampleUser(clock, random).sessions()));
   ASSERT_TRUE(json.is_array());
   EXPECT_EQ(json[0].at("digest"), base64UrlEncode(Bytes(32, 7)));
   EXPECT_FALSE(json[0].contains("secret"));
@@ -61,14 +62,14 @@ TEST(UserRecordMapperTest, InvalidUtf8UserAgentIsStoredNotThrown) {
   std::vector<ud::Session> sessions{
       ud::Session::open(Uuid(), Bytes(32, 1), fromMicros(0), policy, "bad \xFF agent", "")};
   const auto back =
-      users::infrastructure::sessionsFromJson(users::infrastructure::sessionsToJson(sessions));
+      users::infrastructure::readSessionsJson(users::infrastructure::writeSessionsJson(sessions));
   ASSERT_EQ(back.size(), 1u);
   EXPECT_NE(back[0].state().user_agent.find("agent"), std::string::npos);
 }
 
 TEST(UserRecordMapperTest, CorruptSessionsJsonThrows) {
-  EXPECT_THROW(users::infrastructure::sessionsFromJson("[{\"id\": 5}]"), std::runtime_error);
-  EXPECT_THROW(users::infrastructure::sessionsFromJson("not json"), std::runtime_error);
+  EXPECT_THROW(users::infrastructure::readSessionsJson("[{\"id\": 5}]"), std::runtime_error);
+  EXPECT_THROW(users::infrastructure::readSessionsJson("not json"), std::runtime_error);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "features/users/infrastructure/persistence/sessions_json.hpp"
 #include "features/users/infrastructure/persistence/user_record_mapper.hpp"
 #include "shared/infrastructure/pg_statement.hpp"
 
@@ -115,7 +116,7 @@ Status PgUserStatements::storeSessions(domain::User& user) {
   if (s.roles_changed) throw std::logic_error("storeSessions cannot store a role change");
   const auto rows =
       runStatement(*db_, kStoreSessions,
-                   {s.id.toString(), sessionsToJson(s.sessions),
+                   {s.id.toString(), writeSessionsJson(s.sessions),
                     std::to_string(toMicros(s.updated_at)), std::to_string(s.version)});
   if (rows.affected() != 1) return fail(ErrorCode::Conflict, "user changed concurrently");
   user.setVersion(s.version + 1);

@@ -18,14 +18,6 @@ Uuid uuidFrom(const std::string& text) {
 
 }  // namespace
 
-std::string sessionsToJson(const std::vector<domain::Session>& sessions) {
-  return writeSessionsJson(sessions);
-}
-
-std::vector<domain::Session> sessionsFromJson(const std::string& text) {
-  return readSessionsJson(text);
-}
-
 std::set<std::string> roleNamesFromJson(std::string_view text) {
   std::set<std::string> roles;
   try {
@@ -46,7 +38,7 @@ records::UserRecord toRecord(const domain::User& user) {
   r.password_hash = s.password_hash;
   r.email_verified = s.email_verified;
   r.mfa_enabled = s.mfa_enabled;
-  r.sessions = sessionsToJson(s.sessions);
+  r.sessions = writeSessionsJson(s.sessions);
   r.created_at = toMicros(s.created_at);
   r.updated_at = toMicros(s.updated_at);
   if (s.deleted_at) r.deleted_at = toMicros(*s.deleted_at);
@@ -69,7 +61,7 @@ domain::User toDomain(const records::UserRecord& r) {
   s.password_hash = r.password_hash;
   s.email_verified = r.email_verified;
   s.mfa_enabled = r.mfa_enabled;
-  s.sessions = sessionsFromJson(r.sessions);
+  s.sessions = readSessionsJson(r.sessions);
   s.created_at = fromMicros(r.created_at);
   s.updated_at = fromMicros(r.updated_at);
   if (!r.deleted_at.null()) s.deleted_at = fromMicros(r.deleted_at.get());

@@ -19,8 +19,4 @@ domain::User toDomain(const records::UserRecord& record);
 // users.role_names, a JSON array of strings. Throws std::runtime_error when malformed.
 std::set<std::string> roleNamesFromJson(std::string_view text);
 
-// writeSessionsJson / readSessionsJson (sessions_json.hpp), under the mapper's names.
-std::string sessionsToJson(const std::vector<domain::Session>& sessions);
-std::vector<domain::Session> sessionsFromJson(const std::string& json);
-
 }  // namespace authd::users::infrastructure
