@@ -190,6 +190,13 @@ Result Verifier::verify(std::string_view token) const {
   return verify(token, now);
 }
 
+Refusal Verifier::checkTimes(std::int64_t exp, std::int64_t nbf, std::int64_t now) const {
+  const std::int64_t leeway = options_.leeway.count();
+  if (now >= exp + leeway) return Refusal::Expired;
+  if (now < nbf - leeway) return Refusal::NotYetValid;
+  return Refusal::None;
+}
+
 Result Verifier::verify(std::string_view token, std::int64_t now) const {
   if (token.size() > options_.max_token_bytes) return refuse(Refusal::Malformed);
   const auto parts = split(token);
@@ -257,9 +264,9 @@ Result Verifier::verify(std::string_view token, std::int64_t now) const {
   c.exp = *exp;
   c.nbf = *nbf;
   c.iat = *iat;
-  const std::int64_t leeway = options_.leeway.count();
-  if (now >= c.exp + leeway) return refuse(Refusal::Expired);
-  if (now < c.nbf - leeway) return refuse(Refusal::NotYetValid);
+  if (const auto times = checkTimes(c.exp, c.nbf, now); times != Refusal::None) {
+    return refuse(times);
+  }
   if (!stringClaim(*payload, "sub", c.sub, true) || c.sub.empty() ||
       !stringClaim(*payload, "sid", c.sid, true) || !stringClaim(*payload, "jti", c.jti, false) ||
       !stringClaim(*payload, "email", c.email, false) ||

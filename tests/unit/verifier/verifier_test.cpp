@@ -192,6 +192,18 @@ TEST_F(VerifierTest, TheClockIsAParameterAndTheLeewayIsThirtySeconds) {
   EXPECT_TRUE(strict.verify(t, kNow + 899));
 }
 
+TEST_F(VerifierTest, CheckTimesIsVerifysTimeRuleAlone) {
+  // exp kNow + 900 and nbf kNow, as in claims(); the same bounds as the test above.
+  const auto exp = kNow + 900;
+  EXPECT_EQ(verifier_->checkTimes(exp, kNow, kNow + 900 + 29), Refusal::None);
+  EXPECT_EQ(verifier_->checkTimes(exp, kNow, kNow + 900 + 30), Refusal::Expired);
+  EXPECT_EQ(verifier_->checkTimes(exp, kNow, kNow - 30), Refusal::None);
+  EXPECT_EQ(verifier_->checkTimes(exp, kNow, kNow - 31), Refusal::NotYetValid);
+  Verifier strict(*keys_, {"https://auth.example", "notes", std::chrono::seconds(0)});
+  EXPECT_EQ(strict.checkTimes(exp, kNow, exp), Refusal::Expired);
+  EXPECT_EQ(strict.checkTimes(exp, kNow, exp - 1), Refusal::None);
+}
+
 TEST_F(VerifierTest, MalformedInputOfAnySizeIsRefusedWithoutACrash) {
   for (const std::string& bad :
        {std::string(), std::string("."), std::string(".."), std::string("a.b"),

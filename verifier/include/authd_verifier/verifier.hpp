@@ -113,6 +113,9 @@ class Verifier {
   Result verify(std::string_view token) const;
   // At `now_unix` (seconds since the epoch): the clock as a parameter.
   Result verify(std::string_view token, std::int64_t now_unix) const;
+  // The time rule verify() applies, alone, for claims verified earlier and checked again:
+  // Expired, NotYetValid or None, under this verifier's leeway.
+  Refusal checkTimes(std::int64_t exp, std::int64_t nbf, std::int64_t now_unix) const;
 
  private:
   const KeySet& keys_;

@@ -191,13 +191,13 @@ namespace authd::auth::infrastructure {
 Result<application::AccessClaims> Ed25519AccessTokenIssuer::verify(std::string_view token,
                                                                    Timestamp now) const {
   const std::int64_t unix_now = toUnixSeconds(now);
-  const std::int64_t leeway = config_.leeway.count();
   // Read before verifying: should the key set change meanwhile, the entry made below names the
   // older set and never answers.
   const std::uint64_t generation = current()->generation;
-  if (auto hit = verified_.find(token); hit && hit->key_generation == generation &&
-                                        unix_now < hit->claims.expires_at + leeway &&
-                                        unix_now >= hit->claims.not_before - leeway) {
+  if (auto hit = verified_.find(token);
+      hit && hit->key_generation == generation &&
+      verifier_.checkTimes(hit->claims.expires_at, hit->claims.not_before, unix_now) ==
+          authd::verifier::Refusal::None) {
     return std::move(hit->claims);
   }
   // The verifier library is the one implementation (shared with the services that consume the
