@@ -1,6 +1,8 @@
 // Sample domain values with every field set, for adapter tests (mappers, JSON).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include "fakes/fakes.hpp"
 #include "features/users/domain/user.hpp"
 
@@ -19,6 +21,22 @@ inline users::domain::User sampleUser(FakeClock& clock, FakeRandomSource& random
                    clock.now(), policy);
   user.grantRole("admin", clock.now());
   return user;
+}
+
+// Every field of two sessions alike: what a round trip through storage must keep.
+inline void expectSameSession(const users::domain::Session& a, const users::domain::Session& b) {
+  const auto& x = a.state();
+  const auto& y = b.state();
+  EXPECT_EQ(y.id, x.id);
+  EXPECT_EQ(y.generation, x.generation);
+  EXPECT_EQ(y.token_digest, x.token_digest);
+  EXPECT_EQ(y.created_at, x.created_at);
+  EXPECT_EQ(y.last_used_at, x.last_used_at);
+  EXPECT_EQ(y.expires_at, x.expires_at);
+  EXPECT_EQ(y.rotated_at, x.rotated_at);
+  EXPECT_EQ(y.user_agent, x.user_agent);
+  EXPECT_EQ(y.ip, x.ip);
+  EXPECT_EQ(y.methods, x.methods);
 }
 
 }  // namespace authd::testing

@@ -87,10 +87,6 @@ std::string hexEncode(const Bytes& b) {
   return s;
 }
 
-namespace {
-
-// Length in bytes of the valid UTF-8 sequence at s[i], or 0 when it is invalid (truncated,
-// overlong, a surrogate or past U+10FFFF). *cp receives the code point.
 std::size_t utf8SequenceAt(std::string_view s, std::size_t i, std::uint32_t* cp) {
   const auto c = static_cast<unsigned char>(s[i]);
   std::size_t n;
@@ -124,6 +120,8 @@ std::size_t utf8SequenceAt(std::string_view s, std::size_t i, std::uint32_t* cp)
   *cp = v;
   return n;
 }
+
+namespace {
 
 bool isControl(std::uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 

@@ -30,6 +30,10 @@ int hexDigitValue(char c);
 // leaks through timing.
 bool constantTimeEqual(const Bytes& a, const Bytes& b);
 
+// Length in bytes of the valid UTF-8 sequence at text[i] (i < text.size()), or 0 when it is
+// invalid (truncated, overlong, a surrogate or past U+10FFFF). *cp receives the code point.
+std::size_t utf8SequenceAt(std::string_view text, std::size_t i, std::uint32_t* cp);
+
 // Number of Unicode code points in valid UTF-8 text; nullopt when the text is not valid UTF-8.
 std::optional<std::size_t> utf8Length(std::string_view text);
 

@@ -62,44 +62,36 @@ std::string formatRfc3339(Timestamp t) {
   std::int64_t y;
   unsigned m, d;
   civilFromDays(days, y, m, d);
+  // Digits by hand: this runs for every timestamp of every session on each refresh, and
+  // snprintf's format parsing cost more than the rest of the conversion. Only a year outside
+  // 0-9999, which no session has, still goes through it.
   char buf[48];
+  char* p = buf;
+  const auto put = [&p](std::int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+    p += width;
+  };
   if (y >= 0 && y <= 9999) {
-    // Digits by hand: this runs for every timestamp of every session on each refresh, and
-    // snprintf's format parsing cost more than the rest of the conversion.
-    char* p = buf;
-    const auto put = [&p](std::int64_t v, int width) {
-      for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
-      p += width;
-    };
     put(y, 4);
-    *p++ = '-';
-    put(m, 2);
-    *p++ = '-';
-    put(d, 2);
-    *p++ = 'T';
-    put(rem / 3600, 2);
-    *p++ = ':';
-    put(rem / 60 % 60, 2);
-    *p++ = ':';
-    put(rem % 60, 2);
-    if (frac != 0) {
-      *p++ = '.';
-      put(frac, 6);
-    }
-    *p++ = 'Z';
-    return std::string(buf, p);
-  }
-  if (frac == 0) {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m,
-                  d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                  static_cast<int>(rem % 60));
   } else {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%06lldZ",
-                  static_cast<long long>(y), m, d, static_cast<int>(rem / 3600),
-                  static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60),
-                  static_cast<long long>(frac));
+    p += std::snprintf(p, 24, "%04lld", static_cast<long long>(y));
   }
-  return buf;
+  *p++ = '-';
+  put(m, 2);
+  *p++ = '-';
+  put(d, 2);
+  *p++ = 'T';
+  put(rem / 3600, 2);
+  *p++ = ':';
+  put(rem / 60 % 60, 2);
+  *p++ = ':';
+  put(rem % 60, 2);
+  if (frac != 0) {
+    *p++ = '.';
+    put(frac, 6);
+  }
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 std::optional<Timestamp> parseRfc3339(std::string_view s) {

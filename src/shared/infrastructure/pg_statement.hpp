@@ -46,9 +46,11 @@ class PgRows {
 // Runs `statement` with text parameters (nullopt: SQL NULL) on a pooled connection, outside any
 // transaction; it commits when it returns. Faults are contained like DbTransaction's:
 // - the statement is prepared on a connection the first time it runs there (SQLSTATE 26000);
-// - a pooled connection found dead is dropped; a read-only statement is then sent once more on a
-//   fresh connection, a write is not (it may have landed) and throws UnavailableError;
-// - a pooled connection that is not idle (inside a transaction) is never used: dropped, as dead;
+// - a pooled connection found dead, or not idle (inside a transaction), before anything was sent
+//   is dropped, and the statement goes once to a fresh connection;
+// - a connection that dies while the statement is out is dropped; a read-only statement is then
+//   sent once more on a fresh connection, a write is not (it may have landed) and throws
+//   UnavailableError;
 // - the database unreachable, shutting down, out of connections, a deadlock, or a standby
 //   refusing a write (isDatabaseUnavailable's SQLSTATEs and 40P01): UnavailableError, and the
 //   connection is dropped;

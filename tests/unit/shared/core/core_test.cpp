@@ -55,6 +55,9 @@ TEST(Rfc3339Test, FormatsUtcWithZAndMicroseconds) {
   EXPECT_EQ(formatRfc3339(fromMicros(0)), "1970-01-01T00:00:00Z");
   EXPECT_EQ(formatRfc3339(fromMicros(1700000000123456)), "2023-11-14T22:13:20.123456Z");
   EXPECT_EQ(formatRfc3339(fromMicros(-1)), "1969-12-31T23:59:59.999999Z");
+  // The last second written digit by digit, and the first year that needs five digits.
+  EXPECT_EQ(formatRfc3339(fromMicros(253402300799000000)), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(formatRfc3339(fromMicros(253402300800500000)), "10000-01-01T00:00:00.500000Z");
 }
 
 TEST(Rfc3339Test, ParsesWhatItFormats) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fakes/fakes.hpp"
+#include "samples.hpp"
 #include "shared/core/encoding.hpp"
 
 namespace authd {
@@ -25,21 +26,6 @@ ud::Session session(std::string user_agent, std::string ip,
                            std::move(ip), methods);
 }
 
-void expectSame(const ud::Session& a, const ud::Session& b) {
-  const auto& x = a.state();
-  const auto& y = b.state();
-  EXPECT_EQ(y.id, x.id);
-  EXPECT_EQ(y.generation, x.generation);
-  EXPECT_EQ(y.token_digest, x.token_digest);
-  EXPECT_EQ(y.created_at, x.created_at);
-  EXPECT_EQ(y.last_used_at, x.last_used_at);
-  EXPECT_EQ(y.expires_at, x.expires_at);
-  EXPECT_EQ(y.rotated_at, x.rotated_at);
-  EXPECT_EQ(y.user_agent, x.user_agent);
-  EXPECT_EQ(y.ip, x.ip);
-  EXPECT_EQ(y.methods, x.methods);
-}
-
 TEST(SessionsJsonTest, RoundTripsEveryField) {
   ud::SessionPolicy policy;
   auto rotated = session("Mozilla/5.0 \"quoted\" \\ back \xC3\xA9 \xF0\x9F\x94\x91", "::1",
@@ -50,7 +36,7 @@ TEST(SessionsJsonTest, RoundTripsEveryField) {
   const std::vector<ud::Session> in{rotated, session("", ""), session("curl/8", "10.0.0.2")};
   const auto back = readSessionsJson(writeSessionsJson(in));
   ASSERT_EQ(back.size(), in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) expectSame(in[i], back[i]);
+  for (std::size_t i = 0; i < in.size(); ++i) testing::expectSameSession(in[i], back[i]);
   EXPECT_EQ(readSessionsJson(writeSessionsJson({})).size(), 0u);
 }
 

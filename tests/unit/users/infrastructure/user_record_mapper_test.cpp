@@ -36,14 +36,7 @@ TEST(UserRecordMapperTest, RoundTripsEveryField) {
   EXPECT_EQ(b.created_at, a.created_at);
   EXPECT_EQ(b.version, 7u);
   ASSERT_EQ(b.sessions.size(), 1u);
-  const auto& sa = a.sessions[0].state();
-  const auto& sb = b.sessions[0].state();
-  EXPECT_EQ(sb.id, sa.id);
-  EXPECT_EQ(sb.token_digest, sa.token_digest);
-  EXPECT_EQ(sb.created_at, sa.created_at);
-  EXPECT_EQ(sb.expires_at, sa.expires_at);
-  EXPECT_EQ(sb.user_agent, sa.user_agent);
-  EXPECT_EQ(sb.ip, sa.ip);
+  testing::expectSameSession(a.sessions[0], b.sessions[0]);
 }
 
 TEST(UserRecordMapperTest, SessionsJsonHoldsDigestsNeverSecrets) {
