@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -59,12 +60,13 @@ class PrivateCluster {
   void pause() { shell(std::string(AUTHD_PG_TMP) + " pause " + dir_); }
   void resume() { shell(std::string(AUTHD_PG_TMP) + " resume " + dir_); }
   // Ends every backend serving authd's database, as an operator or a failover would.
-  unsigned long long terminateAuthd() {
+  // With `wait`, returns once those backends are gone and their sockets closed.
+  unsigned long long terminateAuthd(bool wait = false) {
     auto admin = openDatabase({url("postgres"), 1, 5});
     odb::pgsql::connection_ptr c(admin->connection());
-    return c->execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'app' AND "
-        "pid <> pg_backend_pid()");
+    return c->execute(std::string("SELECT pg_terminate_backend(pid") + (wait ? ", 5000" : "") +
+                      ") FROM pg_stat_activity WHERE datname = 'app' AND "
+                      "pid <> pg_backend_pid()");
   }
 
  private:
@@ -193,6 +195,32 @@ TEST(OutageTest, TerminatedConnectionsUnderLoadCostNo500AndHealThemselves) {
   }
   EXPECT_GT(counts.count(200) ? counts.at(200) : 0, 0) << describe(counts);
   // No restart: the very next requests are served.
+  expectServes(http, token);
+}
+
+// The server ended authd's pooled connections between requests (a restart, a failover): each
+// is found dead before anything is sent on it, so even a refresh, whose write is never sent
+// twice, goes to a fresh connection and is answered 200, not 503.
+TEST(OutageTest, PooledConnectionsTheServerEndedCostNoRefreshA503) {
+  PrivateCluster pg;
+  AuthdProcess server(pg.url(), {{"AUTH_DB_POOL_SIZE", "4"}});
+  HttpClient http(server.baseUrl());
+  const std::string token = registerLoadUser(http);
+  {
+    Load load(server.baseUrl(), token);  // several connections in the pool
+    std::this_thread::sleep_for(300ms);
+  }
+  std::vector<std::string> refresh_tokens;  // after the load, whose logins evict sessions
+  for (int i = 0; i < 4; ++i) {
+    auto login = http.postJson("/v1/auth/login", {{"username", "load2"}, {"password", kPassword}});
+    ASSERT_EQ(login.status, 200) << login.body;
+    refresh_tokens.push_back(login.json().at("refresh_token").get<std::string>());
+  }
+  ASSERT_GE(pg.terminateAuthd(true), 2u);
+  for (const auto& refresh_token : refresh_tokens) {
+    const auto r = http.postJson("/v1/auth/refresh", {{"refresh_token", refresh_token}});
+    EXPECT_EQ(r.status, 200) << r.body << failuresIn(server.log());
+  }
   expectServes(http, token);
 }
 

@@ -1,6 +1,9 @@
 #include "shared/infrastructure/pg_statement.hpp"
 
+#include <poll.h>
+
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <stdexcept>
 #include <vector>
@@ -43,11 +46,27 @@ struct Attempt {
   PGresult* result;  // owned by the caller when Done
 };
 
+// An idle connection has nothing to read. A server that ended the session while it sat in the
+// pool (a restart, a failover, pg_terminate_backend) left its FATAL message and the end of the
+// stream there, and libpq only finds out on its next read: after a statement was sent, too
+// late to tell whether a write landed. Anything else waiting (a rare asynchronous message)
+// costs one fresh connection, nothing more.
+bool nothingToRead(PGconn* h) {
+  pollfd p{PQsocket(h), POLLIN, 0};
+  if (p.fd < 0) return false;
+  int n = 0;
+  do {
+    n = ::poll(&p, 1, 0);
+  } while (n < 0 && errno == EINTR);
+  return n == 0;
+}
+
 Attempt send(odb::pgsql::connection& c, const PgStatement& st, const std::vector<const char*>& v) {
   PGconn* h = c.handle();
   // A pooled connection is idle between transactions. Should one ever come back inside a
   // transaction, a statement here would never commit (and hold its locks): refuse it.
-  if (PQstatus(h) == CONNECTION_BAD || PQtransactionStatus(h) != PQTRANS_IDLE) {
+  if (PQstatus(h) == CONNECTION_BAD || PQtransactionStatus(h) != PQTRANS_IDLE ||
+      !nothingToRead(h)) {
     return {Outcome::Unused, nullptr};
   }
   const int n = static_cast<int>(v.size());

@@ -46,8 +46,9 @@ class PgRows {
 // Runs `statement` with text parameters (nullopt: SQL NULL) on a pooled connection, outside any
 // transaction; it commits when it returns. Faults are contained like DbTransaction's:
 // - the statement is prepared on a connection the first time it runs there (SQLSTATE 26000);
-// - a pooled connection found dead, or not idle (inside a transaction), before anything was sent
-//   is dropped, and the statement goes once to a fresh connection;
+// - a pooled connection found dead before anything was sent (the server ended it while it was
+//   pooled: its socket has the end of the stream to read), or not idle (inside a transaction),
+//   is dropped, and the statement, a write too, goes once to a fresh connection;
 // - a connection that dies while the statement is out is dropped; a read-only statement is then
 //   sent once more on a fresh connection, a write is not (it may have landed) and throws
 //   UnavailableError;

@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
+#include <future>
 #include <limits>
+#include <memory>
 #include <string>
+#include <thread>
 
 #include "fakes/fakes.hpp"
 #include "features/users/infrastructure/persistence/odb_user_repository.hpp"
@@ -157,13 +161,65 @@ TEST_F(UserStatementsTest, ADeadPooledConnectionIsReplacedForAReadWithoutAnError
   EXPECT_NE(pooledBackendPid(*db_), pid);
 }
 
-TEST_F(UserStatementsTest, AWriteOnADeadConnectionIsUnavailableAndTheNextCallWorks) {
+// A restart, a failover or an operator ended the pooled connection while it sat idle: the
+// statement was never sent on it, so even a write goes to a fresh connection, without a 503.
+TEST_F(UserStatementsTest, AWriteOnAConnectionTheServerEndedWhilePooledGoesToAFreshOne) {
   auto mine = *statements_.findUser(user_.id());
   const int pid = pooledBackendPid(*db_);
+  // The timeout makes it wait until that backend is gone and its socket closed.
+  ASSERT_EQ(
+      database_.exec("SELECT 1 WHERE pg_terminate_backend(" + std::to_string(pid) + ", 5000)"), 1u);
+  ASSERT_TRUE(mine.revokeSession(mine.sessions()[0].id(), clock_.now()));
+  EXPECT_THAT(statements_.storeSessions(mine), IsOk());
+  EXPECT_EQ(viaRepository()->sessions().size(), 1u);
+  EXPECT_NE(pooledBackendPid(*db_), pid);
+}
+
+// The connection dies while the write is out (here while it waits for a row lock): it may have
+// landed for all authd can tell, so it is not sent again; the caller answers 503 and the
+// client decides. Nothing half-written, and the next call works.
+TEST_F(UserStatementsTest, AWriteWhoseConnectionDiesWhileOutIsUnavailableAndTheNextCallWorks) {
+  auto mine = *statements_.findUser(user_.id());
+  ASSERT_TRUE(mine.revokeSession(mine.sessions()[0].id(), clock_.now()));
+  const int pid = pooledBackendPid(*db_);
+  std::unique_ptr<PGconn, void (*)(PGconn*)> locker(PQconnectdb(database_.url().c_str()),
+                                                    &PQfinish);
+  ASSERT_EQ(PQstatus(locker.get()), CONNECTION_OK);
+  const auto run = [&](const std::string& sql) {
+    PGresult* r = PQexec(locker.get(), sql.c_str());
+    const auto status = PQresultStatus(r);
+    PQclear(r);
+    return status;
+  };
+  ASSERT_EQ(run("BEGIN"), PGRES_COMMAND_OK);
+  ASSERT_EQ(run("SELECT 1 FROM users WHERE id = '" + user_.id().toString() + "' FOR UPDATE"),
+            PGRES_TUPLES_OK);
+  std::promise<bool> unavailable;
+  std::thread writer([&] {
+    try {
+      (void)statements_.storeSessions(mine);
+      unavailable.set_value(false);
+    } catch (const UnavailableError&) {
+      unavailable.set_value(true);
+    } catch (...) {
+      unavailable.set_value(false);
+    }
+  });
+  const std::string waiting = "SELECT 1 FROM pg_stat_activity WHERE pid = " + std::to_string(pid) +
+                              " AND wait_event_type = 'Lock'";
+  for (int i = 0; i < 500 && database_.exec(waiting) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(database_.exec(waiting), 1u) << "the write never waited for the lock";
   database_.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
-  // Not sent again: it may have landed, so the caller answers 503 and the client decides.
-  EXPECT_THROW((void)statements_.storeSessions(mine), UnavailableError);
-  EXPECT_TRUE(statements_.findUser(user_.id()));
+  auto outcome = unavailable.get_future();
+  EXPECT_TRUE(outcome.get());
+  writer.join();
+  ASSERT_EQ(run("ROLLBACK"), PGRES_COMMAND_OK);
+  EXPECT_EQ(viaRepository()->sessions().size(), 2u);
+  auto again = *statements_.findUser(user_.id());
+  ASSERT_TRUE(again.revokeSession(again.sessions()[0].id(), clock_.now()));
+  EXPECT_THAT(statements_.storeSessions(again), IsOk());
 }
 
 TEST_F(UserStatementsTest, AWriteOnAStandbyIsUnavailableAndItsConnectionIsDropped) {
