@@ -60,13 +60,16 @@ class PrivateCluster {
   void pause() { shell(std::string(AUTHD_PG_TMP) + " pause " + dir_); }
   void resume() { shell(std::string(AUTHD_PG_TMP) + " resume " + dir_); }
   // Ends every backend serving authd's database, as an operator or a failover would.
-  // With `wait`, returns once those backends are gone and their sockets closed.
+  // How many it ended. With `wait`, returns once those backends are gone and their sockets
+  // closed.
   unsigned long long terminateAuthd(bool wait = false) {
     auto admin = openDatabase({url("postgres"), 1, 5});
     odb::pgsql::connection_ptr c(admin->connection());
-    return c->execute(std::string("SELECT pg_terminate_backend(pid") + (wait ? ", 5000" : "") +
-                      ") FROM pg_stat_activity WHERE datname = 'app' AND "
-                      "pid <> pg_backend_pid()");
+    // OFFSET 0 keeps the filter apart: never the terminating session itself.
+    return c->execute(std::string("SELECT 1 FROM (SELECT pid FROM pg_stat_activity WHERE datname "
+                                  "= 'app' AND pid <> pg_backend_pid() OFFSET 0) a WHERE "
+                                  "pg_terminate_backend(a.pid") +
+                      (wait ? ", 5000" : "") + ")");
   }
 
  private:

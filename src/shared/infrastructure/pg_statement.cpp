@@ -38,7 +38,9 @@ std::string primaryMessage(const PGresult* r) {
 }
 
 // Done: the server answered. Unused: the connection was dead or not idle before anything was
-// sent. Dead: it died while the statement was out (a write may have landed).
+// sent, or the server refused the statement unrun because the statement prepared on this
+// connection went stale (below). Dead: it died while the statement was out (a write may have
+// landed).
 enum class Outcome { Done, Unused, Dead };
 
 struct Attempt {
@@ -61,7 +63,8 @@ bool nothingToRead(PGconn* h) {
   return n == 0;
 }
 
-Attempt send(odb::pgsql::connection& c, const PgStatement& st, const std::vector<const char*>& v) {
+Attempt send(odb::pgsql::connection& c, const PgStatement& st, const std::vector<const char*>& v,
+             bool pooled) {
   PGconn* h = c.handle();
   // A pooled connection is idle between transactions. Should one ever come back inside a
   // transaction, a statement here would never commit (and hold its locks): refuse it.
@@ -87,6 +90,15 @@ Attempt send(odb::pgsql::connection& c, const PgStatement& st, const std::vector
   if (PQstatus(h) == CONNECTION_BAD) {
     PQclear(r);
     return {Outcome::Dead, nullptr};
+  }
+  // A column's type changed since this connection prepared the statement (a migration while
+  // the instance runs): PostgreSQL refuses every run of it with "cached plan must not change
+  // result type" before running anything, for as long as the connection lives. A fresh
+  // connection prepares it anew; there, the same error is judged like any other.
+  if (pooled && r != nullptr && PQresultStatus(r) == PGRES_FATAL_ERROR &&
+      sqlstateOf(r) == "0A000") {
+    PQclear(r);
+    return {Outcome::Unused, nullptr};
   }
   return {Outcome::Done, r};
 }
@@ -129,7 +141,7 @@ PgRows runStatement(odb::pgsql::database& db, const PgStatement& statement,
   Attempt a{Outcome::Dead, nullptr};
   try {
     connection = db.connection();
-    a = send(*connection, statement, values);
+    a = send(*connection, statement, values, true);
     if (a.outcome != Outcome::Done) {
       connection->mark_failed();
       if (a.outcome == Outcome::Dead && !statement.read_only) {
@@ -137,7 +149,7 @@ PgRows runStatement(odb::pgsql::database& db, const PgStatement& statement,
       }
       // Nothing was sent, or only a read: once more on a fresh connection, outside the pool.
       connection.reset(new odb::pgsql::connection(db));
-      a = send(*connection, statement, values);
+      a = send(*connection, statement, values, false);
       if (a.outcome != Outcome::Done) throw UnavailableError("database unavailable");
     }
   } catch (const UnavailableError&) {

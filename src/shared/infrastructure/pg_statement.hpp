@@ -48,7 +48,9 @@ class PgRows {
 // - the statement is prepared on a connection the first time it runs there (SQLSTATE 26000);
 // - a pooled connection found dead before anything was sent (the server ended it while it was
 //   pooled: its socket has the end of the stream to read), or not idle (inside a transaction),
-//   is dropped, and the statement, a write too, goes once to a fresh connection;
+//   is dropped, and the statement, a write too, goes once to a fresh connection; so is one
+//   whose prepared statement went stale (a column's type changed under it: SQLSTATE 0A000,
+//   refused before anything ran);
 // - a connection that dies while the statement is out is dropped; a read-only statement is then
 //   sent once more on a fresh connection, a write is not (it may have landed) and throws
 //   UnavailableError;

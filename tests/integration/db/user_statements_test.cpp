@@ -161,6 +161,25 @@ TEST_F(UserStatementsTest, ADeadPooledConnectionIsReplacedForAReadWithoutAnError
   EXPECT_NE(pooledBackendPid(*db_), pid);
 }
 
+// A migration changed a column's type while the instance ran: PostgreSQL refuses every later
+// run of a statement the pooled connection prepared before (0A000, "cached plan must not
+// change result type"), for as long as that connection lives. It is replaced and the statement
+// prepared anew, instead of failing on that connection until a restart.
+TEST_F(UserStatementsTest, AStatementPreparedBeforeAColumnChangedTypeIsPreparedAnew) {
+  ASSERT_TRUE(statements_.findProfile(user_.id()));
+  ASSERT_TRUE(statements_.findUser(user_.id()));
+  const int pid = pooledBackendPid(*db_);
+  database_.exec("CREATE DOMAIN users_display_name AS TEXT");
+  database_.exec("ALTER TABLE users ALTER COLUMN display_name TYPE users_display_name");
+  const auto profile = statements_.findProfile(user_.id());
+  ASSERT_TRUE(profile);
+  EXPECT_EQ(profile->display_name, std::string("Ada \"L\" \xC3\xA9"));
+  EXPECT_NE(pooledBackendPid(*db_), pid);
+  const auto user = statements_.findUser(user_.id());
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->sessions().size(), 2u);
+}
+
 // A restart, a failover or an operator ended the pooled connection while it sat idle: the
 // statement was never sent on it, so even a write goes to a fresh connection, without a 503.
 TEST_F(UserStatementsTest, AWriteOnAConnectionTheServerEndedWhilePooledGoesToAFreshOne) {
@@ -207,15 +226,22 @@ TEST_F(UserStatementsTest, AWriteWhoseConnectionDiesWhileOutIsUnavailableAndTheN
   });
   const std::string waiting = "SELECT 1 FROM pg_stat_activity WHERE pid = " + std::to_string(pid) +
                               " AND wait_event_type = 'Lock'";
-  for (int i = 0; i < 500 && database_.exec(waiting) == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  bool waited = false;
+  for (int i = 0; i < 1000 && !waited; ++i) {
+    waited = database_.exec(waiting) == 1;
+    if (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_EQ(database_.exec(waiting), 1u) << "the write never waited for the lock";
-  database_.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
-  auto outcome = unavailable.get_future();
-  EXPECT_TRUE(outcome.get());
+  // Ended while it waits (the timeout: until the backend is gone), and only then the lock
+  // released, so that the write cannot take it first. Released whatever happened, so the
+  // writer never hangs.
+  if (waited) {
+    database_.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ", 5000)");
+  }
+  EXPECT_EQ(run("ROLLBACK"), PGRES_COMMAND_OK);  // not ASSERT: the writer must be joined
+  const bool was_unavailable = unavailable.get_future().get();
   writer.join();
-  ASSERT_EQ(run("ROLLBACK"), PGRES_COMMAND_OK);
+  ASSERT_TRUE(waited) << "the write never waited for the lock";
+  EXPECT_TRUE(was_unavailable);
   EXPECT_EQ(viaRepository()->sessions().size(), 2u);
   auto again = *statements_.findUser(user_.id());
   ASSERT_TRUE(again.revokeSession(again.sessions()[0].id(), clock_.now()));
