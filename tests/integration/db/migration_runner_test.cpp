@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cstdio>
 #include <sstream>
-#include <string>
 #include <thread>
 
 #include "matchers.hpp"
@@ -222,62 +221,6 @@ TEST(MigrationRunnerTest, EmailNormalisationKeepsOneAccountPerAddressAndLogsTheC
       database.exec("INSERT INTO users (id, email, username, password_hash, "
                     "created_at, updated_at, version) VALUES (gen_random_uuid(), "
                     "'Upper@example.org', 'upper', 'h', now(), now(), 1)"));
-}
-
-// Migration 0017 moved the users checks from the table onto one domain per column, so that an
-// UPDATE of the sessions no longer plans and runs the email and username checks. Every check
-// must still refuse what authd would never write, on INSERT and on UPDATE, under its old name.
-TEST(MigrationRunnerTest, UsersChecksRefuseBadValuesOnEveryWriteFromTheirDomains) {
-  TestDatabase database;
-  const std::string id = "00000000-0000-7000-8000-000000000001";
-  database.exec(
-      "INSERT INTO users (id, email, username, password_hash, created_at, updated_at, "
-      "version) VALUES ('" +
-      id + "', 'ok@example.org', 'ok', 'h', now(), now(), 1)");
-  const auto refused = [&](const std::string& sql, const std::string& constraint) {
-    try {
-      database.exec(sql);
-    } catch (const std::exception& e) {
-      return std::string(e.what()).find(constraint) != std::string::npos
-                 ? ::testing::AssertionSuccess()
-                 : ::testing::AssertionFailure() << sql << ": " << e.what();
-    }
-    return ::testing::AssertionFailure() << sql << " was accepted";
-  };
-  const auto insert = [&](const std::string& email, const std::string& username) {
-    return "INSERT INTO users (id, email, username, password_hash, created_at, updated_at, "
-           "version) VALUES (gen_random_uuid(), '" +
-           email + "', '" + username + "', 'h', now(), now(), 1)";
-  };
-  const std::string where = " WHERE id = '" + id + "'";
-  EXPECT_TRUE(refused(insert("Upper@example.org", "upper"), "chk_users_email_lowercase"));
-  EXPECT_TRUE(refused(insert("a\xCC\x88@example.org", "nfd"), "chk_users_email_nfc"));
-  EXPECT_TRUE(refused(insert("x@example.org", "Upper"), "chk_users_username_lowercase"));
-  EXPECT_TRUE(
-      refused("UPDATE users SET email = 'Upper@example.org'" + where, "chk_users_email_lowercase"));
-  EXPECT_TRUE(
-      refused("UPDATE users SET username = 'Upper'" + where, "chk_users_username_lowercase"));
-  EXPECT_TRUE(refused("UPDATE users SET sessions = '{}'" + where, "chk_users_sessions_array"));
-  EXPECT_TRUE(refused("UPDATE users SET sessions = '{}'::JSONB, version = version + 1" + where,
-                      "chk_users_sessions_array"));
-  EXPECT_TRUE(
-      refused("UPDATE users SET role_names = '\"admin\"'" + where, "chk_users_role_names_array"));
-  EXPECT_TRUE(refused("UPDATE users SET version = 0" + where, "chk_users_version_positive"));
-  // Nothing of those landed; a good write does.
-  EXPECT_EQ(database.exec("SELECT 1 FROM users WHERE email = 'ok@example.org' AND username = "
-                          "'ok' AND sessions = '[]' AND role_names = '[]' AND version = 1"),
-            1u);
-  EXPECT_EQ(database.exec("UPDATE users SET sessions = '[{\"id\": \"s\"}]', version = version "
-                          "+ 1" +
-                          where),
-            1u);
-  // No check is left on the table itself, and the sessions keep 0016's lz4.
-  EXPECT_EQ(database.exec("SELECT 1 FROM pg_constraint WHERE conrelid = 'users'::REGCLASS AND "
-                          "contype = 'c'"),
-            0u);
-  EXPECT_EQ(database.exec("SELECT 1 FROM pg_attribute WHERE attrelid = 'users'::REGCLASS AND "
-                          "attname = 'sessions' AND attcompression = 'l'"),
-            1u);
 }
 
 }  // namespace
