@@ -147,7 +147,8 @@ PgRows runStatement(odb::pgsql::database& db, const PgStatement& statement,
       if (a.outcome == Outcome::Dead && !statement.read_only) {
         throw UnavailableError("database lost during a write");
       }
-      // Nothing was sent, or only a read: once more on a fresh connection, outside the pool.
+      // Nothing was sent or run, or only a read: once more on a fresh connection, outside the
+      // pool.
       connection.reset(new odb::pgsql::connection(db));
       a = send(*connection, statement, values, false);
       if (a.outcome != Outcome::Done) throw UnavailableError("database unavailable");
