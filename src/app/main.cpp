@@ -97,7 +97,10 @@ int main(int argc, char** argv) {
       "revoke-key",
       "After a compromise: remove a signing key that is not the active one from the JWKS and\n"
       "from verification (revoke the active key by rotate-keys --now first).");
-  revoke_key->add_option("KID", kid, "the key's kid")->required();
+  // A kid is base64url, so one in 64 starts with '-', which CLI11 reads as an option: such a
+  // kid goes after `--`.
+  revoke_key->add_option("KID", kid, "the key's kid (after -- when it starts with '-')")
+      ->required();
   revoke_key->footer(footer(kCommonExit));
 
   auto* rotate_secrets = cli.add_subcommand(

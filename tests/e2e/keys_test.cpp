@@ -187,11 +187,14 @@ TEST(KeysTest, ARevokedKeysTokensAreRefusedAndItLeavesTheJwks) {
   const auto stolen = reg.json().at("access_token").get<std::string>();
   const auto old_kid = kidOf(stolen);
   std::string out;
-  EXPECT_EQ(runAuthd({"revoke-key", old_kid}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 1);
+  // A kid is base64url and starts with '-' one time in 64: it goes after `--`, as the help says.
+  EXPECT_EQ(runAuthd({"revoke-key", "--", old_kid}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}),
+            1);
   EXPECT_NE(out.find("rotate-keys --now"), std::string::npos) << out;  // not the active key
   ASSERT_EQ(runAuthd({"rotate-keys", "--now"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0)
       << out;
-  ASSERT_EQ(runAuthd({"revoke-key", old_kid}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}), 0)
+  ASSERT_EQ(runAuthd({"revoke-key", "--", old_kid}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}),
+            0)
       << out;
   std::set<std::string> kids = jwksKids(http);
   for (int i = 0; i < 100 && kids.count(old_kid) == 1; ++i) {
@@ -204,6 +207,10 @@ TEST(KeysTest, ARevokedKeysTokensAreRefusedAndItLeavesTheJwks) {
   EXPECT_EQ(http.postJson("/v1/auth/introspect", {{"token", stolen}}).json().at("active"), false);
   EXPECT_EQ(runAuthd({"revoke-key", "no-such-kid"}, database.url(), &out, {{"AUTH_DEV_MODE", "1"}}),
             1);
+  EXPECT_EQ(runAuthd({"revoke-key", "--", "-no-such-kid"}, database.url(), &out,
+                     {{"AUTH_DEV_MODE", "1"}}),
+            1);
+  EXPECT_NE(out.find("no signing key has the kid -no-such-kid"), std::string::npos) << out;
 }
 
 // Issue 12, finding 7: the digest keys were derived from the master key; `rotate-secrets`
