@@ -75,4 +75,8 @@ unsigned long long TestDatabase::exec(const std::string& sql) const {
   return c->execute(sql);
 }
 
+bool TestDatabase::endBackend(int pid) const {
+  return exec("SELECT 1 WHERE pg_terminate_backend(" + std::to_string(pid) + ", 5000)") == 1;
+}
+
 }  // namespace authd::testing

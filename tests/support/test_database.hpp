@@ -21,6 +21,9 @@ class TestDatabase {
   std::shared_ptr<odb::pgsql::database> db() const { return db_; }
   // Runs one SQL statement outside any transaction; returns affected/returned rows.
   unsigned long long exec(const std::string& sql) const;
+  // Ends backend `pid` as a restart or an operator would (pg_terminate_backend) and returns once
+  // it is gone and its socket closed; true when it was ended.
+  bool endBackend(int pid) const;
 
   // The admin URL, failing the test loudly when it is missing.
   static std::string adminUrl();

@@ -52,7 +52,8 @@ struct Attempt {
 // pool (a restart, a failover, pg_terminate_backend) left its FATAL message and the end of the
 // stream there, and libpq only finds out on its next read: after a statement was sent, too
 // late to tell whether a write landed. Anything else waiting (a rare asynchronous message)
-// costs one fresh connection, nothing more.
+// costs one fresh connection, nothing more. A connection just opened has had no time to be
+// ended, so only pooled ones are asked.
 bool nothingToRead(PGconn* h) {
   pollfd p{PQsocket(h), POLLIN, 0};
   if (p.fd < 0) return false;
@@ -63,13 +64,14 @@ bool nothingToRead(PGconn* h) {
   return n == 0;
 }
 
+// `pooled`: a connection from the pool, not one just opened for the one retry.
 Attempt send(odb::pgsql::connection& c, const PgStatement& st, const std::vector<const char*>& v,
              bool pooled) {
   PGconn* h = c.handle();
   // A pooled connection is idle between transactions. Should one ever come back inside a
   // transaction, a statement here would never commit (and hold its locks): refuse it.
   if (PQstatus(h) == CONNECTION_BAD || PQtransactionStatus(h) != PQTRANS_IDLE ||
-      !nothingToRead(h)) {
+      (pooled && !nothingToRead(h))) {
     return {Outcome::Unused, nullptr};
   }
   const int n = static_cast<int>(v.size());

@@ -48,7 +48,7 @@ TEST_F(FaultContainmentTest, AFailedCachedQueryDoesNotPoisonTheConnectionForLate
 TEST_F(FaultContainmentTest, ADeadPooledConnectionIsReplacedAtBeginWithoutAnError) {
   ASSERT_TRUE(lookupWorks());
   const int pid = pooledBackendPid(*db_);
-  ASSERT_EQ(database_.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")"), 1u);
+  ASSERT_TRUE(database_.endBackend(pid));
   EXPECT_TRUE(lookupWorks());  // BEGIN failed, retried once on a fresh connection
   EXPECT_TRUE(lookupWorks());
   EXPECT_NE(pooledBackendPid(*db_), pid);
@@ -60,7 +60,7 @@ TEST_F(FaultContainmentTest, AConnectionLostMidTransactionIsUnavailableAndTheNex
   {
     auto tx = uow_.begin();
     ASSERT_FALSE(users_.findByEmail("before@example.com"));
-    database_.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+    ASSERT_TRUE(database_.endBackend(pid));
     // Not retried: the statement was sent, so the caller answers 503 and the client decides.
     EXPECT_THROW(users_.findByEmail("after@example.com"), UnavailableError);
   }

@@ -154,7 +154,7 @@ TEST_F(UserStatementsTest, StoreSessionsWritesSessionsUnderTheVersionCheck) {
 TEST_F(UserStatementsTest, ADeadPooledConnectionIsReplacedForAReadWithoutAnError) {
   ASSERT_TRUE(statements_.findProfile(user_.id()));
   const int pid = pooledBackendPid(*db_);
-  ASSERT_EQ(database_.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")"), 1u);
+  ASSERT_TRUE(database_.endBackend(pid));
   // Sent again on a fresh connection, where the statement is prepared anew.
   EXPECT_TRUE(statements_.findProfile(user_.id()));
   EXPECT_TRUE(statements_.findSession(user_.id(), user_.sessions()[0].id()));
@@ -185,9 +185,7 @@ TEST_F(UserStatementsTest, AStatementPreparedBeforeAColumnChangedTypeIsPreparedA
 TEST_F(UserStatementsTest, AWriteOnAConnectionTheServerEndedWhilePooledGoesToAFreshOne) {
   auto mine = *statements_.findUser(user_.id());
   const int pid = pooledBackendPid(*db_);
-  // The timeout makes it wait until that backend is gone and its socket closed.
-  ASSERT_EQ(
-      database_.exec("SELECT 1 WHERE pg_terminate_backend(" + std::to_string(pid) + ", 5000)"), 1u);
+  ASSERT_TRUE(database_.endBackend(pid));
   ASSERT_TRUE(mine.revokeSession(mine.sessions()[0].id(), clock_.now()));
   EXPECT_THAT(statements_.storeSessions(mine), IsOk());
   EXPECT_EQ(viaRepository()->sessions().size(), 1u);
@@ -231,16 +229,14 @@ TEST_F(UserStatementsTest, AWriteWhoseConnectionDiesWhileOutIsUnavailableAndTheN
     waited = database_.exec(waiting) == 1;
     if (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  // Ended while it waits (the timeout: until the backend is gone), and only then the lock
-  // released, so that the write cannot take it first. Released whatever happened, so the
-  // writer never hangs.
-  if (waited) {
-    database_.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ", 5000)");
-  }
+  // Ended while it waits, and the lock released only once that backend is gone, so that the
+  // write cannot take it first. Released whatever happened, so the writer never hangs.
+  const bool ended = waited && database_.endBackend(pid);
   EXPECT_EQ(run("ROLLBACK"), PGRES_COMMAND_OK);  // not ASSERT: the writer must be joined
   const bool was_unavailable = unavailable.get_future().get();
   writer.join();
   ASSERT_TRUE(waited) << "the write never waited for the lock";
+  EXPECT_TRUE(ended);
   EXPECT_TRUE(was_unavailable);
   EXPECT_EQ(viaRepository()->sessions().size(), 2u);
   auto again = *statements_.findUser(user_.id());
