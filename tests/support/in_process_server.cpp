@@ -166,14 +166,18 @@ struct InProcessServer::Graph {
     state.hashing_pool = std::make_unique<http::WorkPool>(2, 64);
     app::addRoutes(routes, app::routeUseCasesOf(
                                *this, [] { return true; }, "http://authd.test"));
+    // The service's own rule (config.cpp): the header timeout exceeds the 5 s hashing wait by
+    // 5 s, and Pistache's silent idle close comes 2 s after both. Shorter, a request slowed by a
+    // loaded machine (six sanitized fuzzers on two cores) lost its connection with no answer,
+    // and the fuzzer's login probe reported "no answer" (one CI run).
     http::EdgeOptions edge;
-    edge.header_timeout = std::chrono::seconds(5);
-    edge.body_timeout = std::chrono::seconds(5);
+    edge.header_timeout = std::chrono::seconds(10);
+    edge.body_timeout = std::chrono::seconds(10);
     endpoint.init(Pistache::Http::Endpoint::options()
                       .threads(2)
                       .flags(Pistache::Tcp::Options::ReuseAddr)
                       .maxRequestSize(1 << 20)
-                      .keepaliveTimeout(std::chrono::seconds(7)));
+                      .keepaliveTimeout(std::chrono::seconds(12)));
     endpoint.setHandler(std::make_shared<http::HttpHandler>(
         router, std::make_shared<http::EdgeShared>(edge, state, routes.allowLookup())));
     endpoint.serveThreaded();
