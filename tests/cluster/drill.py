@@ -27,6 +27,16 @@ import urllib.request
 PASSWORD = "drill password for failover"
 SWITCH_LIMIT_S = 30.0
 SLOW_S = 3.0  # an answer slower than this counts as part of the switch
+SETTLE_LIMIT_S = 60.0  # how long the checks wait for the cluster to settle after the switch
+
+
+def edge_503_detail():
+    """The detail of the 503 HAProxy writes itself when no instance is ready (deploy/errors):
+    such a request reached no authd, so sending it again cannot change anything."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy",
+                        "errors", "503.http")
+    with open(path) as f:
+        return json.loads(f.read().split("\n\n", 1)[1])["detail"]
 
 
 def log(msg):
@@ -211,31 +221,85 @@ def check_proxy_rule(base):
     return []
 
 
-def verify(base, load, t_kill):
-    """Everything acknowledged before the kill must still hold. Returns (checks, lost)."""
+def settle(base, patroni, old):
+    """Waits until the old primary is the synchronous standby again and HAProxy has answered
+    /readyz 200 three times in a row, so that the checks below meet a cluster at rest: they
+    test what was kept, while the load above measured the switch. Returns the seconds waited,
+    or None when it did not settle within SETTLE_LIMIT_S (the checks then go on regardless)."""
     c = Client(base)
+    start = time.monotonic()
+    ready = 0
+    while time.monotonic() - start < SETTLE_LIMIT_S:
+        st, _ = c.call("GET", "/readyz")
+        ready = ready + 1 if st == 200 else 0
+        if ready >= 3 and get(patroni[old] + "/sync") == 200:
+            return time.monotonic() - start
+        time.sleep(0.5)
+    return None
+
+
+class Checker:
+    """The checks' client. HAProxy's own 503 (no instance ready) reached no authd: it is sent
+    again, for up to SETTLE_LIMIT_S. A read or a login that got no answer or any 503 is sent
+    again too, as sending it twice changes nothing the checks look at. A refresh that got no
+    answer or authd's own 503 is not: it may have rotated, so its answer stands."""
+
+    def __init__(self, base):
+        self.c = Client(base)
+        self.edge_detail = edge_503_detail()
+        self.sent_again = 0
+
+    def _call(self, idempotent, method, path, **kw):
+        deadline = time.monotonic() + SETTLE_LIMIT_S
+        while True:
+            st, doc = self.c.call(method, path, **kw)
+            edge = st == 503 and (doc or {}).get("detail") == self.edge_detail
+            if not (edge or (idempotent and st in (0, 503))) or time.monotonic() >= deadline:
+                return st, (doc or {}).get("code")
+            self.sent_again += 1
+            time.sleep(0.5)
+
+    def refresh(self, token):
+        return self._call(False, "POST", "/v1/auth/refresh", body={"refresh_token": token})
+
+    def me(self, access):
+        return self._call(True, "GET", "/v1/users/me", token=access)
+
+    def login(self, name):
+        return self._call(True, "POST", "/v1/auth/login",
+                          body={"username": name, "password": PASSWORD})
+
+
+def verify(base, load, t_kill):
+    """Everything acknowledged before the kill must still hold.
+    Returns (checks, lost, calls sent again)."""
+    c = Checker(base)
     checks, lost = 0, []
+
+    def lose(who, what, st, code):
+        lost.append(f"{who}: {what} answered " + (f"{st} ({code})" if code else str(st)))
+
     for fam in load.families:
         if fam.opened_at >= t_kill:
             continue
         if fam.logged_out_at is not None and fam.logged_out_at < t_kill:
             checks += 2
-            st, _ = c.call("POST", "/v1/auth/refresh", body={"refresh_token": fam.current})
+            st, code = c.refresh(fam.current)
             if st != 401:
-                lost.append(f"{fam.user}: a logged-out session's refresh token answered {st}")
-            st, _ = c.call("GET", "/v1/users/me", token=fam.access)
+                lose(fam.user, "a logged-out session's refresh token", st, code)
+            st, code = c.me(fam.access)
             if st != 401:
-                lost.append(f"{fam.user}: a logged-out session's access token answered {st}")
+                lose(fam.user, "a logged-out session's access token", st, code)
         elif fam.logged_out_at is None and not fam.uncertain:
             # Its latest rotation was acknowledged (perhaps after the kill): the session is alive
             # and its current token is the one that works.
             checks += 2
-            st, _ = c.call("GET", "/v1/users/me", token=fam.access)
+            st, code = c.me(fam.access)
             if st != 200:
-                lost.append(f"{fam.user}: a live session's access token answered {st}")
-            st, _ = c.call("POST", "/v1/auth/refresh", body={"refresh_token": fam.current})
+                lose(fam.user, "a live session's access token", st, code)
+            st, code = c.refresh(fam.current)
             if st != 200:
-                lost.append(f"{fam.user}: a live session's latest refresh token answered {st}")
+                lose(fam.user, "a live session's latest refresh token", st, code)
         # Newest first: a session's rotations form one chain, so when the newest rotation before
         # the kill is still known as rotated (refresh_token_reused), every older one is too. That
         # first replay revokes the session, so later ones prove less; an older rotation lost
@@ -243,19 +307,18 @@ def verify(base, load, t_kill):
         before = [token for token, at in fam.rotated if at < t_kill]
         for i, token in enumerate(reversed(before)):
             checks += 1
-            st, doc = c.call("POST", "/v1/auth/refresh", body={"refresh_token": token})
-            code = (doc or {}).get("code")
+            st, code = c.refresh(token)
             if st != 401:
-                lost.append(f"{fam.user}: a refresh token rotated before the kill answered {st}")
+                lose(fam.user, "a refresh token rotated before the kill", st, code)
             elif i == 0 and fam.logged_out_at is None and code != "refresh_token_reused":
                 lost.append(f"{fam.user}: the last rotation before the kill is unknown ({code})")
     before = [u for u, at in load.users if at < t_kill]
     for name in before[-20:]:  # Argon2id per login: a sample of the latest, closest to the kill
         checks += 1
-        st, _ = c.call("POST", "/v1/auth/login", body={"username": name, "password": PASSWORD})
+        st, code = c.login(name)
         if st != 200:
-            lost.append(f"{name}: registered before the kill, login answered {st}")
-    return checks, lost
+            lose(name, "registered before the kill, login", st, code)
+    return checks, lost, c.sent_again
 
 
 def main():
@@ -326,18 +389,22 @@ def main():
     other = [(r, st) for _, _, r, st in rec.answers if st not in (0, 503) and not 200 <= st < 300
              and st < 500]
     switch = max((a for _, a, _, _ in failed), default=t_kill) - t_kill
-    first_failure = min((s for s, _, _, st in failed if st in (0, 503)), default=t_kill) - t_kill
+    # By its answer time: a request still out at the kill was cut by it, however early it left.
+    first_failure = min((a for _, a, _, st in failed if st in (0, 503)), default=t_kill) - t_kill
     if bad_5xx:
         failures.append(f"{len(bad_5xx)} answers were 5xx other than 503: "
                         f"{sorted({(r, st) for _, _, r, st in bad_5xx})}")
     if other:
         failures.append(f"{len(other)} unexpected answers: {sorted(set(other))[:10]}")
-    if first_failure < -1:
+    if first_failure < 0:
         failures.append(f"a 503 or dropped connection {-first_failure:.1f} s before the kill")
     if switch > SWITCH_LIMIT_S:
         failures.append(f"the switch took {switch:.1f} s (limit {SWITCH_LIMIT_S:.0f} s)")
 
-    checks, lost = verify(args.base, load, t_kill)
+    settled = settle(args.base, patroni, old)
+    if settled is None:
+        log(f"the cluster did not settle within {SETTLE_LIMIT_S:.0f} s; checking regardless")
+    checks, lost, sent_again = verify(args.base, load, t_kill)
     failures += lost[:20]
 
     report = {
@@ -347,9 +414,12 @@ def main():
         "answers_by_status": dict(sorted(by_status.items())),
         "switch_s": round(switch, 1),
         "rejoin_s": None if rejoin is None else round(rejoin, 1),
+        "settled_s": None if settled is None else round(settled, 1),
+        "first_failure_s": round(first_failure, 1),
         "old_primary": old,
         "new_primary": new,
         "acknowledged_checked": checks,
+        "checks_sent_again": sent_again,
         "requests_lost": len(lost),
         "passed": not failures,
         "failures": failures,
