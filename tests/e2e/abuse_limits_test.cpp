@@ -112,6 +112,12 @@ TEST(AbuseLimitsTest, PerAddressTokenBucketLimitsTheContractsRoutesOnly) {
                   .status,
               200);
   }
+  // Lifting a lockout is an admin's call, not among the contract's limited routes: with the
+  // address's bucket empty it still reaches the bearer check.
+  EXPECT_EQ(http.request("DELETE", "/v1/admin/users/00000000-0000-7000-8000-000000000000/lockout",
+                         nullptr, from("203.0.113.7"))
+                .status,
+            401);
 }
 
 // Peak resident memory of a process, in bytes (VmHWM).

@@ -200,6 +200,19 @@ Result<QueryValues> queryParams(const Pistache::Rest::Request& req,
   return out;
 }
 
+Status checkPathParams(const Pistache::Rest::Request& req, const std::vector<std::string>& names) {
+  std::vector<FieldError> errors;
+  for (const auto& name : names) {
+    const auto value = percentDecode(req.param(":" + name).as<std::string>());
+    if (!value || !isCleanText(*value)) {
+      errors.push_back({name, "invalid_format",
+                        name + " must be percent-encoded UTF-8 text without control characters."});
+    }
+  }
+  if (!errors.empty()) return validationFailed(std::move(errors));
+  return ok();
+}
+
 nlohmann::json stringOrNull(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }

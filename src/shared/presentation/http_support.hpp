@@ -60,6 +60,12 @@ using QueryValues = std::map<std::string, std::optional<std::string>>;
 Result<QueryValues> queryParams(const Pistache::Rest::Request& request,
                                 std::initializer_list<const char*> names);
 
+// 422 invalid_format for each of the route's path parameters (`names`, without the ':') whose
+// value, percent-decoded, is malformed, invalid UTF-8 or holds a control character (NUL
+// included). Handlers still get the value as sent; this only keeps such values from them.
+Status checkPathParams(const Pistache::Rest::Request& request,
+                       const std::vector<std::string>& names);
+
 // `value` as a JSON string, or null when absent.
 nlohmann::json stringOrNull(const std::optional<std::string>& value);
 

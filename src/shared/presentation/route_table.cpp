@@ -161,6 +161,21 @@ Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler ha
 
 void RouteTable::add(Method method, const std::string& path, Handler h, unsigned flags) {
   paths_[path].insert(method);
+  std::vector<std::string> params;  // the ":name" segments, without the ':'
+  for (std::size_t at = path.find("/:"); at != std::string::npos; at = path.find("/:", at + 1)) {
+    const auto end = std::min(path.find('/', at + 1), path.size());
+    params.push_back(path.substr(at + 2, end - at - 2));
+  }
+  if (!params.empty()) {
+    // A NUL or invalid UTF-8 in a path value is the client's mistake, named as such (422),
+    // not an unknown resource.
+    h = [params = std::move(params), h = std::move(h)](const Pistache::Rest::Request& req,
+                                                       Pistache::Http::ResponseWriter& res,
+                                                       const RequestContext& ctx) {
+      if (auto clean = checkPathParams(req, params); !clean) return sendProblem(res, clean.error());
+      h(req, res, ctx);
+    };
+  }
   addRoute(router_, method, path, guarded(path, std::move(h), flags));
 }
 

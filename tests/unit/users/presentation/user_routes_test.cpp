@@ -85,6 +85,36 @@ TEST_F(UserRoutesTest, AdminListsGetsAndChangesRoles) {
             204);
 }
 
+// Contract: a NUL or invalid UTF-8 in a path value is 422 invalid_format for that field, each
+// bad one named; a value that is merely unknown (not a UUID, no such role) stays 404.
+TEST_F(UserRoutesTest, APathValueWithANulOrInvalidUtf8IsInvalidFormatNamingTheField) {
+  const auto admin = makeAdmin("root");
+  const auto id = api_.signUp("vera").at("user").at("id").get<std::string>();
+  auto both =
+      api_.send("PUT", "/v1/admin/users/ab%00cd/roles/ad%FFmin", nullptr, ApiClient::bearer(admin));
+  expectProblem(both, 422, "validation_failed");
+  const json problem = both.json();  // held: the loop below must not outlive it
+  std::map<std::string, std::string> fields;
+  for (const auto& e : problem.at("errors")) fields[e.at("field")] = e.at("code");
+  EXPECT_EQ(fields, (std::map<std::string, std::string>{{"id", "invalid_format"},
+                                                        {"role", "invalid_format"}}));
+  auto role = api_.send("DELETE", "/v1/admin/users/" + id + "/roles/%C3%28", nullptr,
+                        ApiClient::bearer(admin));
+  expectProblem(role, 422, "validation_failed");
+  ASSERT_EQ(role.json().at("errors").size(), 1u);
+  EXPECT_EQ(role.json().at("errors")[0].at("field"), "role");
+  expectProblem(api_.send("GET", "/v1/admin/users/not-a-uuid", nullptr, ApiClient::bearer(admin)),
+                404, "not_found");
+  expectProblem(api_.send("PUT", "/v1/admin/users/" + id + "/roles/ad%20min", nullptr,
+                          ApiClient::bearer(admin)),
+                404, "not_found");
+  // The user is untouched by the refused calls.
+  EXPECT_EQ(api_.send("GET", "/v1/admin/users/" + id, nullptr, ApiClient::bearer(admin))
+                .json()
+                .at("roles"),
+            json::array({"user"}));
+}
+
 // Issue 12, finding 6: authd's own routes read roles from the database, so a demoted admin's
 // still-valid token is refused at once.
 TEST_F(UserRoutesTest, ARemovedRoleIsRefusedAtOnceDespiteTheTokensClaim) {

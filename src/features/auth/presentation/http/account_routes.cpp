@@ -100,15 +100,14 @@ void addAccountRoutes(http::RouteTable& routes, const AccountUseCases& uc, UserJ
                 if (!user) return http::sendProblem(res, user.error());
                 http::sendJson(res, 200, user_json(user->profile()));
               });
-  routes.del(
-      "/v1/admin/users/:id/lockout", http::kPerClientLimit,
-      [uc, authenticate](const Request& req, ResponseWriter& res, const RequestContext& ctx) {
-        withPrincipal(authenticate, req, res, "admin", [&](const Principal&) {
-          http::answer(res,
-                       uc.lift_lockout.execute(req.param(":id").as<std::string>(), clientOf(ctx)),
-                       [&] { http::sendNoContent(res); });
-        });
-      });
+  routes.del("/v1/admin/users/:id/lockout", [uc, authenticate](const Request& req,
+                                                               ResponseWriter& res,
+                                                               const RequestContext& ctx) {
+    withPrincipal(authenticate, req, res, "admin", [&](const Principal&) {
+      http::answer(res, uc.lift_lockout.execute(req.param(":id").as<std::string>(), clientOf(ctx)),
+                   [&] { http::sendNoContent(res); });
+    });
+  });
 }
 
 }  // namespace authd::auth::presentation
