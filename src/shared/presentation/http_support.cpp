@@ -241,6 +241,8 @@ void sendProblem(Pistache::Http::ResponseWriter& response, const Error& error) {
     setHeader(response, "Retry-After", std::to_string(*error.retry_after));
   } else if (error.code == ErrorCode::Unavailable) {
     setHeader(response, "Retry-After", "5");
+  } else if (error.code == ErrorCode::Conflict) {
+    setHeader(response, "Retry-After", "1");  // a lost race: sent as 503 (problemJson)
   } else if (error.code == ErrorCode::RateLimited) {
     setHeader(response, "Retry-After", "60");
   }

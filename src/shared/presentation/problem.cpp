@@ -31,7 +31,6 @@ int statusFor(ErrorCode code) {
     case ErrorCode::MfaAlreadyEnabled:
     case ErrorCode::MfaNotEnabled:
     case ErrorCode::MfaEnrolmentMissing:
-    case ErrorCode::Conflict:
       return 409;
     case ErrorCode::PayloadTooLarge:
       return 413;
@@ -42,6 +41,7 @@ int statusFor(ErrorCode code) {
     case ErrorCode::RateLimited:
       return 429;
     case ErrorCode::Unavailable:
+    case ErrorCode::Conflict:  // told as unavailable (problemJson)
       return 503;
     case ErrorCode::Internal:
       return 500;
@@ -91,8 +91,6 @@ const char* titleFor(ErrorCode code) {
       return "Invalid code";
     case ErrorCode::MfaTokenInvalid:
       return "Invalid MFA token";
-    case ErrorCode::Conflict:
-      return "Conflict";
     case ErrorCode::PayloadTooLarge:
       return "Payload too large";
     case ErrorCode::UnsupportedMediaType:
@@ -102,6 +100,7 @@ const char* titleFor(ErrorCode code) {
     case ErrorCode::RateLimited:
       return "Too many requests";
     case ErrorCode::Unavailable:
+    case ErrorCode::Conflict:
       return "Service unavailable";
     case ErrorCode::Internal:
       return "Internal error";
@@ -110,7 +109,10 @@ const char* titleFor(ErrorCode code) {
 }
 
 nlohmann::json problemJson(const Error& error) {
-  const char* code = toString(error.code);
+  // The contract has no code for a version race lost on every attempt (Conflict): it is
+  // transient, so the client is told what it is told for any: 503 unavailable, retry.
+  const char* code =
+      toString(error.code == ErrorCode::Conflict ? ErrorCode::Unavailable : error.code);
   nlohmann::json j = {
       {"type", std::string("https://authd.dev/problems/") + code},
       {"title", titleFor(error.code)},
