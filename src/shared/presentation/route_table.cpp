@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -165,6 +166,13 @@ void RouteTable::add(Method method, const std::string& path, Handler h, unsigned
   for (std::size_t at = path.find("/:"); at != std::string::npos; at = path.find("/:", at + 1)) {
     const auto end = std::min(path.find('/', at + 1), path.size());
     params.push_back(path.substr(at + 2, end - at - 2));
+  }
+  // checkPathParams reads every parameter, so none may be absent: an optional one (":x?") or
+  // a splat would make each request to the route throw. Refused here, at start-up.
+  if (path.find('*') != std::string::npos ||
+      std::any_of(params.begin(), params.end(),
+                  [](const std::string& p) { return p.empty() || p.back() == '?'; })) {
+    throw std::logic_error("route " + path + ": optional and splat segments are not supported");
   }
   if (!params.empty()) {
     // A NUL or invalid UTF-8 in a path value is the client's mistake, named as such (422),
