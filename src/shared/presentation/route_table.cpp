@@ -42,6 +42,23 @@ void addRoute(Pistache::Rest::Router& r, Method m, const std::string& path,
   }
 }
 
+// The ":name" segments of a route pattern, without the ':'. checkPathParams reads every one on
+// each request, so none may be absent: an optional one (":x?") or a splat would make each
+// request to the route throw. Such a pattern is refused here, at start-up.
+std::vector<std::string> pathParamNames(const std::string& path) {
+  std::vector<std::string> names;
+  for (std::size_t at = path.find("/:"); at != std::string::npos; at = path.find("/:", at + 1)) {
+    const auto end = std::min(path.find('/', at + 1), path.size());
+    names.push_back(path.substr(at + 2, end - at - 2));
+  }
+  if (path.find('*') != std::string::npos ||
+      std::any_of(names.begin(), names.end(),
+                  [](const std::string& n) { return n.empty() || n.back() == '?'; })) {
+    throw std::logic_error("route " + path + ": optional and splat segments are not supported");
+  }
+  return names;
+}
+
 // One access-log line per request; never a body, header value or token.
 void logAccess(bool json, const RequestContext& ctx, const char* method, const std::string& route,
                int status, double seconds) {
@@ -161,19 +178,8 @@ Pistache::Rest::Route::Handler RouteTable::guarded(std::string route, Handler ha
 }
 
 void RouteTable::add(Method method, const std::string& path, Handler h, unsigned flags) {
+  auto params = pathParamNames(path);
   paths_[path].insert(method);
-  std::vector<std::string> params;  // the ":name" segments, without the ':'
-  for (std::size_t at = path.find("/:"); at != std::string::npos; at = path.find("/:", at + 1)) {
-    const auto end = std::min(path.find('/', at + 1), path.size());
-    params.push_back(path.substr(at + 2, end - at - 2));
-  }
-  // checkPathParams reads every parameter, so none may be absent: an optional one (":x?") or
-  // a splat would make each request to the route throw. Refused here, at start-up.
-  if (path.find('*') != std::string::npos ||
-      std::any_of(params.begin(), params.end(),
-                  [](const std::string& p) { return p.empty() || p.back() == '?'; })) {
-    throw std::logic_error("route " + path + ": optional and splat segments are not supported");
-  }
   if (!params.empty()) {
     // A NUL or invalid UTF-8 in a path value is the client's mistake, named as such (422),
     // not an unknown resource.
